@@ -1,0 +1,673 @@
+//! The auth area (spec 1.2): registration, email verification, login,
+//! logout, token refresh, password reset and the caller's profile.
+//! Cognito holds identities and passwords; the profile is a table item.
+
+use std::sync::Arc;
+
+use aws_sdk_cognitoidentityprovider::Client as Cognito;
+use aws_sdk_cognitoidentityprovider::types::{AttributeType, AuthFlowType};
+use axum::extract::{FromRef, FromRequestParts, State};
+use axum::http::StatusCode;
+use axum::http::request::Parts;
+use axum::{Json as AxumJson, Router};
+use serde::{Deserialize, Serialize};
+use shared::accounts::{error_code, error_message, internal};
+use shared::auth::{AuthUser, Role};
+use shared::error::{ApiError, ApiResult, FieldErrors};
+use shared::json::{Json, JsonObject, parse_into};
+use shared::throttle::{self, Limit};
+use shared::users::{self, BaseEdit, Profile, TypeEdit};
+use shared::{Services, sessions, validation};
+use utoipa::ToSchema;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+use validator::Validate;
+
+/// The area's state: the shared services plus the Cognito client.
+#[derive(Clone)]
+pub struct AuthState {
+    pub services: Arc<Services>,
+    pub cognito: Cognito,
+}
+
+impl FromRef<AuthState> for Arc<Services> {
+    fn from_ref(state: &AuthState) -> Self {
+        state.services.clone()
+    }
+}
+
+impl AuthState {
+    pub fn new(services: Arc<Services>, sdk: &aws_config::SdkConfig) -> Self {
+        AuthState {
+            services,
+            cognito: Cognito::new(sdk),
+        }
+    }
+}
+
+/// Every route of the area, with its OpenAPI description.
+pub fn routes() -> OpenApiRouter<AuthState> {
+    OpenApiRouter::new()
+        .routes(routes!(register))
+        .routes(routes!(verify_email))
+        .routes(routes!(login))
+        .routes(routes!(logout))
+        .routes(routes!(refresh))
+        .routes(routes!(reset_password))
+        .routes(routes!(reset_password_confirm))
+        .routes(routes!(get_profile, put_profile))
+}
+
+pub fn openapi() -> utoipa::openapi::OpenApi {
+    routes().into_openapi()
+}
+
+/// The area's routes with their state. Whoever serves them (Lambda, the
+/// dev server) wraps them in `shared::http::conventions` once.
+pub fn router(state: AuthState) -> Router {
+    routes().with_state(state).split_for_parts().0
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Detail {
+    pub detail: String,
+}
+
+fn detail(text: &str) -> AxumJson<Detail> {
+    AxumJson(Detail {
+        detail: text.into(),
+    })
+}
+
+fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+// ---------------------------------------------------------------- register
+
+/// The account part of a registration body.
+#[derive(Deserialize, Validate, ToSchema)]
+pub struct RegisterAccount {
+    #[validate(required, email, length(max = 254))]
+    pub email: Option<String>,
+    #[validate(required, custom(function = "validation::password"))]
+    pub password: Option<String>,
+    /// candidat, recruteur or prestataire (admins are never self-registered).
+    #[validate(required)]
+    #[schema(value_type = String, example = "candidat")]
+    pub type_compte: Option<String>,
+}
+
+/// A registration: the account, the base fields, and the fields of the
+/// chosen type (recruteur: `entreprise` is required; prestataire:
+/// `specialite` is required).
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct RegisterRequest {
+    #[serde(flatten)]
+    account: RegisterAccount,
+    #[serde(flatten)]
+    base: BaseEdit,
+    #[serde(flatten)]
+    candidat: users::CandidatEdit,
+    #[serde(flatten)]
+    recruteur: users::RecruteurEdit,
+    #[serde(flatten)]
+    prestataire: users::PrestataireEdit,
+}
+
+#[utoipa::path(post, path = "/api/auth/register/", tag = "auth",
+    request_body(content = inline(RegisterRequest), description = "Compte, champs communs et champs du type choisi (aplatis)"),
+    responses((status = 201, body = Profile), (status = 400, description = "Champs invalides, e-mail déjà utilisé, mot de passe faible")))]
+async fn register(
+    State(state): State<AuthState>,
+    JsonObject(body): JsonObject,
+) -> ApiResult<(StatusCode, AxumJson<Profile>)> {
+    let mut errors = FieldErrors::new();
+    let account = parse_into::<RegisterAccount>(&body, &mut errors);
+    let base = parse_into::<BaseEdit>(&body, &mut errors);
+    // Read the type on its own, so its fields are checked even when other
+    // parts of the body are wrong: the response lists every error at once.
+    let role = match body.get("type_compte").and_then(|t| t.as_str()) {
+        Some(t) => match Role::parse(t) {
+            Some(role) if role != Role::Admin => Some(role),
+            _ => {
+                errors.insert(
+                    "type_compte".into(),
+                    vec![format!("« {t} » n'est pas un choix valide.")],
+                );
+                None
+            }
+        },
+        None => None,
+    };
+    let details = role.and_then(|role| {
+        match TypeEdit::parse(role, &body).and_then(|e| users::new_details(role, e)) {
+            Ok(d) => Some(d),
+            Err(ApiError::Fields(f)) => {
+                errors.extend(f);
+                None
+            }
+            Err(_) => None,
+        }
+    });
+    if base.as_ref().is_some_and(|b| b.nom.is_none()) {
+        errors.insert("nom".into(), vec![validation::REQUIRED.into()]);
+    }
+    if base.as_ref().is_some_and(|b| b.prenom.is_none()) {
+        errors.insert("prenom".into(), vec![validation::REQUIRED.into()]);
+    }
+    let (Some(account), Some(base), Some(role), Some(details), true) =
+        (account, base, role, details, errors.is_empty())
+    else {
+        return Err(ApiError::Fields(errors));
+    };
+    let email = normalize_email(account.email.as_deref().unwrap_or_default());
+    let password = account.password.unwrap_or_default();
+    let config = &state.services.config;
+
+    let signed_up = state
+        .cognito
+        .sign_up()
+        .client_id(&config.user_pool_client_id)
+        .username(&email)
+        .password(&password)
+        .user_attributes(
+            AttributeType::builder()
+                .name("email")
+                .value(&email)
+                .build()
+                .map_err(ApiError::internal)?,
+        )
+        .send()
+        .await;
+    let sub = match signed_up {
+        Ok(out) => out.user_sub,
+        Err(e) => {
+            return Err(match error_code(&e) {
+                Some("UsernameExistsException") => {
+                    ApiError::field("email", "Un compte existe déjà avec cette adresse e-mail.")
+                }
+                Some("InvalidPasswordException") => {
+                    ApiError::field("password", "Mot de passe trop faible.")
+                }
+                Some("InvalidParameterException") => {
+                    ApiError::BadRequest("Paramètres d'inscription invalides.".into())
+                }
+                _ => internal(e),
+            });
+        }
+    };
+    // From here on, a failure removes the identity again: nothing is left
+    // half-created.
+    let finish = async {
+        let pool = &config.user_pool_id;
+        state
+            .cognito
+            .admin_add_user_to_group()
+            .user_pool_id(pool)
+            .username(&email)
+            .group_name(role.as_str())
+            .send()
+            .await
+            .map_err(internal)?;
+        if config.auto_confirm_email {
+            state
+                .cognito
+                .admin_confirm_sign_up()
+                .user_pool_id(pool)
+                .username(&email)
+                .send()
+                .await
+                .map_err(internal)?;
+            state
+                .cognito
+                .admin_update_user_attributes()
+                .user_pool_id(pool)
+                .username(&email)
+                .user_attributes(
+                    AttributeType::builder()
+                        .name("email_verified")
+                        .value("true")
+                        .build()
+                        .map_err(ApiError::internal)?,
+                )
+                .send()
+                .await
+                .map_err(internal)?;
+        }
+        let profile = users::new_profile(
+            sub.clone(),
+            email.clone(),
+            base,
+            details,
+            config.auto_confirm_email,
+        )?;
+        if !users::create(&state.services.store, &profile).await? {
+            return Err(ApiError::Conflict("Ce compte existe déjà.".into()));
+        }
+        Ok::<_, ApiError>(profile)
+    };
+    match finish.await {
+        Ok(profile) => {
+            tracing::info!(user_id = %profile.id, type_compte = role.as_str(), "account registered");
+            Ok((StatusCode::CREATED, AxumJson(profile)))
+        }
+        Err(err) => {
+            if let Err(cleanup) = state
+                .cognito
+                .admin_delete_user()
+                .user_pool_id(&config.user_pool_id)
+                .username(&email)
+                .send()
+                .await
+            {
+                tracing::error!(error = %internal(cleanup), "could not remove half-registered identity");
+            }
+            Err(err)
+        }
+    }
+}
+
+// ------------------------------------------------------------ verify-email
+
+#[derive(Deserialize, Validate, ToSchema)]
+pub struct VerifyEmailRequest {
+    #[validate(required, email)]
+    pub email: Option<String>,
+    #[validate(required, length(min = 1, max = 64))]
+    pub code: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/auth/verify-email/", tag = "auth", request_body = VerifyEmailRequest,
+    responses((status = 200, body = Detail), (status = 400, description = "Code invalide ou expiré")))]
+async fn verify_email(
+    State(state): State<AuthState>,
+    Json(body): Json<VerifyEmailRequest>,
+) -> ApiResult<AxumJson<Detail>> {
+    let email = normalize_email(body.email.as_deref().unwrap_or_default());
+    let config = &state.services.config;
+    let confirmed = state
+        .cognito
+        .confirm_sign_up()
+        .client_id(&config.user_pool_client_id)
+        .username(&email)
+        .confirmation_code(body.code.unwrap_or_default())
+        .send()
+        .await;
+    if let Err(e) = confirmed {
+        return Err(match error_code(&e) {
+            Some("CodeMismatchException") | Some("UserNotFoundException") => {
+                ApiError::field("code", "Code invalide.")
+            }
+            Some("ExpiredCodeException") => {
+                ApiError::field("code", "Code expiré : demandez-en un nouveau.")
+            }
+            Some("NotAuthorizedException") => {
+                ApiError::BadRequest("Ce compte est déjà vérifié.".into())
+            }
+            Some("TooManyFailedAttemptsException") | Some("LimitExceededException") => {
+                ApiError::Throttled { retry_after: 60 }
+            }
+            _ => internal(e),
+        });
+    }
+    let user = state
+        .cognito
+        .admin_get_user()
+        .user_pool_id(&config.user_pool_id)
+        .username(&email)
+        .send()
+        .await
+        .map_err(internal)?;
+    let sub = user
+        .user_attributes()
+        .iter()
+        .find(|a| a.name() == "sub")
+        .and_then(|a| a.value())
+        .ok_or_else(|| ApiError::internal("user without sub"))?;
+    users::mark_email_verified(&state.services.store, sub).await?;
+    Ok(detail("Adresse e-mail vérifiée."))
+}
+
+// ------------------------------------------------------------------ login
+
+#[derive(Deserialize, Validate, ToSchema)]
+pub struct LoginRequest {
+    #[validate(required, length(min = 1, max = 254))]
+    pub email: Option<String>,
+    #[validate(required, length(min = 1, max = 256))]
+    pub password: Option<String>,
+}
+
+/// SimpleJWT's token pair, with the user.
+#[derive(Serialize, ToSchema)]
+pub struct LoginResponse {
+    pub access: String,
+    pub refresh: String,
+    pub user: Profile,
+}
+
+/// The caller's address, for the per-client login limit.
+pub struct ClientIp(pub String);
+
+impl FromRequestParts<AuthState> for ClientIp {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AuthState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(ClientIp(shared::http::client_ip(
+            parts,
+            state.services.config.trust_forwarded_for,
+        )))
+    }
+}
+
+fn bad_credentials() -> ApiError {
+    ApiError::unauthorized(
+        "Aucun compte actif n'a été trouvé avec les identifiants fournis.",
+        "no_active_account",
+    )
+}
+
+fn inactive() -> ApiError {
+    ApiError::unauthorized("Ce compte est désactivé.", "user_inactive")
+}
+
+#[utoipa::path(post, path = "/api/auth/login/", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse),
+        (status = 401, description = "Identifiants invalides ou compte désactivé"),
+        (status = 403, description = "Adresse e-mail non vérifiée"),
+        (status = 429, description = "Trop d'échecs : réessayer après Retry-After secondes")))]
+async fn login(
+    State(state): State<AuthState>,
+    ClientIp(ip): ClientIp,
+    Json(body): Json<LoginRequest>,
+) -> ApiResult<AxumJson<LoginResponse>> {
+    let services = &state.services;
+    let config = &services.config;
+    let email = normalize_email(body.email.as_deref().unwrap_or_default());
+    let window = config.login_throttle.window.as_secs();
+    let account_limit = Limit {
+        scope: "login-account",
+        subject: email.clone(),
+        max: config.login_throttle.max_failures_per_account,
+    };
+    let limits = [
+        account_limit.clone(),
+        Limit {
+            scope: "login-client",
+            subject: ip,
+            max: config.login_throttle.max_failures_per_client,
+        },
+    ];
+    throttle::check(&services.store, &limits, window).await?;
+
+    let auth = state
+        .cognito
+        .initiate_auth()
+        .client_id(&config.user_pool_client_id)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", &email)
+        .auth_parameters("PASSWORD", body.password.unwrap_or_default())
+        .send()
+        .await;
+    let result = match auth {
+        Ok(out) => out,
+        Err(e) => {
+            return Err(match error_code(&e) {
+                Some("NotAuthorizedException") if error_message(&e).to_lowercase().contains("disabled") => inactive(),
+                Some("NotAuthorizedException") | Some("UserNotFoundException") => {
+                    throttle::record_failure(&services.store, &limits, window).await?;
+                    tracing::info!(event = "login_failed", "failed login");
+                    bad_credentials()
+                }
+                Some("UserNotConfirmedException") => ApiError::Forbidden(
+                    "Adresse e-mail non vérifiée : confirmez-la avec le code reçu (POST /api/auth/verify-email/).".into(),
+                ),
+                Some("PasswordResetRequiredException") => {
+                    ApiError::Forbidden("Réinitialisation du mot de passe requise (POST /api/auth/reset-password/).".into())
+                }
+                Some("TooManyRequestsException") => ApiError::Throttled { retry_after: 1 },
+                _ => internal(e),
+            });
+        }
+    };
+    let tokens = result.authentication_result.ok_or_else(|| {
+        ApiError::Forbidden("Une étape de connexion supplémentaire est requise.".into())
+    })?;
+    let (Some(access), Some(refresh)) = (tokens.access_token, tokens.refresh_token) else {
+        return Err(ApiError::internal("Cognito returned no tokens"));
+    };
+    let claims = services.verifier.verify(&access).await?;
+    let role = Role::from_groups(&claims.groups)
+        .ok_or_else(|| ApiError::internal("user without account type group"))?;
+    let (opened, profile) = tokio::join!(
+        sessions::open(
+            &services.store,
+            &claims.sub,
+            &claims.origin_jti,
+            role,
+            config.session_ttl.as_secs()
+        ),
+        users::get(&services.store, &claims.sub),
+    );
+    if opened? != sessions::Opened::Yes {
+        return Err(inactive());
+    }
+    let user = profile?.ok_or_else(|| ApiError::internal("identity without profile"))?;
+    throttle::reset(&services.store, &account_limit, window).await?;
+    tracing::info!(event = "login", user_id = %user.id, "login");
+    Ok(AxumJson(LoginResponse {
+        access,
+        refresh,
+        user,
+    }))
+}
+
+// ------------------------------------------------------------------ logout
+
+#[utoipa::path(post, path = "/api/auth/logout/", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = Detail), (status = 401, description = "Non authentifié")))]
+async fn logout(State(state): State<AuthState>, user: AuthUser) -> ApiResult<AxumJson<Detail>> {
+    // The access token and the refresh token of this login share the
+    // session: both stop working now.
+    sessions::close(&state.services.store, &user.sub, &user.session_id).await?;
+    Ok(detail("Déconnexion effectuée."))
+}
+
+// ----------------------------------------------------------------- refresh
+
+#[derive(Deserialize, Validate, ToSchema)]
+pub struct RefreshRequest {
+    #[validate(required, length(min = 1, max = 8192))]
+    pub refresh: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RefreshResponse {
+    pub access: String,
+}
+
+#[utoipa::path(post, path = "/api/auth/refresh/", tag = "auth", request_body = RefreshRequest,
+    responses((status = 200, body = RefreshResponse), (status = 401, description = "Jeton de rafraîchissement invalide, expiré ou révoqué")))]
+async fn refresh(
+    State(state): State<AuthState>,
+    Json(body): Json<RefreshRequest>,
+) -> ApiResult<AxumJson<RefreshResponse>> {
+    let services = &state.services;
+    let out = state
+        .cognito
+        .initiate_auth()
+        .client_id(&services.config.user_pool_client_id)
+        .auth_flow(AuthFlowType::RefreshTokenAuth)
+        .auth_parameters("REFRESH_TOKEN", body.refresh.unwrap_or_default())
+        .send()
+        .await
+        .map_err(|e| match error_code(&e) {
+            Some("TooManyRequestsException") => ApiError::Throttled { retry_after: 1 },
+            Some("InternalErrorException") | None => internal(e),
+            // Any other refusal (revoked, malformed, unknown) is the token's fault.
+            Some(_) => ApiError::invalid_token(),
+        })?;
+    let access = out
+        .authentication_result
+        .and_then(|r| r.access_token)
+        .ok_or_else(ApiError::invalid_token)?;
+    // The new token belongs to the same login: it is only good while that
+    // session is (logout and deactivation end it).
+    shared::auth::authenticate(services, &access).await?;
+    Ok(AxumJson(RefreshResponse { access }))
+}
+
+// ---------------------------------------------------------- reset-password
+
+#[derive(Deserialize, Validate, ToSchema)]
+pub struct ResetPasswordRequest {
+    #[validate(required, email)]
+    pub email: Option<String>,
+}
+
+const RESET_SENT: &str =
+    "Si un compte existe pour cette adresse, un code de réinitialisation a été envoyé.";
+
+#[utoipa::path(post, path = "/api/auth/reset-password/", tag = "auth", request_body = ResetPasswordRequest,
+    responses((status = 200, body = Detail, description = "Même réponse que le compte existe ou non")))]
+async fn reset_password(
+    State(state): State<AuthState>,
+    Json(body): Json<ResetPasswordRequest>,
+) -> ApiResult<AxumJson<Detail>> {
+    let email = normalize_email(body.email.as_deref().unwrap_or_default());
+    let sent = state
+        .cognito
+        .forgot_password()
+        .client_id(&state.services.config.user_pool_client_id)
+        .username(&email)
+        .send()
+        .await;
+    match sent {
+        Ok(_) => {}
+        // Unknown or unusable accounts get the same answer: no enumeration.
+        Err(e)
+            if matches!(
+                error_code(&e),
+                Some(
+                    "UserNotFoundException"
+                        | "NotAuthorizedException"
+                        | "InvalidParameterException"
+                        | "LimitExceededException"
+                )
+            ) =>
+        {
+            tracing::info!(
+                event = "reset_password_ignored",
+                code = error_code(&e).unwrap_or(""),
+                "reset not sent"
+            );
+        }
+        Err(e) => return Err(internal(e)),
+    }
+    Ok(detail(RESET_SENT))
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+pub struct ResetPasswordConfirmRequest {
+    #[validate(required, email)]
+    pub email: Option<String>,
+    #[validate(required, length(min = 1, max = 64))]
+    pub code: Option<String>,
+    #[validate(required, custom(function = "validation::password"))]
+    pub new_password: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/auth/reset-password/confirm/", tag = "auth", request_body = ResetPasswordConfirmRequest,
+    responses((status = 200, body = Detail), (status = 400, description = "Code invalide ou expiré, mot de passe faible")))]
+async fn reset_password_confirm(
+    State(state): State<AuthState>,
+    Json(body): Json<ResetPasswordConfirmRequest>,
+) -> ApiResult<AxumJson<Detail>> {
+    let email = normalize_email(body.email.as_deref().unwrap_or_default());
+    let confirmed = state
+        .cognito
+        .confirm_forgot_password()
+        .client_id(&state.services.config.user_pool_client_id)
+        .username(&email)
+        .confirmation_code(body.code.unwrap_or_default())
+        .password(body.new_password.unwrap_or_default())
+        .send()
+        .await;
+    match confirmed {
+        Ok(_) => Ok(detail("Mot de passe réinitialisé.")),
+        Err(e) => Err(match error_code(&e) {
+            Some(
+                "CodeMismatchException"
+                | "ExpiredCodeException"
+                | "UserNotFoundException"
+                | "ResourceNotFoundException",
+            ) => ApiError::field("code", "Code invalide ou expiré."),
+            Some("InvalidPasswordException") => {
+                ApiError::field("new_password", "Mot de passe trop faible.")
+            }
+            Some("TooManyFailedAttemptsException" | "LimitExceededException") => {
+                ApiError::Throttled { retry_after: 60 }
+            }
+            _ => internal(e),
+        }),
+    }
+}
+
+// ----------------------------------------------------------------- profile
+
+#[utoipa::path(get, path = "/api/auth/profile/", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = Profile), (status = 401, description = "Non authentifié")))]
+async fn get_profile(
+    State(state): State<AuthState>,
+    user: AuthUser,
+) -> ApiResult<AxumJson<Profile>> {
+    let profile = users::get(&state.services.store, &user.sub)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(AxumJson(profile))
+}
+
+/// Fields that may be edited; all optional (only those present change).
+/// Read-only fields (email, type_compte, statuts, quota...) are ignored.
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct ProfileUpdate {
+    #[serde(flatten)]
+    base: BaseEdit,
+    #[serde(flatten)]
+    candidat: users::CandidatEdit,
+    #[serde(flatten)]
+    recruteur: users::RecruteurEdit,
+    #[serde(flatten)]
+    prestataire: users::PrestataireEdit,
+}
+
+#[utoipa::path(put, path = "/api/auth/profile/", tag = "auth", security(("bearer" = [])),
+    request_body(content = inline(ProfileUpdate), description = "Champs modifiables du type de compte (aplatis)"),
+    responses((status = 200, body = Profile), (status = 400, description = "Champs invalides"), (status = 401, description = "Non authentifié")))]
+async fn put_profile(
+    State(state): State<AuthState>,
+    user: AuthUser,
+    JsonObject(body): JsonObject,
+) -> ApiResult<AxumJson<Profile>> {
+    let mut errors = FieldErrors::new();
+    let base = parse_into::<BaseEdit>(&body, &mut errors);
+    let edit = match TypeEdit::parse(user.role, &body) {
+        Ok(edit) => Some(edit),
+        Err(ApiError::Fields(f)) => {
+            errors.extend(f);
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    let (Some(base), Some(edit), true) = (base, edit, errors.is_empty()) else {
+        return Err(ApiError::Fields(errors));
+    };
+    let profile = users::update(&state.services.store, &user.sub, &base, &edit).await?;
+    Ok(AxumJson(profile))
+}

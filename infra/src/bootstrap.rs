@@ -1,0 +1,450 @@
+//! Creates, in an emulator (or any AWS endpoint), the resources that
+//! template.yaml declares, read from the template itself so the two cannot
+//! drift. Idempotent: what exists is kept.
+//!
+//! The Serverless functions and the HTTP API are not created: locally the
+//! dev server plays them. Any other resource type the bootstrap does not
+//! know is an error, so a template change cannot be silently skipped.
+
+use std::collections::HashMap;
+use std::path::Path;
+
+use aws_sdk_cognitoidentityprovider as cognito;
+use aws_sdk_dynamodb as dynamodb;
+use cognito::types as ct;
+use dynamodb::types as dt;
+use serde_yaml::Value;
+
+#[derive(Debug, thiserror::Error)]
+pub enum BootstrapError {
+    #[error("template: {0}")]
+    Template(String),
+    #[error("{resource}: {message}")]
+    Aws { resource: String, message: String },
+}
+
+type Result<T> = std::result::Result<T, BootstrapError>;
+
+/// The physical ids of what was created.
+#[derive(Clone, Debug, Default)]
+pub struct Resources {
+    pub table_name: String,
+    pub user_pool_id: String,
+    pub user_pool_client_id: String,
+    /// Logical id → physical id, for every created resource.
+    pub physical: HashMap<String, String>,
+}
+
+/// Resource types the dev server stands in for.
+pub const PLAYED_BY_DEV_SERVER: &[&str] =
+    &["AWS::Serverless::Function", "AWS::Serverless::HttpApi"];
+
+/// The order in which types are created (dependencies first).
+pub const CREATED_TYPES: &[&str] = &[
+    "AWS::DynamoDB::Table",
+    "AWS::Cognito::UserPool",
+    "AWS::Cognito::UserPoolClient",
+    "AWS::Cognito::UserPoolGroup",
+];
+
+/// The template's resources: logical id → (type, properties).
+pub fn resources(template: &Value) -> Result<Vec<(String, String, Value)>> {
+    let map = template
+        .get("Resources")
+        .and_then(Value::as_mapping)
+        .ok_or_else(|| BootstrapError::Template("no Resources".into()))?;
+    map.iter()
+        .map(|(k, v)| {
+            let id = k
+                .as_str()
+                .ok_or_else(|| BootstrapError::Template("non-string logical id".into()))?;
+            let ty = v
+                .get("Type")
+                .and_then(Value::as_str)
+                .ok_or_else(|| BootstrapError::Template(format!("{id}: no Type")))?;
+            Ok((
+                id.to_string(),
+                ty.to_string(),
+                v.get("Properties").cloned().unwrap_or(Value::Null),
+            ))
+        })
+        .collect()
+}
+
+pub fn load(path: &Path) -> Result<Value> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| BootstrapError::Template(format!("{}: {e}", path.display())))?;
+    serde_yaml::from_str(&text).map_err(|e| BootstrapError::Template(e.to_string()))
+}
+
+/// Resolves `!Ref`, `!Sub` and `!GetAtt` against what exists so far.
+struct Resolver<'a> {
+    stack: &'a str,
+    region: &'a str,
+    physical: &'a HashMap<String, String>,
+}
+
+impl Resolver<'_> {
+    fn value(&self, v: &Value) -> Result<Value> {
+        Ok(match v {
+            Value::Tagged(tagged) => {
+                let tag = tagged.tag.to_string();
+                let inner = self.value(&tagged.value)?;
+                match tag.as_str() {
+                    "!Ref" => Value::String(self.reference(inner.as_str().unwrap_or_default())?),
+                    "!Sub" => Value::String(self.substitute(inner.as_str().unwrap_or_default())?),
+                    "!GetAtt" => {
+                        Value::String(format!("arn:local:{}", inner.as_str().unwrap_or_default()))
+                    }
+                    other => {
+                        return Err(BootstrapError::Template(format!(
+                            "unsupported intrinsic {other}"
+                        )));
+                    }
+                }
+            }
+            Value::Mapping(m) => {
+                let mut out = serde_yaml::Mapping::new();
+                for (k, v) in m {
+                    out.insert(k.clone(), self.value(v)?);
+                }
+                Value::Mapping(out)
+            }
+            Value::Sequence(s) => {
+                Value::Sequence(s.iter().map(|v| self.value(v)).collect::<Result<_>>()?)
+            }
+            other => other.clone(),
+        })
+    }
+
+    fn reference(&self, name: &str) -> Result<String> {
+        match name {
+            "AWS::StackName" => Ok(self.stack.into()),
+            "AWS::Region" => Ok(self.region.into()),
+            _ => {
+                self.physical.get(name).cloned().ok_or_else(|| {
+                    BootstrapError::Template(format!("!Ref {name}: not created yet"))
+                })
+            }
+        }
+    }
+
+    fn substitute(&self, text: &str) -> Result<String> {
+        let mut out = String::new();
+        let mut rest = text;
+        while let Some(start) = rest.find("${") {
+            out.push_str(&rest[..start]);
+            let end = rest[start..]
+                .find('}')
+                .ok_or_else(|| BootstrapError::Template(format!("!Sub {text}")))?;
+            out.push_str(&self.reference(&rest[start + 2..start + end])?);
+            rest = &rest[start + end + 1..];
+        }
+        out.push_str(rest);
+        Ok(out)
+    }
+}
+
+fn s<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
+    v.get(key).and_then(Value::as_str)
+}
+
+fn seq<'a>(v: &'a Value, key: &str) -> &'a [Value] {
+    v.get(key)
+        .and_then(Value::as_sequence)
+        .map(Vec::as_slice)
+        .unwrap_or(&[])
+}
+
+fn aws_err(resource: &str, err: impl std::fmt::Display) -> BootstrapError {
+    BootstrapError::Aws {
+        resource: resource.into(),
+        message: err.to_string(),
+    }
+}
+
+/// Creates every resource of the template that does not exist yet.
+pub async fn apply(
+    sdk: &aws_config::SdkConfig,
+    template: &Value,
+    stack: &str,
+) -> Result<Resources> {
+    let region = sdk
+        .region()
+        .map(|r| r.to_string())
+        .unwrap_or_else(|| "us-east-1".into());
+    let ddb = dynamodb::Client::new(sdk);
+    let idp = cognito::Client::new(sdk);
+    let all = resources(template)?;
+    for (id, ty, _) in &all {
+        if !CREATED_TYPES.contains(&ty.as_str()) && !PLAYED_BY_DEV_SERVER.contains(&ty.as_str()) {
+            return Err(BootstrapError::Template(format!(
+                "{id}: the bootstrap does not know {ty}"
+            )));
+        }
+    }
+    let mut out = Resources::default();
+    for ty in CREATED_TYPES {
+        for (id, _, props) in all.iter().filter(|(_, t, _)| t == ty) {
+            let props = Resolver {
+                stack,
+                region: &region,
+                physical: &out.physical,
+            }
+            .value(props)?;
+            let physical = match *ty {
+                "AWS::DynamoDB::Table" => table(&ddb, id, &props).await?,
+                "AWS::Cognito::UserPool" => user_pool(&idp, id, &props).await?,
+                "AWS::Cognito::UserPoolClient" => user_pool_client(&idp, id, &props).await?,
+                "AWS::Cognito::UserPoolGroup" => group(&idp, id, &props).await?,
+                _ => unreachable!(),
+            };
+            match *ty {
+                "AWS::DynamoDB::Table" => out.table_name = physical.clone(),
+                "AWS::Cognito::UserPool" => out.user_pool_id = physical.clone(),
+                "AWS::Cognito::UserPoolClient" => out.user_pool_client_id = physical.clone(),
+                _ => {}
+            }
+            out.physical.insert(id.clone(), physical);
+        }
+    }
+    Ok(out)
+}
+
+fn key_schema(list: &[Value]) -> Result<Vec<dt::KeySchemaElement>> {
+    list.iter()
+        .map(|k| {
+            dt::KeySchemaElement::builder()
+                .attribute_name(s(k, "AttributeName").unwrap_or_default())
+                .key_type(dt::KeyType::from(s(k, "KeyType").unwrap_or_default()))
+                .build()
+                .map_err(|e| BootstrapError::Template(e.to_string()))
+        })
+        .collect()
+}
+
+async fn table(ddb: &dynamodb::Client, id: &str, p: &Value) -> Result<String> {
+    let name = s(p, "TableName")
+        .ok_or_else(|| BootstrapError::Template(format!("{id}: TableName")))?
+        .to_string();
+    if ddb.describe_table().table_name(&name).send().await.is_ok() {
+        return Ok(name);
+    }
+    let mut create = ddb
+        .create_table()
+        .table_name(&name)
+        .billing_mode(dt::BillingMode::from(
+            s(p, "BillingMode").unwrap_or("PAY_PER_REQUEST"),
+        ))
+        .set_key_schema(Some(key_schema(seq(p, "KeySchema"))?));
+    for a in seq(p, "AttributeDefinitions") {
+        create = create.attribute_definitions(
+            dt::AttributeDefinition::builder()
+                .attribute_name(s(a, "AttributeName").unwrap_or_default())
+                .attribute_type(dt::ScalarAttributeType::from(
+                    s(a, "AttributeType").unwrap_or_default(),
+                ))
+                .build()
+                .map_err(|e| aws_err(id, e))?,
+        );
+    }
+    for g in seq(p, "GlobalSecondaryIndexes") {
+        let projection = g
+            .get("Projection")
+            .and_then(|pr| s(pr, "ProjectionType"))
+            .unwrap_or("ALL");
+        create = create.global_secondary_indexes(
+            dt::GlobalSecondaryIndex::builder()
+                .index_name(s(g, "IndexName").unwrap_or_default())
+                .set_key_schema(Some(key_schema(seq(g, "KeySchema"))?))
+                .projection(
+                    dt::Projection::builder()
+                        .projection_type(dt::ProjectionType::from(projection))
+                        .build(),
+                )
+                .build()
+                .map_err(|e| aws_err(id, e))?,
+        );
+    }
+    if let Some(stream) = p.get("StreamSpecification") {
+        create = create.stream_specification(
+            dt::StreamSpecification::builder()
+                .stream_enabled(true)
+                .stream_view_type(dt::StreamViewType::from(
+                    s(stream, "StreamViewType").unwrap_or("NEW_AND_OLD_IMAGES"),
+                ))
+                .build()
+                .map_err(|e| aws_err(id, e))?,
+        );
+    }
+    create
+        .send()
+        .await
+        .map_err(|e| aws_err(id, dynamodb::error::DisplayErrorContext(e)))?;
+    if let Some(ttl) = p.get("TimeToLiveSpecification") {
+        ddb.update_time_to_live()
+            .table_name(&name)
+            .time_to_live_specification(
+                dt::TimeToLiveSpecification::builder()
+                    .attribute_name(s(ttl, "AttributeName").unwrap_or_default())
+                    .enabled(ttl.get("Enabled").and_then(Value::as_bool).unwrap_or(true))
+                    .build()
+                    .map_err(|e| aws_err(id, e))?,
+            )
+            .send()
+            .await
+            .map_err(|e| aws_err(id, dynamodb::error::DisplayErrorContext(e)))?;
+    }
+    Ok(name)
+}
+
+async fn find_pool(idp: &cognito::Client, name: &str) -> Result<Option<String>> {
+    let mut next = None;
+    loop {
+        let page = idp
+            .list_user_pools()
+            .max_results(60)
+            .set_next_token(next)
+            .send()
+            .await
+            .map_err(|e| aws_err(name, cognito::error::DisplayErrorContext(e)))?;
+        if let Some(pool) = page.user_pools().iter().find(|p| p.name() == Some(name)) {
+            return Ok(pool.id().map(String::from));
+        }
+        next = page.next_token;
+        if next.is_none() {
+            return Ok(None);
+        }
+    }
+}
+
+async fn user_pool(idp: &cognito::Client, id: &str, p: &Value) -> Result<String> {
+    let name = s(p, "UserPoolName")
+        .ok_or_else(|| BootstrapError::Template(format!("{id}: UserPoolName")))?;
+    if let Some(existing) = find_pool(idp, name).await? {
+        return Ok(existing);
+    }
+    let policy = p
+        .get("Policies")
+        .and_then(|x| x.get("PasswordPolicy"))
+        .cloned()
+        .unwrap_or(Value::Null);
+    let flag = |k: &str| policy.get(k).and_then(Value::as_bool).unwrap_or(true);
+    let password = ct::PasswordPolicyType::builder()
+        .minimum_length(
+            policy
+                .get("MinimumLength")
+                .and_then(Value::as_i64)
+                .unwrap_or(8) as i32,
+        )
+        .require_lowercase(flag("RequireLowercase"))
+        .require_uppercase(flag("RequireUppercase"))
+        .require_numbers(flag("RequireNumbers"))
+        .require_symbols(flag("RequireSymbols"))
+        .build();
+    let mut create = idp.create_user_pool().pool_name(name).policies(
+        ct::UserPoolPolicyType::builder()
+            .password_policy(password)
+            .build(),
+    );
+    for attr in seq(p, "AutoVerifiedAttributes") {
+        create = create.auto_verified_attributes(ct::VerifiedAttributeType::from(
+            attr.as_str().unwrap_or_default(),
+        ));
+    }
+    if let Some(cs) = p
+        .get("UsernameConfiguration")
+        .and_then(|u| u.get("CaseSensitive"))
+        .and_then(Value::as_bool)
+    {
+        create = create.username_configuration(
+            ct::UsernameConfigurationType::builder()
+                .case_sensitive(cs)
+                .build()
+                .map_err(|e| aws_err(id, e))?,
+        );
+    }
+    let out = create
+        .send()
+        .await
+        .map_err(|e| aws_err(id, cognito::error::DisplayErrorContext(e)))?;
+    out.user_pool
+        .and_then(|pool| pool.id)
+        .ok_or_else(|| aws_err(id, "no pool id returned"))
+}
+
+async fn user_pool_client(idp: &cognito::Client, id: &str, p: &Value) -> Result<String> {
+    let pool =
+        s(p, "UserPoolId").ok_or_else(|| BootstrapError::Template(format!("{id}: UserPoolId")))?;
+    let name =
+        s(p, "ClientName").ok_or_else(|| BootstrapError::Template(format!("{id}: ClientName")))?;
+    let existing = idp
+        .list_user_pool_clients()
+        .user_pool_id(pool)
+        .max_results(60)
+        .send()
+        .await
+        .map_err(|e| aws_err(id, cognito::error::DisplayErrorContext(e)))?;
+    if let Some(client) = existing
+        .user_pool_clients()
+        .iter()
+        .find(|c| c.client_name() == Some(name))
+    {
+        return Ok(client.client_id().unwrap_or_default().to_string());
+    }
+    let mut create = idp
+        .create_user_pool_client()
+        .user_pool_id(pool)
+        .client_name(name)
+        .generate_secret(
+            p.get("GenerateSecret")
+                .and_then(Value::as_bool)
+                .unwrap_or(false),
+        );
+    for flow in seq(p, "ExplicitAuthFlows") {
+        create = create.explicit_auth_flows(ct::ExplicitAuthFlowsType::from(
+            flow.as_str().unwrap_or_default(),
+        ));
+    }
+    if let Some(v) = s(p, "PreventUserExistenceErrors") {
+        create = create.prevent_user_existence_errors(ct::PreventUserExistenceErrorTypes::from(v));
+    }
+    if let Some(v) = p.get("EnableTokenRevocation").and_then(Value::as_bool) {
+        create = create.enable_token_revocation(v);
+    }
+    let out = create
+        .send()
+        .await
+        .map_err(|e| aws_err(id, cognito::error::DisplayErrorContext(e)))?;
+    out.user_pool_client
+        .and_then(|c| c.client_id)
+        .ok_or_else(|| aws_err(id, "no client id returned"))
+}
+
+async fn group(idp: &cognito::Client, id: &str, p: &Value) -> Result<String> {
+    let pool =
+        s(p, "UserPoolId").ok_or_else(|| BootstrapError::Template(format!("{id}: UserPoolId")))?;
+    let name =
+        s(p, "GroupName").ok_or_else(|| BootstrapError::Template(format!("{id}: GroupName")))?;
+    let created = idp
+        .create_group()
+        .user_pool_id(pool)
+        .group_name(name)
+        .set_precedence(
+            p.get("Precedence")
+                .and_then(Value::as_i64)
+                .map(|v| v as i32),
+        )
+        .send()
+        .await;
+    match created {
+        Ok(_) => Ok(name.to_string()),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|e| e.is_group_exists_exception()) =>
+        {
+            Ok(name.to_string())
+        }
+        Err(e) => Err(aws_err(id, cognito::error::DisplayErrorContext(e))),
+    }
+}

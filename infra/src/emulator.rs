@@ -1,0 +1,67 @@
+//! Starts the pinned emulator (moto server, from the project's virtualenv)
+//! on a port of its own. The process ends with its owner: it watches its
+//! stdin, which closes when the owner exits, however it exits.
+
+use std::net::TcpListener;
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use tokio::process::{Child, Command};
+
+pub struct Emulator {
+    pub endpoint: String,
+    pub port: u16,
+    _child: Child,
+}
+
+/// A free local port.
+pub fn free_port() -> u16 {
+    TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .map(|a| a.port())
+        .expect("a free port")
+}
+
+impl Emulator {
+    /// Starts moto on `port` (0: a free one) and waits until it answers.
+    pub async fn start(port: u16) -> Result<Emulator, String> {
+        let port = if port == 0 { free_port() } else { port };
+        let bin = super::local::project_root().join(".venv/bin/moto_server");
+        if !bin.exists() {
+            return Err(format!(
+                "{} is missing: run `make venv` (make test does it)",
+                bin.display()
+            ));
+        }
+        // `read` returns when our end of the pipe closes: then moto is killed.
+        let script = format!(
+            "\"{}\" -H 127.0.0.1 -p {port} >/dev/null 2>&1 & pid=$!; read _; kill $pid",
+            bin.display()
+        );
+        let child = Command::new("sh")
+            .arg("-c")
+            .arg(script)
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| format!("cannot start moto: {e}"))?;
+        let endpoint = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while Instant::now() < deadline {
+            if tokio::net::TcpStream::connect(("127.0.0.1", port))
+                .await
+                .is_ok()
+            {
+                return Ok(Emulator {
+                    endpoint,
+                    port,
+                    _child: child,
+                });
+            }
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+        Err(format!("moto did not start on port {port}"))
+    }
+}

@@ -1,0 +1,154 @@
+//! Account operations that span the identity provider and the table.
+
+use aws_sdk_cognitoidentityprovider::Client as Cognito;
+use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
+use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
+
+use crate::auth::Role;
+use crate::error::{ApiError, ApiResult};
+use crate::store::Store;
+use crate::users::{self, BaseEdit, TypeEdit};
+use crate::{Config, sessions};
+
+/// The error code of a failed Cognito call (`NotAuthorizedException`...),
+/// or None for a transport failure.
+pub fn error_code<E: ProvideErrorMetadata, R>(
+    err: &aws_sdk_cognitoidentityprovider::error::SdkError<E, R>,
+) -> Option<&str> {
+    err.as_service_error().and_then(|e| e.code())
+}
+
+pub fn error_message<E: ProvideErrorMetadata, R>(
+    err: &aws_sdk_cognitoidentityprovider::error::SdkError<E, R>,
+) -> &str {
+    err.as_service_error()
+        .and_then(|e| e.message())
+        .unwrap_or("")
+}
+
+/// An unexpected Cognito failure: logged in full, a plain 500 outside.
+pub fn internal<E, R>(err: aws_sdk_cognitoidentityprovider::error::SdkError<E, R>) -> ApiError
+where
+    E: std::error::Error + Send + Sync + 'static,
+    R: std::fmt::Debug,
+{
+    ApiError::internal(aws_sdk_cognitoidentityprovider::error::DisplayErrorContext(
+        err,
+    ))
+}
+
+/// Deactivates or reactivates an account, at once: the profile flag (login
+/// refuses inactive accounts), the identity (Cognito refuses it too), and,
+/// on deactivation, every open session (tokens already held stop working).
+pub async fn set_active(
+    store: &Store,
+    cognito: &Cognito,
+    config: &Config,
+    sub: &str,
+    active: bool,
+) -> ApiResult<()> {
+    let profile = users::get(store, sub).await?.ok_or(ApiError::NotFound)?;
+    users::set_active(store, sub, active).await?;
+    let pool = &config.user_pool_id;
+    if active {
+        cognito
+            .admin_enable_user()
+            .user_pool_id(pool)
+            .username(&profile.email)
+            .send()
+            .await
+            .map_err(internal)?;
+    } else {
+        cognito
+            .admin_disable_user()
+            .user_pool_id(pool)
+            .username(&profile.email)
+            .send()
+            .await
+            .map_err(internal)?;
+        sessions::close_all(store, sub).await?;
+    }
+    Ok(())
+}
+
+/// Creates the admin account if missing, and makes sure its password,
+/// group and profile are as configured. Safe to run at every start.
+pub async fn ensure_admin(
+    store: &Store,
+    cognito: &Cognito,
+    config: &Config,
+    email: &str,
+    password: &str,
+) -> ApiResult<String> {
+    let pool = &config.user_pool_id;
+    let email = email.trim().to_lowercase();
+    let created = cognito
+        .admin_create_user()
+        .user_pool_id(pool)
+        .username(&email)
+        .message_action(MessageActionType::Suppress)
+        .user_attributes(
+            AttributeType::builder()
+                .name("email")
+                .value(&email)
+                .build()
+                .map_err(ApiError::internal)?,
+        )
+        .user_attributes(
+            AttributeType::builder()
+                .name("email_verified")
+                .value("true")
+                .build()
+                .map_err(ApiError::internal)?,
+        )
+        .send()
+        .await;
+    let attributes = match created {
+        Ok(out) => out
+            .user
+            .map(|u| u.attributes.unwrap_or_default())
+            .unwrap_or_default(),
+        Err(e) if error_code(&e) == Some("UsernameExistsException") => cognito
+            .admin_get_user()
+            .user_pool_id(pool)
+            .username(&email)
+            .send()
+            .await
+            .map_err(internal)?
+            .user_attributes
+            .unwrap_or_default(),
+        Err(e) => return Err(internal(e)),
+    };
+    let sub = attributes
+        .iter()
+        .find(|a| a.name() == "sub")
+        .and_then(|a| a.value())
+        .ok_or_else(|| ApiError::internal("admin user has no sub"))?
+        .to_string();
+    cognito
+        .admin_set_user_password()
+        .user_pool_id(pool)
+        .username(&email)
+        .password(password)
+        .permanent(true)
+        .send()
+        .await
+        .map_err(internal)?;
+    cognito
+        .admin_add_user_to_group()
+        .user_pool_id(pool)
+        .username(&email)
+        .group_name(Role::Admin.as_str())
+        .send()
+        .await
+        .map_err(internal)?;
+    let base = BaseEdit {
+        nom: Some("Administrateur".into()),
+        prenom: Some("DestinyJobs".into()),
+        telephone: None,
+    };
+    let details = users::new_details(Role::Admin, TypeEdit::Admin)?;
+    let profile = users::new_profile(sub.clone(), email, base, details, true)?;
+    users::create(store, &profile).await?; // false: already there, kept as is
+    Ok(sub)
+}

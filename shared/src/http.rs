@@ -1,0 +1,176 @@
+//! What every area's Router gets: request ids, JSON access logs, CORS, the
+//! body size limit, DRF-style 404/405, and the Lambda entry point.
+
+use std::net::SocketAddr;
+use std::time::Duration;
+
+use axum::Router;
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Request};
+use axum::http::{HeaderName, HeaderValue, Method, header};
+use axum::response::{IntoResponse, Response};
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::request_id::{
+    MakeRequestId, PropagateRequestIdLayer, RequestId, SetRequestIdLayer,
+};
+use tower_http::trace::TraceLayer;
+
+use crate::config::Config;
+use crate::error::ApiError;
+
+pub static X_REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
+
+/// Request ids: API Gateway's own id inside Lambda, else a new ULID. A
+/// client-sent `X-Request-Id` is kept (tower-http does not overwrite it).
+#[derive(Clone, Copy, Default)]
+struct MakeId;
+
+impl MakeRequestId for MakeId {
+    fn make_request_id<B>(&mut self, request: &http::Request<B>) -> Option<RequestId> {
+        let id = match request
+            .extensions()
+            .get::<lambda_http::request::RequestContext>()
+        {
+            Some(lambda_http::request::RequestContext::ApiGatewayV2(ctx)) => ctx.request_id.clone(),
+            _ => None,
+        }
+        .unwrap_or_else(|| ulid::Ulid::new().to_string());
+        HeaderValue::from_str(&id).ok().map(RequestId::new)
+    }
+}
+
+/// Wraps an area's routes with the conventions shared by every function.
+pub fn conventions(router: Router, config: &Config) -> Router {
+    router
+        .fallback(|| async { ApiError::NotFound })
+        .method_not_allowed_fallback(|method: Method| async move {
+            let mut response = axum::Json(serde_json::json!({
+                "detail": format!("Méthode « {method} » non autorisée.")
+            }))
+            .into_response();
+            *response.status_mut() = http::StatusCode::METHOD_NOT_ALLOWED;
+            response
+        })
+        .layer(DefaultBodyLimit::max(config.max_body_bytes))
+        .layer(cors(config))
+        .layer(PropagateRequestIdLayer::new(X_REQUEST_ID.clone()))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|req: &Request| {
+                    let id = req.headers().get(&X_REQUEST_ID).and_then(|v| v.to_str().ok()).unwrap_or("");
+                    tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
+                })
+                .on_request(())
+                .on_response(|res: &Response, latency: Duration, _span: &tracing::Span| {
+                    tracing::info!(status = res.status().as_u16(), latency_ms = latency.as_secs_f64() * 1000.0, "response");
+                })
+                .on_failure(()),
+        )
+        .layer(SetRequestIdLayer::new(X_REQUEST_ID.clone(), MakeId))
+}
+
+fn cors(config: &Config) -> CorsLayer {
+    let origins: Vec<HeaderValue> = config
+        .cors_allowed_origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o).ok())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(origins))
+        .allow_methods([
+            Method::GET,
+            Method::POST,
+            Method::PUT,
+            Method::PATCH,
+            Method::DELETE,
+            Method::OPTIONS,
+        ])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            X_REQUEST_ID.clone(),
+        ])
+        .expose_headers([X_REQUEST_ID.clone(), header::RETRY_AFTER])
+        .max_age(Duration::from_secs(600))
+}
+
+/// The client's address: API Gateway's source IP in Lambda; locally the
+/// peer address, or the first `X-Forwarded-For` hop when trusted.
+pub fn client_ip(parts: &http::request::Parts, trust_forwarded_for: bool) -> String {
+    if let Some(lambda_http::request::RequestContext::ApiGatewayV2(ctx)) =
+        parts
+            .extensions
+            .get::<lambda_http::request::RequestContext>()
+    {
+        if let Some(ip) = &ctx.http.source_ip {
+            return ip.clone();
+        }
+    }
+    if trust_forwarded_for {
+        if let Some(first) = parts
+            .headers
+            .get("x-forwarded-for")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.split(',').next())
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+        {
+            return first.to_string();
+        }
+    }
+    parts
+        .extensions
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|ConnectInfo(addr)| addr.ip().to_string())
+        .unwrap_or_else(|| "unknown".into())
+}
+
+/// API Gateway puts a named stage in the path (`/v1/api/...`); lambda_http
+/// keeps it. Routes are stage-free, so strip it before routing.
+pub fn strip_stage<B>(mut request: http::Request<B>) -> http::Request<B> {
+    let stage = match request
+        .extensions()
+        .get::<lambda_http::request::RequestContext>()
+    {
+        Some(lambda_http::request::RequestContext::ApiGatewayV2(ctx)) => ctx.stage.clone(),
+        _ => None,
+    };
+    if let Some(stage) = stage.filter(|s| s != "$default") {
+        let prefix = format!("/{stage}");
+        let uri = request.uri();
+        if let Some(rest) = uri
+            .path()
+            .strip_prefix(&prefix)
+            .filter(|r| r.starts_with('/'))
+        {
+            let rebuilt = match uri.query() {
+                Some(q) => format!("{rest}?{q}"),
+                None => rest.to_string(),
+            };
+            if let Ok(new_uri) = rebuilt.parse() {
+                *request.uri_mut() = new_uri;
+            }
+        }
+    }
+    request
+}
+
+/// The service Lambda runs: the Router behind the stage stripper.
+pub fn lambda_service(
+    router: Router,
+) -> impl tower::Service<
+    lambda_http::Request,
+    Response = Response,
+    Error = std::convert::Infallible,
+    Future = impl Send + 'static,
+> + Clone
++ Send
++ 'static {
+    tower::ServiceBuilder::new()
+        .map_request(strip_stage::<lambda_http::Body>)
+        .service(router)
+}
+
+/// main() of every HTTP function.
+pub async fn run_lambda(router: Router) -> Result<(), lambda_http::Error> {
+    lambda_http::run(lambda_service(router)).await
+}

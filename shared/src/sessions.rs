@@ -1,0 +1,138 @@
+//! Login sessions. A session is keyed by the `origin_jti` that Cognito puts
+//! in every access token minted from one login (and from its refresh
+//! token). Each authenticated request checks, with one consistent read,
+//! that its session still exists: logout and deactivation delete sessions,
+//! so old tokens stop working at once, on every endpoint.
+
+use aws_sdk_dynamodb::types::{AttributeValue, ConditionCheck, Put, TransactWriteItem};
+use serde::{Deserialize, Serialize};
+
+use crate::auth::Role;
+use crate::error::{ApiError, ApiResult};
+use crate::store::{self, Store, attr, keys, now_epoch};
+
+#[derive(Serialize, Deserialize, Debug)]
+pub struct Session {
+    pub sub: String,
+    pub role: Role,
+    pub created_at: u64,
+    /// TTL attribute; code checks it too, since TTL deletion is lazy.
+    pub expires_at: u64,
+}
+
+/// Outcome of opening a session.
+#[derive(Debug, PartialEq)]
+pub enum Opened {
+    Yes,
+    /// The profile is missing or deactivated.
+    AccountInactive,
+}
+
+/// Opens a session, in one transaction with a check that the account is
+/// still active (a deactivation racing a login cannot leave a live session).
+pub async fn open(
+    store: &Store,
+    sub: &str,
+    session_id: &str,
+    role: Role,
+    ttl_secs: u64,
+) -> ApiResult<Opened> {
+    let now = now_epoch();
+    let session = Session {
+        sub: sub.into(),
+        role,
+        created_at: now,
+        expires_at: now + ttl_secs,
+    };
+    let k = keys::session(sub, session_id);
+    let item = store::to_item(
+        &[(attr::PK, k.0.clone()), (attr::SK, k.1.clone())],
+        &session,
+    )?;
+    let check = ConditionCheck::builder()
+        .table_name(&store.table)
+        .set_key(Some(store::key(&keys::user(sub))))
+        .condition_expression("is_active = :yes")
+        .expression_attribute_values(":yes", AttributeValue::Bool(true))
+        .build()
+        .map_err(ApiError::internal)?;
+    let put = Put::builder()
+        .table_name(&store.table)
+        .set_item(Some(item))
+        .build()
+        .map_err(ApiError::internal)?;
+    let result = store
+        .client
+        .transact_write_items()
+        .transact_items(TransactWriteItem::builder().condition_check(check).build())
+        .transact_items(TransactWriteItem::builder().put(put).build())
+        .send()
+        .await;
+    match result {
+        Ok(_) => Ok(Opened::Yes),
+        Err(err) => {
+            let cancelled = err
+                .as_service_error()
+                .map(|e| e.is_transaction_canceled_exception())
+                .unwrap_or(false);
+            if cancelled {
+                Ok(Opened::AccountInactive)
+            } else {
+                Err(err.into())
+            }
+        }
+    }
+}
+
+/// True while the session exists and has not expired.
+pub async fn is_live(store: &Store, sub: &str, session_id: &str) -> ApiResult<bool> {
+    let session: Option<Session> = store.get(&keys::session(sub, session_id), true).await?;
+    Ok(session.is_some_and(|s| s.expires_at > now_epoch()))
+}
+
+/// Ends one session (logout).
+pub async fn close(store: &Store, sub: &str, session_id: &str) -> ApiResult<()> {
+    store
+        .client
+        .delete_item()
+        .table_name(&store.table)
+        .set_key(Some(store::key(&keys::session(sub, session_id))))
+        .send()
+        .await?;
+    Ok(())
+}
+
+/// Ends every session of a user (deactivation, password reset).
+pub async fn close_all(store: &Store, sub: &str) -> ApiResult<usize> {
+    let (pk, _) = keys::user(sub);
+    let mut closed = 0;
+    let mut start = None;
+    loop {
+        let page = store
+            .client
+            .query()
+            .table_name(&store.table)
+            .key_condition_expression("PK = :pk AND begins_with(SK, :prefix)")
+            .expression_attribute_values(":pk", AttributeValue::S(pk.clone()))
+            .expression_attribute_values(":prefix", AttributeValue::S(keys::SESSION_PREFIX.into()))
+            .projection_expression("PK, SK")
+            .consistent_read(true)
+            .set_exclusive_start_key(start)
+            .send()
+            .await?;
+        for item in page.items() {
+            store
+                .client
+                .delete_item()
+                .table_name(&store.table)
+                .set_key(Some(item.clone()))
+                .send()
+                .await?;
+            closed += 1;
+        }
+        start = page.last_evaluated_key;
+        if start.is_none() {
+            return Ok(closed);
+        }
+    }
+}

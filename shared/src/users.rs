@@ -1,0 +1,673 @@
+//! Accounts: the profile item (the spec's user fields plus those of its
+//! type, flat), what each type may edit, and the rules around them.
+
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
+use serde::{Deserialize, Deserializer, Serialize};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::auth::Role;
+use crate::error::{ApiError, ApiResult};
+use crate::store::{self, Store, attr, keys};
+use crate::validation;
+
+/// Default monthly publication quota of a new recruiter.
+pub const DEFAULT_QUOTA: u32 = 10;
+
+/// Verification state (email, or admin validation).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Verification {
+    EnAttente,
+    Verifie,
+    Refuse,
+}
+
+impl Verification {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verification::EnAttente => "en_attente",
+            Verification::Verifie => "verifie",
+            Verification::Refuse => "refuse",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Disponibilite {
+    Immediate,
+    #[serde(rename = "sous_1_mois")]
+    Sous1Mois,
+    #[serde(rename = "sous_3_mois")]
+    Sous3Mois,
+    Indisponible,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+pub enum TailleEntreprise {
+    #[serde(rename = "1-10")]
+    T1_10,
+    #[serde(rename = "11-50")]
+    T11_50,
+    #[serde(rename = "51-200")]
+    T51_200,
+    #[serde(rename = "201-500")]
+    T201_500,
+    #[serde(rename = "500+")]
+    T500Plus,
+}
+
+/// A user's profile as the API shows it and the table stores it.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct Profile {
+    /// The Cognito `sub`.
+    pub id: String,
+    pub email: String,
+    pub nom: String,
+    pub prenom: String,
+    pub telephone: Option<String>,
+    /// Email verification.
+    pub statut_verification: Verification,
+    pub is_active: bool,
+    pub is_staff: bool,
+    pub is_superuser: bool,
+    #[serde(with = "time::serde::rfc3339")]
+    pub date_creation: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub date_modification: OffsetDateTime,
+    #[serde(flatten)]
+    pub details: Details,
+}
+
+/// The fields of each account type, tagged by `type_compte`.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "type_compte", rename_all = "snake_case")]
+pub enum Details {
+    Candidat(Candidat),
+    Recruteur(Recruteur),
+    Prestataire(Prestataire),
+    Admin(Admin),
+}
+
+impl Details {
+    pub fn role(&self) -> Role {
+        match self {
+            Details::Candidat(_) => Role::Candidat,
+            Details::Recruteur(_) => Role::Recruteur,
+            Details::Prestataire(_) => Role::Prestataire,
+            Details::Admin(_) => Role::Admin,
+        }
+    }
+
+    /// Admin validation state, for the types that have one.
+    pub fn admin_validation(&self) -> Option<Verification> {
+        match self {
+            Details::Recruteur(r) => Some(r.statut_verification_admin),
+            Details::Prestataire(p) => Some(p.statut_verification_admin),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+pub struct Candidat {
+    /// Id of the CV upload (set through the uploads API).
+    pub cv: Option<String>,
+    /// Id of the cover-letter upload (set through the uploads API).
+    pub lettre_motivation: Option<String>,
+    pub competences: Vec<String>,
+    /// Years of experience.
+    pub experience: Option<u32>,
+    pub formation: Option<String>,
+    pub localisation: Option<String>,
+    pub disponibilite: Option<Disponibilite>,
+    /// Expected yearly gross salary.
+    pub salaire_souhaite: Option<u64>,
+    /// Computed against publications; read-only.
+    pub score_compatibilite: Option<u8>,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct Recruteur {
+    pub entreprise: String,
+    pub secteur_activite: Option<String>,
+    pub taille_entreprise: Option<TailleEntreprise>,
+    pub site_web: Option<String>,
+    pub statut_verification_admin: Verification,
+    /// Ids of uploaded verification documents (Kbis...).
+    pub documents_verification: Vec<String>,
+    pub quota_publications_mensuel: u32,
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct Prestataire {
+    pub specialite: String,
+    pub services_offerts: Vec<String>,
+    pub tarifs: Option<String>,
+    pub disponibilite: Option<Disponibilite>,
+    pub portfolio: Option<String>,
+    pub references: Option<String>,
+    pub statut_verification_admin: Verification,
+    pub documents_verification: Vec<String>,
+}
+
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+pub struct Admin {
+    pub permissions_speciales: Vec<String>,
+    pub acces_panel_admin: bool,
+}
+
+/// `Some(None)` for an explicit null (clear the field), `None` when absent.
+fn nullable<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
+    d: D,
+) -> Result<Option<Option<T>>, D::Error> {
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// Fields every account may edit.
+#[derive(Debug, Default, Serialize, Deserialize, Validate, ToSchema)]
+pub struct BaseEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "validation::plain_text")
+    )]
+    pub nom: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "validation::plain_text")
+    )]
+    pub prenom: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(custom(function = "validation::phone"))]
+    #[schema(value_type = Option<String>)]
+    pub telephone: Option<Option<String>>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize, Validate, ToSchema)]
+pub struct CandidatEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(custom(function = "validation::labels"))]
+    pub competences: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(range(max = 60))]
+    #[schema(value_type = Option<u32>)]
+    pub experience: Option<Option<u32>>,
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(max = 2000), custom(function = "validation::plain_text"))]
+    #[schema(value_type = Option<String>)]
+    pub formation: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(max = 200), custom(function = "validation::plain_text"))]
+    #[schema(value_type = Option<String>)]
+    pub localisation: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<Disponibilite>)]
+    pub disponibilite: Option<Option<Disponibilite>>,
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(range(max = 1_000_000_000))]
+    #[schema(value_type = Option<u64>)]
+    pub salaire_souhaite: Option<Option<u64>>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize, Validate, ToSchema)]
+pub struct RecruteurEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "validation::plain_text")
+    )]
+    pub entreprise: Option<String>,
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(max = 100), custom(function = "validation::plain_text"))]
+    #[schema(value_type = Option<String>)]
+    pub secteur_activite: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<TailleEntreprise>)]
+    pub taille_entreprise: Option<Option<TailleEntreprise>>,
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(url, length(max = 500), custom(function = "web_url"))]
+    #[schema(value_type = Option<String>)]
+    pub site_web: Option<Option<String>>,
+}
+
+#[derive(Debug, Default, Serialize, Deserialize, Validate, ToSchema)]
+pub struct PrestataireEdit {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "validation::plain_text")
+    )]
+    pub specialite: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(custom(function = "validation::labels"))]
+    pub services_offerts: Option<Vec<String>>,
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(max = 1000), custom(function = "validation::plain_text"))]
+    #[schema(value_type = Option<String>)]
+    pub tarifs: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<Disponibilite>)]
+    pub disponibilite: Option<Option<Disponibilite>>,
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(url, length(max = 500), custom(function = "web_url"))]
+    #[schema(value_type = Option<String>)]
+    pub portfolio: Option<Option<String>>,
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(max = 5000), custom(function = "validation::plain_text"))]
+    #[schema(value_type = Option<String>)]
+    pub references: Option<Option<String>>,
+}
+
+/// Only http(s) links: no `javascript:` or `data:` URLs in a profile.
+fn web_url(value: &str) -> Result<(), validator::ValidationError> {
+    let lower = value.to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("url")
+            .with_message("Saisissez une URL http(s) valide.".into()))
+    }
+}
+
+/// The editable fields of one account type, parsed from a request body.
+/// Fields the type does not have, and read-only fields, are ignored, as
+/// DRF does with read-only fields.
+pub enum TypeEdit {
+    Candidat(CandidatEdit),
+    Recruteur(RecruteurEdit),
+    Prestataire(PrestataireEdit),
+    Admin,
+}
+
+impl TypeEdit {
+    pub fn parse(role: Role, body: &serde_json::Value) -> ApiResult<Self> {
+        use crate::json::parse;
+        let body = body.clone();
+        Ok(match role {
+            Role::Candidat => TypeEdit::Candidat(parse(body)?),
+            Role::Recruteur => TypeEdit::Recruteur(parse(body)?),
+            Role::Prestataire => TypeEdit::Prestataire(parse(body)?),
+            Role::Admin => TypeEdit::Admin,
+        })
+    }
+
+    fn to_json(&self) -> serde_json::Map<String, serde_json::Value> {
+        let value = match self {
+            TypeEdit::Candidat(e) => serde_json::to_value(e),
+            TypeEdit::Recruteur(e) => serde_json::to_value(e),
+            TypeEdit::Prestataire(e) => serde_json::to_value(e),
+            TypeEdit::Admin => Ok(serde_json::Value::Object(Default::default())),
+        };
+        match value {
+            Ok(serde_json::Value::Object(map)) => map,
+            _ => Default::default(),
+        }
+    }
+}
+
+/// A new account's details, from the registration body: the type's
+/// editable fields plus its required ones, with the admin-controlled
+/// fields at their starting values.
+pub fn new_details(role: Role, edit: TypeEdit) -> ApiResult<Details> {
+    let required = |name: &str| ApiError::field(name, validation::REQUIRED);
+    Ok(match (role, edit) {
+        (Role::Candidat, TypeEdit::Candidat(e)) => Details::Candidat(Candidat {
+            competences: e.competences.unwrap_or_default(),
+            experience: e.experience.flatten(),
+            formation: e.formation.flatten(),
+            localisation: e.localisation.flatten(),
+            disponibilite: e.disponibilite.flatten(),
+            salaire_souhaite: e.salaire_souhaite.flatten(),
+            ..Candidat::default()
+        }),
+        (Role::Recruteur, TypeEdit::Recruteur(e)) => Details::Recruteur(Recruteur {
+            entreprise: e.entreprise.ok_or_else(|| required("entreprise"))?,
+            secteur_activite: e.secteur_activite.flatten(),
+            taille_entreprise: e.taille_entreprise.flatten(),
+            site_web: e.site_web.flatten(),
+            statut_verification_admin: Verification::EnAttente,
+            documents_verification: Vec::new(),
+            quota_publications_mensuel: DEFAULT_QUOTA,
+        }),
+        (Role::Prestataire, TypeEdit::Prestataire(e)) => Details::Prestataire(Prestataire {
+            specialite: e.specialite.ok_or_else(|| required("specialite"))?,
+            services_offerts: e.services_offerts.unwrap_or_default(),
+            tarifs: e.tarifs.flatten(),
+            disponibilite: e.disponibilite.flatten(),
+            portfolio: e.portfolio.flatten(),
+            references: e.references.flatten(),
+            statut_verification_admin: Verification::EnAttente,
+            documents_verification: Vec::new(),
+        }),
+        (Role::Admin, _) => Details::Admin(Admin {
+            permissions_speciales: Vec::new(),
+            acces_panel_admin: true,
+        }),
+        _ => return Err(ApiError::internal("account type and edit disagree")),
+    })
+}
+
+/// A new profile, with its email unverified unless `email_verified`.
+pub fn new_profile(
+    id: String,
+    email: String,
+    base: BaseEdit,
+    details: Details,
+    email_verified: bool,
+) -> ApiResult<Profile> {
+    let required = |name: &str| ApiError::field(name, validation::REQUIRED);
+    let now = OffsetDateTime::now_utc();
+    let admin = details.role() == Role::Admin;
+    Ok(Profile {
+        id,
+        email,
+        nom: base.nom.ok_or_else(|| required("nom"))?,
+        prenom: base.prenom.ok_or_else(|| required("prenom"))?,
+        telephone: base.telephone.flatten(),
+        statut_verification: if email_verified {
+            Verification::Verifie
+        } else {
+            Verification::EnAttente
+        },
+        is_active: true,
+        is_staff: admin,
+        is_superuser: admin,
+        date_creation: now,
+        date_modification: now,
+        details,
+    })
+}
+
+/// The table keys of a profile item, with its list indexes: by account
+/// type (GSI1) and, for the types an admin validates, by validation state
+/// (GSI2).
+pub fn profile_keys(p: &Profile) -> Vec<(&'static str, String)> {
+    let (pk, sk) = keys::user(&p.id);
+    let role = p.details.role().as_str();
+    let order = format!("{}#{}", rfc3339(p.date_creation), p.id);
+    let mut k = vec![
+        (attr::PK, pk),
+        (attr::SK, sk),
+        (attr::GSI1PK, keys::users_by_role(role)),
+        (attr::GSI1SK, order.clone()),
+    ];
+    if let Some(state) = p.details.admin_validation() {
+        k.push((
+            attr::GSI2PK,
+            keys::users_by_validation(role, state.as_str()),
+        ));
+        k.push((attr::GSI2SK, order));
+    }
+    k
+}
+
+pub fn rfc3339(t: OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
+
+/// Writes a new profile; fails with `Ok(false)` if one already exists.
+pub async fn create(store: &Store, profile: &Profile) -> ApiResult<bool> {
+    let item = store::to_item(&profile_keys(profile), profile)?;
+    let result = store
+        .client
+        .put_item()
+        .table_name(&store.table)
+        .set_item(Some(item))
+        .condition_expression("attribute_not_exists(PK)")
+        .send()
+        .await;
+    match result {
+        Ok(_) => Ok(true),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+pub async fn get(store: &Store, sub: &str) -> ApiResult<Option<Profile>> {
+    store.get(&keys::user(sub), false).await
+}
+
+/// Applies an edit (base fields plus the type's fields) and returns the
+/// updated profile. Only the fields present in the body change.
+pub async fn update(
+    store: &Store,
+    sub: &str,
+    base: &BaseEdit,
+    edit: &TypeEdit,
+) -> ApiResult<Profile> {
+    let mut fields = match serde_json::to_value(base) {
+        Ok(serde_json::Value::Object(map)) => map,
+        _ => Default::default(),
+    };
+    fields.extend(edit.to_json());
+    fields.insert(
+        "date_modification".into(),
+        serde_json::Value::String(rfc3339(OffsetDateTime::now_utc())),
+    );
+    let mut request = store
+        .client
+        .update_item()
+        .table_name(&store.table)
+        .set_key(Some(store::key(&keys::user(sub))))
+        .condition_expression("attribute_exists(PK)")
+        .return_values(ReturnValue::AllNew);
+    let mut sets = Vec::new();
+    for (i, (name, value)) in fields.into_iter().enumerate() {
+        let value: AttributeValue = serde_dynamo::to_attribute_value(value)?;
+        sets.push(format!("#f{i} = :v{i}"));
+        request = request
+            .expression_attribute_names(format!("#f{i}"), name)
+            .expression_attribute_values(format!(":v{i}"), value);
+    }
+    let out = request
+        .update_expression(format!("SET {}", sets.join(", ")))
+        .send()
+        .await;
+    match out {
+        Ok(out) => store::from_item(out.attributes.unwrap_or_default()),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+        {
+            Err(ApiError::NotFound)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Marks the email as verified.
+pub async fn mark_email_verified(store: &Store, sub: &str) -> ApiResult<()> {
+    store
+        .client
+        .update_item()
+        .table_name(&store.table)
+        .set_key(Some(store::key(&keys::user(sub))))
+        .condition_expression("attribute_exists(PK)")
+        .update_expression("SET statut_verification = :v, date_modification = :now")
+        .expression_attribute_values(
+            ":v",
+            AttributeValue::S(Verification::Verifie.as_str().into()),
+        )
+        .expression_attribute_values(
+            ":now",
+            AttributeValue::S(rfc3339(OffsetDateTime::now_utc())),
+        )
+        .send()
+        .await?;
+    Ok(())
+}
+
+/// Activates or deactivates an account in the table. Callers also close
+/// the user's sessions and disable the identity (see `accounts`).
+pub async fn set_active(store: &Store, sub: &str, active: bool) -> ApiResult<bool> {
+    let result = store
+        .client
+        .update_item()
+        .table_name(&store.table)
+        .set_key(Some(store::key(&keys::user(sub))))
+        .condition_expression("attribute_exists(PK)")
+        .update_expression("SET is_active = :a, date_modification = :now")
+        .expression_attribute_values(":a", AttributeValue::Bool(active))
+        .expression_attribute_values(
+            ":now",
+            AttributeValue::S(rfc3339(OffsetDateTime::now_utc())),
+        )
+        .send()
+        .await;
+    match result {
+        Ok(_) => Ok(true),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn candidat() -> Profile {
+        new_profile(
+            "sub-1".into(),
+            "a@b.ci".into(),
+            BaseEdit {
+                nom: Some("Kouassi".into()),
+                prenom: Some("Awa".into()),
+                telephone: None,
+            },
+            new_details(
+                Role::Candidat,
+                TypeEdit::parse(Role::Candidat, &json!({"competences": ["Rust"]})).unwrap(),
+            )
+            .unwrap(),
+            false,
+        )
+        .unwrap()
+    }
+
+    #[test]
+    fn profile_is_flat_with_its_type() {
+        let v = serde_json::to_value(candidat()).unwrap();
+        assert_eq!(v["type_compte"], "candidat");
+        assert_eq!(v["competences"], json!(["Rust"]));
+        assert_eq!(v["statut_verification"], "en_attente");
+        assert!(v.get("details").is_none());
+        assert!(v["date_creation"].as_str().unwrap().ends_with('Z'));
+    }
+
+    #[test]
+    fn profile_round_trips_through_an_item() {
+        let p = candidat();
+        let item = store::to_item(&profile_keys(&p), &p).unwrap();
+        assert_eq!(item["GSI1PK"].as_s().unwrap(), "ROLE#candidat");
+        assert!(
+            !item.contains_key("GSI2PK"),
+            "only validated types are in the validation index"
+        );
+        let back: Profile = store::from_item(item).unwrap();
+        assert_eq!(
+            serde_json::to_value(back).unwrap(),
+            serde_json::to_value(p).unwrap()
+        );
+    }
+
+    #[test]
+    fn recruteur_starts_pending_with_default_quota() {
+        let edit = TypeEdit::parse(Role::Recruteur, &json!({"entreprise": "Acme", "quota_publications_mensuel": 999, "statut_verification_admin": "verifie"})).unwrap();
+        match new_details(Role::Recruteur, edit).unwrap() {
+            Details::Recruteur(r) => {
+                assert_eq!(r.statut_verification_admin, Verification::EnAttente);
+                assert_eq!(r.quota_publications_mensuel, DEFAULT_QUOTA);
+            }
+            other => panic!("{other:?}"),
+        }
+    }
+
+    #[test]
+    fn required_type_fields_are_reported() {
+        let edit = TypeEdit::parse(Role::Prestataire, &json!({})).unwrap();
+        match new_details(Role::Prestataire, edit) {
+            Err(ApiError::Fields(f)) => assert!(f.contains_key("specialite")),
+            _ => panic!("specialite is required"),
+        }
+    }
+
+    #[test]
+    fn edits_validate_and_distinguish_null_from_absent() {
+        let e: CandidatEdit = crate::json::from_value(json!({"experience": null})).unwrap();
+        assert_eq!(e.experience, Some(None));
+        assert_eq!(e.formation, None);
+        assert!(
+            TypeEdit::parse(Role::Recruteur, &json!({"site_web": "javascript:alert(1)"})).is_err()
+        );
+        assert!(TypeEdit::parse(Role::Candidat, &json!({"experience": 200})).is_err());
+        assert!(TypeEdit::parse(Role::Candidat, &json!({"disponibilite": "demain"})).is_err());
+    }
+}

@@ -1,0 +1,250 @@
+//! End-to-end test harness: one emulator per test binary (on a free port,
+//! bootstrapped from template.yaml), and an app per test, served over real
+//! HTTP on its own port. Tests make their own users, so they run in
+//! parallel.
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use infra::bootstrap::Resources;
+use infra::emulator::Emulator;
+use infra::local;
+use serde_json::{Value, json};
+use tokio::sync::OnceCell;
+
+pub const PASSWORD: &str = "Str0ng!Passw0rd";
+pub const REGION: &str = "eu-west-3";
+
+pub struct Stack {
+    pub emulator: Emulator,
+    pub sdk: aws_config::SdkConfig,
+    pub resources: Resources,
+}
+
+static STACK: OnceCell<Stack> = OnceCell::const_new();
+
+/// The emulator of this test binary, bootstrapped once.
+pub async fn stack() -> &'static Stack {
+    STACK
+        .get_or_init(|| async {
+            let emulator = Emulator::start(0).await.expect("emulator");
+            let sdk = local::sdk_config(&emulator.endpoint, REGION).await;
+            let resources = local::bootstrap(&sdk, "destinyjobs-test")
+                .await
+                .expect("bootstrap");
+            Stack {
+                emulator,
+                sdk,
+                resources,
+            }
+        })
+        .await
+}
+
+/// A unique email for this test run.
+pub fn email(tag: &str) -> String {
+    static N: AtomicU64 = AtomicU64::new(0);
+    format!(
+        "{tag}-{}-{}@test.destinyjobs.ci",
+        ulid::Ulid::new().to_string().to_lowercase(),
+        N.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+pub struct TestApp {
+    pub base: String,
+    pub http: reqwest::Client,
+    pub config: shared::Config,
+    pub stack: &'static Stack,
+}
+
+pub struct Response {
+    pub status: u16,
+    pub headers: reqwest::header::HeaderMap,
+    pub body: Value,
+}
+
+impl TestApp {
+    /// An app with the local defaults.
+    pub async fn spawn() -> TestApp {
+        Self::spawn_with(&[]).await
+    }
+
+    /// An app with some configuration overridden.
+    pub async fn spawn_with(overrides: &[(&str, &str)]) -> TestApp {
+        let stack = stack().await;
+        let mut vars: HashMap<String, String> = HashMap::from([
+            // Tests come from one address: each picks its own client address.
+            ("TRUST_X_FORWARDED_FOR".to_string(), "true".to_string()),
+        ]);
+        vars.extend(
+            overrides
+                .iter()
+                .map(|(k, v)| (k.to_string(), v.to_string())),
+        );
+        let config = local::config(&stack.emulator.endpoint, REGION, &stack.resources, |k| {
+            vars.get(k).cloned()
+        })
+        .expect("config");
+        let app = local::app(config.clone(), &stack.sdk);
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        tokio::spawn(async move {
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .await
+            .unwrap();
+        });
+        TestApp {
+            base: format!("http://{addr}"),
+            http: reqwest::Client::new(),
+            config,
+            stack,
+        }
+    }
+
+    pub async fn send(&self, request: reqwest::RequestBuilder) -> Response {
+        let response = request.send().await.expect("request");
+        let status = response.status().as_u16();
+        let headers = response.headers().clone();
+        let text = response.text().await.unwrap();
+        let body = if text.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_str(&text).unwrap_or(Value::String(text))
+        };
+        Response {
+            status,
+            headers,
+            body,
+        }
+    }
+
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    pub async fn post(&self, path: &str, body: Value) -> Response {
+        self.send(self.http.post(self.url(path)).json(&body)).await
+    }
+
+    pub async fn post_auth(&self, path: &str, token: &str, body: Value) -> Response {
+        self.send(
+            self.http
+                .post(self.url(path))
+                .bearer_auth(token)
+                .json(&body),
+        )
+        .await
+    }
+
+    pub async fn get_auth(&self, path: &str, token: &str) -> Response {
+        self.send(self.http.get(self.url(path)).bearer_auth(token))
+            .await
+    }
+
+    pub async fn put_auth(&self, path: &str, token: &str, body: Value) -> Response {
+        self.send(self.http.put(self.url(path)).bearer_auth(token).json(&body))
+            .await
+    }
+
+    /// Registers an account of `type_compte` with its required fields,
+    /// plus `extra`. Returns (email, profile).
+    pub async fn register(&self, type_compte: &str, extra: Value) -> (String, Value) {
+        let email = email(type_compte);
+        let mut body = json!({
+            "email": email, "password": PASSWORD, "nom": "Kouassi", "prenom": "Awa", "type_compte": type_compte,
+        });
+        match type_compte {
+            "recruteur" => body["entreprise"] = json!("Acme CI"),
+            "prestataire" => body["specialite"] = json!("Audit"),
+            _ => {}
+        }
+        for (k, v) in extra.as_object().cloned().unwrap_or_default() {
+            body[k] = v;
+        }
+        let r = self.post("/api/auth/register/", body).await;
+        assert_eq!(r.status, 201, "register: {}", r.body);
+        (email, r.body)
+    }
+
+    pub async fn login(&self, email: &str, password: &str) -> Response {
+        self.post(
+            "/api/auth/login/",
+            json!({"email": email, "password": password}),
+        )
+        .await
+    }
+
+    /// Registers and logs in; returns (email, access, refresh, profile).
+    pub async fn user(&self, type_compte: &str) -> (String, String, String, Value) {
+        let (email, profile) = self.register(type_compte, json!({})).await;
+        let r = self.login(&email, PASSWORD).await;
+        assert_eq!(r.status, 200, "login: {}", r.body);
+        (
+            email,
+            r.body["access"].as_str().unwrap().into(),
+            r.body["refresh"].as_str().unwrap().into(),
+            profile,
+        )
+    }
+}
+
+/// The emulator's token signing key as PEM (moto signs every pool's tokens
+/// with one key, shipped in its package), to forge tokens the API must
+/// refuse for reasons other than the signature (an expired one, say).
+pub fn emulator_signing_key_pem() -> Vec<u8> {
+    let python = local::project_root().join(".venv/bin/python");
+    let script = r#"
+import base64, gzip, json, importlib.resources as r
+from cryptography.hazmat.primitives.asymmetric import rsa
+from cryptography.hazmat.primitives import serialization
+raw = (r.files("moto") / "cognitoidp/resources/jwks-private.json.gz").read_bytes()
+k = json.loads(gzip.decompress(raw))
+k = k.get("keys", [k])[0]
+n = lambda f: int.from_bytes(base64.urlsafe_b64decode(k[f] + "=" * (-len(k[f]) % 4)), "big")
+N, E, D = n("n"), n("e"), n("d")
+p, q = rsa.rsa_recover_prime_factors(N, E, D)
+pub = rsa.RSAPublicNumbers(E, N)
+key = rsa.RSAPrivateNumbers(p, q, D, rsa.rsa_crt_dmp1(D, p), rsa.rsa_crt_dmq1(D, q), rsa.rsa_crt_iqmp(p, q), pub).private_key()
+print(key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()).decode())
+"#;
+    let out = std::process::Command::new(python)
+        .arg("-c")
+        .arg(script)
+        .output()
+        .expect("venv python");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// Asks the emulator directly for a password-reset code. moto hands the
+/// code back in a header of its own (real Cognito emails it) and checks
+/// codes of that form, so tests can prove a wrong code is refused.
+pub async fn emulator_reset_code(email: &str) -> String {
+    let stack = stack().await;
+    let response = reqwest::Client::new()
+        .post(&stack.emulator.endpoint)
+        .header("X-Amz-Target", "AWSCognitoIdentityProviderService.ForgotPassword")
+        .header("Content-Type", "application/x-amz-json-1.1")
+        .header(
+            "Authorization",
+            format!("AWS4-HMAC-SHA256 Credential=test/20260101/{REGION}/cognito-idp/aws4_request, SignedHeaders=host, Signature=x"),
+        )
+        .body(json!({"ClientId": stack.resources.user_pool_client_id, "Username": email}).to_string())
+        .send()
+        .await
+        .unwrap();
+    let code = response
+        .headers()
+        .get("x-moto-forgot-password-confirmation-code")
+        .map(|v| v.to_str().unwrap().to_string());
+    code.unwrap_or_else(|| panic!("no code from the emulator (status {})", response.status()))
+}
