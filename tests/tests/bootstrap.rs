@@ -1,0 +1,176 @@
+//! The bootstrap creates what template.yaml declares: every resource the
+//! dev server does not stand in for exists in the emulator, as declared.
+//! Checked against the emulator's own descriptions, read independently of
+//! the bootstrap code.
+
+use e2e::*;
+use infra::bootstrap::{self, CREATED_TYPES, PLAYED_BY_DEV_SERVER};
+use serde_yaml::Value;
+
+fn strs(v: &Value, key: &str) -> Vec<String> {
+    v.get(key)
+        .and_then(Value::as_sequence)
+        .map(|s| {
+            s.iter()
+                .filter_map(|x| x.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn bootstrap_creates_what_the_template_declares_and_is_idempotent() {
+    let stack = stack().await;
+    let template = bootstrap::load(&infra::local::project_root().join("template.yaml")).unwrap();
+    let ddb = aws_sdk_dynamodb::Client::new(&stack.sdk);
+    let idp = aws_sdk_cognitoidentityprovider::Client::new(&stack.sdk);
+
+    // A second run finds everything and creates nothing new.
+    let again = bootstrap::apply(&stack.sdk, &template, "destinyjobs-test")
+        .await
+        .unwrap();
+    assert_eq!(again.physical, stack.resources.physical);
+
+    let mut checked = 0;
+    for (id, ty, props) in bootstrap::resources(&template).unwrap() {
+        assert!(
+            CREATED_TYPES.contains(&ty.as_str()) || PLAYED_BY_DEV_SERVER.contains(&ty.as_str()),
+            "{id}: {ty}"
+        );
+        match ty.as_str() {
+            "AWS::DynamoDB::Table" => {
+                let table = ddb
+                    .describe_table()
+                    .table_name(&stack.resources.table_name)
+                    .send()
+                    .await
+                    .unwrap()
+                    .table
+                    .unwrap();
+                let keys = |schema: &[aws_sdk_dynamodb::types::KeySchemaElement]| {
+                    schema
+                        .iter()
+                        .map(|k| {
+                            (
+                                k.attribute_name().to_string(),
+                                k.key_type().as_str().to_string(),
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                };
+                let declared = |v: &Value| {
+                    v.as_sequence()
+                        .unwrap()
+                        .iter()
+                        .map(|k| {
+                            (
+                                k["AttributeName"].as_str().unwrap().to_string(),
+                                k["KeyType"].as_str().unwrap().to_string(),
+                            )
+                        })
+                        .collect::<Vec<_>>()
+                };
+                assert_eq!(keys(table.key_schema()), declared(&props["KeySchema"]));
+                let gsis = table.global_secondary_indexes();
+                let declared_gsis = props["GlobalSecondaryIndexes"].as_sequence().unwrap();
+                assert_eq!(gsis.len(), declared_gsis.len());
+                for d in declared_gsis {
+                    let name = d["IndexName"].as_str().unwrap();
+                    let g = gsis
+                        .iter()
+                        .find(|g| g.index_name() == Some(name))
+                        .unwrap_or_else(|| panic!("GSI {name} missing"));
+                    assert_eq!(keys(g.key_schema()), declared(&d["KeySchema"]), "{name}");
+                    assert_eq!(
+                        g.projection().unwrap().projection_type().unwrap().as_str(),
+                        d["Projection"]["ProjectionType"].as_str().unwrap()
+                    );
+                }
+                let ttl = ddb
+                    .describe_time_to_live()
+                    .table_name(&stack.resources.table_name)
+                    .send()
+                    .await
+                    .unwrap();
+                let ttl = ttl.time_to_live_description().unwrap();
+                assert_eq!(
+                    ttl.attribute_name(),
+                    props["TimeToLiveSpecification"]["AttributeName"].as_str()
+                );
+            }
+            "AWS::Cognito::UserPool" => {
+                let pool = idp
+                    .describe_user_pool()
+                    .user_pool_id(&stack.resources.user_pool_id)
+                    .send()
+                    .await
+                    .unwrap()
+                    .user_pool
+                    .unwrap();
+                assert!(pool.name().unwrap().ends_with("-users"));
+                let policy = pool.policies().unwrap().password_policy().unwrap();
+                let declared = &props["Policies"]["PasswordPolicy"];
+                assert_eq!(
+                    policy.minimum_length(),
+                    declared["MinimumLength"].as_i64().map(|v| v as i32)
+                );
+                assert_eq!(
+                    policy.require_symbols(),
+                    declared["RequireSymbols"].as_bool().unwrap()
+                );
+                assert_eq!(
+                    policy.require_uppercase(),
+                    declared["RequireUppercase"].as_bool().unwrap()
+                );
+            }
+            "AWS::Cognito::UserPoolClient" => {
+                let client = idp
+                    .describe_user_pool_client()
+                    .user_pool_id(&stack.resources.user_pool_id)
+                    .client_id(&stack.resources.user_pool_client_id)
+                    .send()
+                    .await
+                    .unwrap()
+                    .user_pool_client
+                    .unwrap();
+                let flows: Vec<String> = client
+                    .explicit_auth_flows()
+                    .iter()
+                    .map(|f| f.as_str().to_string())
+                    .collect();
+                assert_eq!(flows, strs(&props, "ExplicitAuthFlows"));
+                assert_eq!(
+                    client.prevent_user_existence_errors().map(|p| p.as_str()),
+                    props["PreventUserExistenceErrors"].as_str()
+                );
+            }
+            "AWS::Cognito::UserPoolGroup" => {
+                let name = props["GroupName"].as_str().unwrap();
+                idp.get_group()
+                    .user_pool_id(&stack.resources.user_pool_id)
+                    .group_name(name)
+                    .send()
+                    .await
+                    .unwrap_or_else(|e| panic!("group {name}: {e}"));
+            }
+            _ => continue,
+        }
+        checked += 1;
+    }
+    assert!(
+        checked >= 7,
+        "table, pool, client and four groups: {checked}"
+    );
+}
+
+#[test]
+fn the_bootstrap_refuses_resource_types_it_does_not_know() {
+    let template: Value =
+        serde_yaml::from_str("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n").unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sdk = rt.block_on(infra::local::sdk_config("http://127.0.0.1:9", "eu-west-3"));
+    let err = rt
+        .block_on(bootstrap::apply(&sdk, &template, "x"))
+        .unwrap_err();
+    assert!(err.to_string().contains("AWS::SQS::Queue"), "{err}");
+}

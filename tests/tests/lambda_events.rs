@@ -1,0 +1,193 @@
+//! The Lambda path: every `events/auth/*.json` (API Gateway v2 events:
+//! named and `$default` stages, base64 bodies, query strings, path
+//! parameters, headers) goes through lambda_http into the auth function's
+//! service, and the same request goes to the dev server over HTTP. Both
+//! must answer alike, and as expected.
+
+use base64::Engine;
+use base64::engine::general_purpose::STANDARD;
+use e2e::*;
+use http_body_util::BodyExt;
+use serde_json::{Value, json};
+use tower::ServiceExt;
+
+/// What each sample event must produce.
+const EXPECTED: &[(&str, u16)] = &[
+    ("login", 200),
+    ("login-wrong-password", 401),
+    ("logout", 200),
+    ("profile-get", 200),
+    ("profile-no-token", 401),
+    ("profile-put", 200),
+    ("refresh", 200),
+    ("register-candidat", 201),
+    ("register-invalid", 400),
+    ("register-recruteur-base64", 201),
+    ("reset-password", 200),
+];
+
+struct Vars {
+    email: String,
+    access: String,
+    refresh: String,
+}
+
+/// A fresh user for one replay (registered unless the event registers it).
+async fn vars(app: &TestApp, event: &str) -> Vars {
+    if event.starts_with("register") {
+        return Vars {
+            email: e2e::email("event"),
+            access: String::new(),
+            refresh: String::new(),
+        };
+    }
+    let (email, access, refresh, _) = app.user("candidat").await;
+    Vars {
+        email,
+        access,
+        refresh,
+    }
+}
+
+fn fill(text: &str, v: &Vars) -> String {
+    text.replace("{{EMAIL}}", &v.email)
+        .replace("{{PASSWORD}}", PASSWORD)
+        .replace("{{ACCESS}}", &v.access)
+        .replace("{{REFRESH}}", &v.refresh)
+}
+
+/// Fills the placeholders, including inside a base64 body.
+fn prepare(event: &Value, v: &Vars) -> Value {
+    let mut event: Value = serde_json::from_str(&fill(&event.to_string(), v)).unwrap();
+    if event["isBase64Encoded"] == true {
+        let body =
+            String::from_utf8(STANDARD.decode(event["body"].as_str().unwrap()).unwrap()).unwrap();
+        event["body"] = json!(STANDARD.encode(fill(&body, v)));
+    }
+    event
+}
+
+/// Volatile fields (ids, dates, tokens) are compared by presence only.
+fn normalize(mut body: Value) -> Value {
+    fn walk(v: &mut Value) {
+        if let Some(map) = v.as_object_mut() {
+            for (k, val) in map.iter_mut() {
+                if [
+                    "id",
+                    "email",
+                    "date_creation",
+                    "date_modification",
+                    "access",
+                    "refresh",
+                ]
+                .contains(&k.as_str())
+                    && val.is_string()
+                {
+                    *val = json!("<volatile>");
+                } else {
+                    walk(val);
+                }
+            }
+        }
+    }
+    walk(&mut body);
+    body
+}
+
+async fn through_lambda(app: &TestApp, event: &Value) -> (u16, Value) {
+    let services = shared::Services::new(app.config.clone(), &app.stack.sdk);
+    let router = shared::http::conventions(
+        auth::router(auth::AuthState::new(services, &app.stack.sdk)),
+        &app.config,
+    );
+    let request =
+        lambda_http::request::from_str(&event.to_string()).expect("a valid API Gateway v2 event");
+    let response = shared::http::lambda_service(router)
+        .oneshot(request)
+        .await
+        .unwrap();
+    let status = response.status().as_u16();
+    let bytes = response.into_body().collect().await.unwrap().to_bytes();
+    (
+        status,
+        if bytes.is_empty() {
+            Value::Null
+        } else {
+            serde_json::from_slice(&bytes).unwrap()
+        },
+    )
+}
+
+async fn through_dev_server(app: &TestApp, event: &Value) -> (u16, Value) {
+    let stage = event["requestContext"]["stage"].as_str().unwrap();
+    let raw_path = event["rawPath"].as_str().unwrap();
+    let path = if stage == "$default" {
+        raw_path.to_string()
+    } else {
+        raw_path
+            .trim_start_matches(&format!("/{stage}"))
+            .to_string()
+    };
+    let query = event["rawQueryString"].as_str().unwrap_or("");
+    let url = if query.is_empty() {
+        app.url(&path)
+    } else {
+        app.url(&format!("{path}?{query}"))
+    };
+    let method = reqwest::Method::from_bytes(
+        event["requestContext"]["http"]["method"]
+            .as_str()
+            .unwrap()
+            .as_bytes(),
+    )
+    .unwrap();
+    let mut request = app.http.request(method, url);
+    for (name, value) in event["headers"].as_object().unwrap() {
+        if name != "host" {
+            request = request.header(name.as_str(), value.as_str().unwrap());
+        }
+    }
+    if let Some(body) = event["body"].as_str() {
+        let bytes = if event["isBase64Encoded"] == true {
+            STANDARD.decode(body).unwrap()
+        } else {
+            body.as_bytes().to_vec()
+        };
+        request = request.body(bytes);
+    }
+    let r = app.send(request).await;
+    (r.status, r.body)
+}
+
+#[tokio::test]
+async fn every_sample_event_answers_like_the_dev_server() {
+    let app = TestApp::spawn().await;
+    let dir = infra::local::project_root().join("events/auth");
+    let mut seen = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_stem().unwrap().to_str().unwrap().to_string();
+        let template: Value =
+            serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
+        let expected = EXPECTED
+            .iter()
+            .find(|(n, _)| *n == name)
+            .unwrap_or_else(|| panic!("{name}: add its expected status"))
+            .1;
+
+        let lambda_event = prepare(&template, &vars(&app, &name).await);
+        let http_event = prepare(&template, &vars(&app, &name).await);
+        let (lambda_status, lambda_body) = through_lambda(&app, &lambda_event).await;
+        let (http_status, http_body) = through_dev_server(&app, &http_event).await;
+
+        assert_eq!(lambda_status, expected, "{name} via Lambda: {lambda_body}");
+        assert_eq!(http_status, expected, "{name} via HTTP: {http_body}");
+        assert_eq!(normalize(lambda_body), normalize(http_body), "{name}");
+        seen.push(name);
+    }
+    assert_eq!(
+        seen.len(),
+        EXPECTED.len(),
+        "every expected event exists: {seen:?}"
+    );
+}
