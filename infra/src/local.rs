@@ -81,3 +81,37 @@ pub fn app(config: Config, sdk: &aws_config::SdkConfig) -> Router {
         .merge(docs::router());
     shared::http::conventions(api, &config)
 }
+
+/// Creates or repairs the admin account.
+pub async fn ensure_admin(
+    sdk: &aws_config::SdkConfig,
+    config: &Config,
+    email: &str,
+    password: &str,
+) -> Result<String, String> {
+    let store = shared::store::Store::new(
+        aws_sdk_dynamodb::Client::new(sdk),
+        config.table_name.clone(),
+    );
+    let cognito = aws_sdk_cognitoidentityprovider::Client::new(sdk);
+    shared::accounts::ensure_admin(&store, &cognito, config, email, password)
+        .await
+        .map_err(|e| format!("admin account: {e}"))
+}
+
+/// The variables `cargo lambda watch` needs to run the same functions
+/// against the same emulator (`make watch` reads them).
+pub fn write_env_file(config: &Config, endpoint: &str) -> std::io::Result<()> {
+    std::fs::write(
+        project_root().join(".local.env"),
+        format!(
+            "APP_ENV=local\nAWS_REGION={}\nAWS_ENDPOINT_URL={endpoint}\nAWS_ACCESS_KEY_ID=test\nAWS_SECRET_ACCESS_KEY=test\nTABLE_NAME={}\nUSER_POOL_ID={}\nUSER_POOL_CLIENT_ID={}\nJWKS_URL={}\nAUTO_CONFIRM_EMAIL={}\n",
+            config.region,
+            config.table_name,
+            config.user_pool_id,
+            config.user_pool_client_id,
+            config.jwks_url,
+            config.auto_confirm_email
+        ),
+    )
+}

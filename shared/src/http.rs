@@ -96,26 +96,20 @@ fn cors(config: &Config) -> CorsLayer {
 /// The client's address: API Gateway's source IP in Lambda; locally the
 /// peer address, or the first `X-Forwarded-For` hop when trusted.
 pub fn client_ip(parts: &http::request::Parts, trust_forwarded_for: bool) -> String {
-    if let Some(lambda_http::request::RequestContext::ApiGatewayV2(ctx)) =
-        parts
-            .extensions
-            .get::<lambda_http::request::RequestContext>()
+    if let Some(lambda_http::request::RequestContext::ApiGatewayV2(ctx)) = parts.extensions.get()
+        && let Some(ip) = &ctx.http.source_ip
     {
-        if let Some(ip) = &ctx.http.source_ip {
-            return ip.clone();
-        }
+        return ip.clone();
     }
-    if trust_forwarded_for {
-        if let Some(first) = parts
-            .headers
-            .get("x-forwarded-for")
-            .and_then(|v| v.to_str().ok())
-            .and_then(|v| v.split(',').next())
-            .map(str::trim)
-            .filter(|v| !v.is_empty())
-        {
-            return first.to_string();
-        }
+    let forwarded = parts
+        .headers
+        .get("x-forwarded-for")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split(',').next())
+        .map(str::trim)
+        .filter(|v| trust_forwarded_for && !v.is_empty());
+    if let Some(first) = forwarded {
+        return first.to_string();
     }
     parts
         .extensions
@@ -173,4 +167,61 @@ pub fn lambda_service(
 /// main() of every HTTP function.
 pub async fn run_lambda(router: Router) -> Result<(), lambda_http::Error> {
     lambda_http::run(lambda_service(router)).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use lambda_http::aws_lambda_events::apigw::ApiGatewayV2httpRequestContext;
+    use lambda_http::request::RequestContext;
+
+    fn request(path: &str, stage: Option<&str>, source_ip: Option<&str>) -> http::Request<()> {
+        let mut ctx = ApiGatewayV2httpRequestContext::default();
+        ctx.stage = stage.map(String::from);
+        ctx.http.source_ip = source_ip.map(String::from);
+        let mut req = http::Request::builder().uri(path).body(()).unwrap();
+        req.extensions_mut()
+            .insert(RequestContext::ApiGatewayV2(ctx));
+        req
+    }
+
+    #[test]
+    fn named_stages_are_stripped_and_queries_kept() {
+        assert_eq!(
+            strip_stage(request("/v1/api/auth/profile/?a=1", Some("v1"), None)).uri(),
+            "/api/auth/profile/?a=1"
+        );
+        assert_eq!(
+            strip_stage(request("/api/auth/login/", Some("$default"), None)).uri(),
+            "/api/auth/login/"
+        );
+        // A path that merely starts like the stage is left alone.
+        assert_eq!(
+            strip_stage(request("/v1x/api/", Some("v1"), None)).uri(),
+            "/v1x/api/"
+        );
+        let plain = http::Request::builder().uri("/v1/api/").body(()).unwrap();
+        assert_eq!(strip_stage(plain).uri(), "/v1/api/");
+    }
+
+    #[test]
+    fn client_ip_prefers_api_gateway_then_trusted_forwarding() {
+        let (parts, _) = request("/", None, Some("203.0.113.9")).into_parts();
+        assert_eq!(client_ip(&parts, false), "203.0.113.9");
+        let mut forwarded = http::Request::builder()
+            .uri("/")
+            .header("x-forwarded-for", "198.51.100.2, 10.0.0.1")
+            .body(())
+            .unwrap();
+        forwarded
+            .extensions_mut()
+            .insert(ConnectInfo(SocketAddr::from(([127, 0, 0, 1], 5000))));
+        let (parts, _) = forwarded.into_parts();
+        assert_eq!(client_ip(&parts, true), "198.51.100.2");
+        assert_eq!(
+            client_ip(&parts, false),
+            "127.0.0.1",
+            "untrusted headers are ignored"
+        );
+    }
 }

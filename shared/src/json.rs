@@ -151,8 +151,6 @@ fn describe(path: &str, message: &str) -> (String, String) {
     } else if let Some(rest) = message.strip_prefix("unknown variant `") {
         let value = rest.split('`').next().unwrap_or("");
         format!("« {value} » n'est pas un choix valide.")
-    } else if message.starts_with("invalid value") {
-        "Valeur invalide.".into()
     } else {
         "Valeur invalide.".into()
     };
@@ -181,6 +179,48 @@ fn french_type(expected: &str) -> &'static str {
         "un objet"
     } else {
         "un autre type"
+    }
+}
+
+/// A JSON object body kept as a value, for handlers that parse it in
+/// several parts (registration: the account, then the type's fields).
+pub struct JsonObject(pub serde_json::Value);
+
+impl<S: Send + Sync> FromRequest<S> for JsonObject {
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let value = json_value(req, state).await?;
+        if !value.is_object() {
+            return Err(ApiError::BadRequest(
+                "Données invalides : un objet JSON est attendu.".into(),
+            ));
+        }
+        Ok(JsonObject(value))
+    }
+}
+
+/// Parses and validates `T` from a body, collecting its field errors into
+/// `errors` instead of failing, so a response can list every bad field.
+pub fn parse_into<T: DeserializeOwned + Validate>(
+    value: &serde_json::Value,
+    errors: &mut FieldErrors,
+) -> Option<T> {
+    match parse::<T>(value.clone()) {
+        Ok(parsed) => Some(parsed),
+        Err(ApiError::Fields(found)) => {
+            for (k, v) in found {
+                errors.entry(k).or_default().extend(v);
+            }
+            None
+        }
+        Err(other) => {
+            errors
+                .entry("non_field_errors".into())
+                .or_default()
+                .push(other.to_string());
+            None
+        }
     }
 }
 
@@ -226,47 +266,5 @@ mod tests {
             from_value::<Body>(json!([1, 2])),
             Err(ApiError::BadRequest(_))
         ));
-    }
-}
-
-/// A JSON object body kept as a value, for handlers that parse it in
-/// several parts (registration: the account, then the type's fields).
-pub struct JsonObject(pub serde_json::Value);
-
-impl<S: Send + Sync> FromRequest<S> for JsonObject {
-    type Rejection = ApiError;
-
-    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
-        let value = json_value(req, state).await?;
-        if !value.is_object() {
-            return Err(ApiError::BadRequest(
-                "Données invalides : un objet JSON est attendu.".into(),
-            ));
-        }
-        Ok(JsonObject(value))
-    }
-}
-
-/// Parses and validates `T` from a body, collecting its field errors into
-/// `errors` instead of failing, so a response can list every bad field.
-pub fn parse_into<T: DeserializeOwned + Validate>(
-    value: &serde_json::Value,
-    errors: &mut FieldErrors,
-) -> Option<T> {
-    match parse::<T>(value.clone()) {
-        Ok(parsed) => Some(parsed),
-        Err(ApiError::Fields(found)) => {
-            for (k, v) in found {
-                errors.entry(k).or_default().extend(v);
-            }
-            None
-        }
-        Err(other) => {
-            errors
-                .entry("non_field_errors".into())
-                .or_default()
-                .push(other.to_string());
-            None
-        }
     }
 }

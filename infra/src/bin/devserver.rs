@@ -1,5 +1,9 @@
-//! `make run`: bootstraps the emulator, creates the admin account, then
-//! serves the whole API on 127.0.0.1:$PORT.
+//! `make run`: serves the whole API on 127.0.0.1:$PORT.
+//!
+//! Local mode (default): bootstraps the template's resources into the
+//! emulator at AWS_ENDPOINT_URL and creates the admin account.
+//! Existing-stack mode (USER_POOL_ID set): uses the deployed stack named by
+//! the environment (real AWS, or LocalStack via AWS_ENDPOINT_URL) as is.
 
 use std::net::SocketAddr;
 
@@ -12,53 +16,42 @@ fn env(key: &str) -> Option<String> {
 #[tokio::main]
 async fn main() -> Result<(), Box<dyn std::error::Error>> {
     shared::telemetry::init();
-    let endpoint = env("AWS_ENDPOINT_URL").unwrap_or_else(|| "http://127.0.0.1:4566".into());
-    let region = env("AWS_REGION").unwrap_or_else(|| local::DEFAULT_REGION.into());
-    let stack = env("STACK_NAME").unwrap_or_else(|| local::DEFAULT_STACK.into());
     let port: u16 = env("PORT").map(|p| p.parse()).transpose()?.unwrap_or(3000);
 
-    let sdk = local::sdk_config(&endpoint, &region).await;
-    let resources = local::bootstrap(&sdk, &stack).await?;
-    let config = local::config(&endpoint, &region, &resources, env)?;
-
-    let admin_email = env("ADMIN_EMAIL").unwrap_or_else(|| local::DEFAULT_ADMIN_EMAIL.into());
-    let admin_password =
-        env("ADMIN_PASSWORD").unwrap_or_else(|| local::DEFAULT_ADMIN_PASSWORD.into());
-    let services = shared::Services::new(config.clone(), &sdk);
-    let cognito = aws_sdk_cognitoidentityprovider::Client::new(&sdk);
-    shared::accounts::ensure_admin(
-        &services.store,
-        &cognito,
-        &config,
-        &admin_email,
-        &admin_password,
-    )
-    .await
-    .map_err(|e| format!("admin account: {e}"))?;
-
-    // The variables `cargo lambda watch` needs to run the same functions.
-    let env_file = local::project_root().join(".local.env");
-    std::fs::write(
-        &env_file,
-        format!(
-            "APP_ENV=local\nAWS_REGION={region}\nAWS_ENDPOINT_URL={endpoint}\nAWS_ACCESS_KEY_ID=test\nAWS_SECRET_ACCESS_KEY=test\nTABLE_NAME={}\nUSER_POOL_ID={}\nUSER_POOL_CLIENT_ID={}\nJWKS_URL={}\nAUTO_CONFIRM_EMAIL={}\n",
-            config.table_name,
-            config.user_pool_id,
-            config.user_pool_client_id,
-            config.jwks_url,
-            config.auto_confirm_email
-        ),
-    )?;
+    let (sdk, config, admin) = if env("USER_POOL_ID").is_some() {
+        let sdk = shared::aws_config().await;
+        let config = shared::Config::from_env()?;
+        (sdk, config, env("ADMIN_EMAIL").zip(env("ADMIN_PASSWORD")))
+    } else {
+        let endpoint = env("AWS_ENDPOINT_URL").unwrap_or_else(|| "http://127.0.0.1:4566".into());
+        let region = env("AWS_REGION").unwrap_or_else(|| local::DEFAULT_REGION.into());
+        let stack = env("STACK_NAME").unwrap_or_else(|| local::DEFAULT_STACK.into());
+        let sdk = local::sdk_config(&endpoint, &region).await;
+        let resources = local::bootstrap(&sdk, &stack).await?;
+        let config = local::config(&endpoint, &region, &resources, env)?;
+        let admin = (
+            env("ADMIN_EMAIL").unwrap_or_else(|| local::DEFAULT_ADMIN_EMAIL.into()),
+            env("ADMIN_PASSWORD").unwrap_or_else(|| local::DEFAULT_ADMIN_PASSWORD.into()),
+        );
+        local::write_env_file(&config, &endpoint)?;
+        (sdk, config, Some(admin))
+    };
+    if let Some((email, password)) = &admin {
+        local::ensure_admin(&sdk, &config, email, password).await?;
+    }
 
     let app = local::app(config.clone(), &sdk);
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let listener = tokio::net::TcpListener::bind(addr).await?;
+    let endpoint = env("AWS_ENDPOINT_URL").unwrap_or_else(|| "real AWS".into());
     println!();
     println!("  DestinyJobs API   http://{addr}/api/");
     println!("  Docs              http://{addr}/api/docs/");
     println!("  OpenAPI           http://{addr}/api/openapi.json");
-    println!("  Emulator          {endpoint}  (sent mail: {endpoint}/moto-api/data.json)");
-    println!("  Admin account     {admin_email} / {admin_password}");
+    println!("  AWS endpoint      {endpoint}  (emulator's sent mail: /moto-api/data.json)");
+    if let Some((email, password)) = &admin {
+        println!("  Admin account     {email} / {password}");
+    }
     println!("  Emails auto-confirmed: {}", config.auto_confirm_email);
     println!();
     axum::serve(
