@@ -48,6 +48,9 @@ pub async fn set_active(
     active: bool,
 ) -> ApiResult<()> {
     let profile = users::get(store, sub).await?.ok_or(ApiError::NotFound)?;
+    // Order matters on deactivation: once the flag is off no new session
+    // opens, then the open ones are closed; the identity provider comes
+    // last, so its failure cannot leave a token working.
     users::set_active(store, sub, active).await?;
     let pool = &config.user_pool_id;
     if active {
@@ -59,6 +62,7 @@ pub async fn set_active(
             .await
             .map_err(internal)?;
     } else {
+        sessions::close_all(store, sub).await?;
         cognito
             .admin_disable_user()
             .user_pool_id(pool)
@@ -66,7 +70,6 @@ pub async fn set_active(
             .send()
             .await
             .map_err(internal)?;
-        sessions::close_all(store, sub).await?;
     }
     Ok(())
 }
@@ -151,4 +154,24 @@ pub async fn ensure_admin(
     let profile = users::new_profile(sub.clone(), email, base, details, true)?;
     users::create(store, &profile).await?; // false: already there, kept as is
     Ok(sub)
+}
+
+/// The `sub` of the identity named `email`, if there is one.
+pub async fn sub_of(cognito: &Cognito, config: &Config, email: &str) -> ApiResult<Option<String>> {
+    match cognito
+        .admin_get_user()
+        .user_pool_id(&config.user_pool_id)
+        .username(email)
+        .send()
+        .await
+    {
+        Ok(user) => Ok(user
+            .user_attributes()
+            .iter()
+            .find(|a| a.name() == "sub")
+            .and_then(|a| a.value())
+            .map(String::from)),
+        Err(e) if error_code(&e) == Some("UserNotFoundException") => Ok(None),
+        Err(e) => Err(internal(e)),
+    }
 }

@@ -274,6 +274,25 @@ mod tests {
     }
 
     #[test]
+    fn require_admits_only_the_listed_roles() {
+        let user = |role| AuthUser {
+            sub: "s".into(),
+            role,
+            session_id: "j".into(),
+        };
+        assert!(
+            user(Role::Recruteur)
+                .require(&[Role::Recruteur, Role::Admin])
+                .is_ok()
+        );
+        assert!(matches!(
+            user(Role::Candidat).require(&[Role::Recruteur, Role::Admin]),
+            Err(ApiError::Forbidden(_))
+        ));
+        assert!(user(Role::Admin).is_admin() && !user(Role::Prestataire).is_admin());
+    }
+
+    #[test]
     fn role_round_trips() {
         for r in Role::ALL {
             assert_eq!(Role::parse(r.as_str()), Some(r));

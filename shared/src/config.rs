@@ -103,6 +103,14 @@ impl Config {
             None if local => LOCAL_CURSOR_SECRET.as_bytes().to_vec(),
             None => return Err(ConfigError::Missing("CURSOR_SECRET")),
         };
+        let auto_confirm_email = parse_bool("AUTO_CONFIRM_EMAIL")?;
+        if auto_confirm_email && !local {
+            // Skipping email ownership checks is a local convenience only.
+            return Err(ConfigError::Invalid {
+                name: "AUTO_CONFIRM_EMAIL",
+                value: "true outside APP_ENV=local".into(),
+            });
+        }
         Ok(Config {
             table_name: required("TABLE_NAME")?,
             region,
@@ -118,7 +126,7 @@ impl Config {
                 .map(String::from)
                 .collect(),
             max_body_bytes: parse_num("MAX_BODY_BYTES", 64 * 1024)? as usize,
-            auto_confirm_email: parse_bool("AUTO_CONFIRM_EMAIL")?,
+            auto_confirm_email,
             cursor_secret,
             session_ttl: Duration::from_secs(parse_num("SESSION_TTL_SECONDS", 30 * 24 * 3600)?),
             login_throttle: LoginThrottle {
@@ -201,6 +209,19 @@ mod tests {
             vec!["https://a.example", "https://b.example"]
         );
         assert!(c.auto_confirm_email);
+        let no_local: Vec<_> = pairs
+            .iter()
+            .copied()
+            .filter(|(k, _)| *k != "APP_ENV")
+            .chain([("CURSOR_SECRET", "0123456789abcdef0123456789abcdef")])
+            .collect();
+        assert!(matches!(
+            Config::from_lookup(env(&no_local)),
+            Err(ConfigError::Invalid {
+                name: "AUTO_CONFIRM_EMAIL",
+                ..
+            })
+        ));
         pairs.push(("MAX_BODY_BYTES", "lots"));
         assert!(matches!(
             Config::from_lookup(env(&pairs)),

@@ -148,7 +148,21 @@ pub fn strip_stage<B>(mut request: http::Request<B>) -> http::Request<B> {
     request
 }
 
-/// The service Lambda runs: the Router behind the stage stripper.
+/// In Lambda the request id is API Gateway's own: a caller-sent
+/// `X-Request-Id` is dropped so it cannot spoof log correlation.
+pub fn lambda_request<B>(request: http::Request<B>) -> http::Request<B> {
+    let mut request = strip_stage(request);
+    if request
+        .extensions()
+        .get::<lambda_http::request::RequestContext>()
+        .is_some()
+    {
+        request.headers_mut().remove(&X_REQUEST_ID);
+    }
+    request
+}
+
+/// The service Lambda runs: the Router behind `lambda_request`.
 pub fn lambda_service(
     router: Router,
 ) -> impl tower::Service<
@@ -160,7 +174,7 @@ pub fn lambda_service(
 + Send
 + 'static {
     tower::ServiceBuilder::new()
-        .map_request(strip_stage::<lambda_http::Body>)
+        .map_request(lambda_request::<lambda_http::Body>)
         .service(router)
 }
 
@@ -202,6 +216,20 @@ mod tests {
         );
         let plain = http::Request::builder().uri("/v1/api/").body(()).unwrap();
         assert_eq!(strip_stage(plain).uri(), "/v1/api/");
+    }
+
+    #[test]
+    fn lambda_requests_use_api_gateway_request_ids() {
+        let mut req = request("/api/", Some("$default"), None);
+        req.headers_mut()
+            .insert(&X_REQUEST_ID, HeaderValue::from_static("spoofed"));
+        assert!(lambda_request(req).headers().get(&X_REQUEST_ID).is_none());
+        let local = http::Request::builder()
+            .uri("/")
+            .header("x-request-id", "mine")
+            .body(())
+            .unwrap();
+        assert_eq!(lambda_request(local).headers()[&X_REQUEST_ID], "mine");
     }
 
     #[test]

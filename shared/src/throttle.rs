@@ -1,9 +1,9 @@
-//! Fixed-window counters for failed logins, per account and per client.
-//! Counts are atomic ADDs in DynamoDB; items expire with the window.
+//! Fixed-window counters for login attempts, per account and per client.
+//! Counts are atomic ADDs in DynamoDB; items expire with the window. A
+//! fixed window lets at most twice the limit through across a window
+//! boundary; that is the accepted cost of one item per window.
 
-use std::collections::HashMap;
-
-use aws_sdk_dynamodb::types::{AttributeValue, KeysAndAttributes};
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 
 use crate::error::{ApiError, ApiResult};
 use crate::store::{self, Store, attr, keys, now_epoch};
@@ -27,69 +27,33 @@ pub fn retry_after(count: u64, max: u32, window_end: u64, now: u64) -> Option<u6
     (count >= u64::from(max)).then(|| window_end.saturating_sub(now).max(1))
 }
 
-/// 429 with Retry-After when any limit is reached in the current window.
-pub async fn check(store: &Store, limits: &[Limit], window: u64) -> ApiResult<()> {
+/// Counts one attempt against every limit, atomically, before the attempt
+/// is made: 429 with Retry-After when any count goes over its limit. Doing
+/// the increment first (not read, try, then count) means a burst of
+/// parallel guesses cannot slip past the limit.
+pub async fn attempt(store: &Store, limits: &[Limit], window: u64) -> ApiResult<()> {
     let now = now_epoch();
     let start = window_start(now, window);
-    let mut request = KeysAndAttributes::builder()
-        .consistent_read(true)
-        .projection_expression("PK, #c")
-        .expression_attribute_names("#c", "count");
-    let mut max_by_pk = HashMap::new();
+    let mut wait = None;
     for limit in limits {
-        let k = keys::throttle(limit.scope, &limit.subject, start);
-        max_by_pk.insert(k.0.clone(), limit.max);
-        request = request.keys(store::key(&k));
+        let count = add(store, limit, start, window, 1).await?;
+        if let Some(retry) = retry_after(count, limit.max.saturating_add(1), start + window, now) {
+            wait = wait.max(Some(retry));
+        }
     }
-    let out = store
-        .client
-        .batch_get_item()
-        .request_items(&store.table, request.build().map_err(ApiError::internal)?)
-        .send()
-        .await?;
-    let items = out
-        .responses
-        .and_then(|mut r| r.remove(&store.table))
-        .unwrap_or_default();
-    let wait = items
-        .iter()
-        .filter_map(|item| {
-            let pk = item.get(attr::PK)?.as_s().ok()?;
-            let count: u64 = item.get("count")?.as_n().ok()?.parse().ok()?;
-            retry_after(count, *max_by_pk.get(pk)?, start + window, now)
-        })
-        .max();
     match wait {
         Some(retry_after) => Err(ApiError::Throttled { retry_after }),
         None => Ok(()),
     }
 }
 
-/// Counts one failure against every limit.
-pub async fn record_failure(store: &Store, limits: &[Limit], window: u64) -> ApiResult<()> {
+/// The attempt succeeded: it no longer counts against `limit`.
+pub async fn forgive(store: &Store, limit: &Limit, window: u64) -> ApiResult<()> {
     let start = window_start(now_epoch(), window);
-    for limit in limits {
-        store
-            .client
-            .update_item()
-            .table_name(&store.table)
-            .set_key(Some(store::key(&keys::throttle(
-                limit.scope,
-                &limit.subject,
-                start,
-            ))))
-            .update_expression("ADD #c :one SET #e = :exp")
-            .expression_attribute_names("#c", "count")
-            .expression_attribute_names("#e", attr::EXPIRES_AT)
-            .expression_attribute_values(":one", AttributeValue::N("1".into()))
-            .expression_attribute_values(":exp", AttributeValue::N((start + window).to_string()))
-            .send()
-            .await?;
-    }
-    Ok(())
+    add(store, limit, start, window, -1).await.map(|_| ())
 }
 
-/// Forgets the failures of one counter (a successful login).
+/// Forgets every failure of one counter (a successful login).
 pub async fn reset(store: &Store, limit: &Limit, window: u64) -> ApiResult<()> {
     let start = window_start(now_epoch(), window);
     store
@@ -104,6 +68,35 @@ pub async fn reset(store: &Store, limit: &Limit, window: u64) -> ApiResult<()> {
         .send()
         .await?;
     Ok(())
+}
+
+async fn add(store: &Store, limit: &Limit, start: u64, window: u64, delta: i64) -> ApiResult<u64> {
+    let out = store
+        .client
+        .update_item()
+        .table_name(&store.table)
+        .set_key(Some(store::key(&keys::throttle(
+            limit.scope,
+            &limit.subject,
+            start,
+        ))))
+        .update_expression("ADD #c :d SET #e = :exp")
+        .expression_attribute_names("#c", "count")
+        .expression_attribute_names("#e", attr::EXPIRES_AT)
+        .expression_attribute_values(":d", AttributeValue::N(delta.to_string()))
+        .expression_attribute_values(":exp", AttributeValue::N((start + window).to_string()))
+        .return_values(ReturnValue::UpdatedNew)
+        .send()
+        .await?;
+    Ok(out
+        .attributes
+        .and_then(|a| {
+            a.get("count")
+                .and_then(|c| c.as_n().ok())
+                .and_then(|n| n.parse::<i64>().ok())
+        })
+        .unwrap_or(0)
+        .max(0) as u64)
 }
 
 #[cfg(test)]

@@ -164,6 +164,15 @@ async fn unconfirmed_accounts_are_told_to_verify_their_email() {
     let r = app.login(&email, PASSWORD).await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body["user"]["statut_verification"], "verifie");
+
+    // Verifying again is harmless and keeps the profile in step.
+    let r = app
+        .post(
+            "/api/auth/verify-email/",
+            json!({"email": email, "code": "123456"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
 }
 
 #[tokio::test]
@@ -377,11 +386,8 @@ async fn a_deactivated_account_cannot_log_in_nor_use_its_tokens() {
     );
     let r = app.login(&email, PASSWORD).await;
     assert_eq!(r.status, 401);
-    assert!(
-        r.body["detail"].as_str().unwrap().contains("désactivé"),
-        "{}",
-        r.body
-    );
+    // Like a wrong password: the answer does not reveal the account.
+    assert_eq!(r.body["code"], "no_active_account", "{}", r.body);
 
     shared::accounts::set_active(&services.store, &cognito, &app.config, sub, true)
         .await
@@ -393,7 +399,8 @@ async fn a_deactivated_account_cannot_log_in_nor_use_its_tokens() {
 
 #[tokio::test]
 async fn repeated_failed_logins_are_throttled_per_account_and_per_client() {
-    let app = TestApp::spawn().await;
+    // One window for the whole test, so no window boundary falls inside it.
+    let app = TestApp::spawn_with(&[("LOGIN_THROTTLE_WINDOW_SECONDS", "2000000000")]).await;
     let (email, _) = app.register("candidat", json!({})).await;
     let attempt = |email: String, password: &'static str, ip: &'static str| {
         let app = &app;
@@ -419,10 +426,14 @@ async fn repeated_failed_logins_are_throttled_per_account_and_per_client() {
     let r = attempt(email.clone(), PASSWORD, "198.51.100.1").await;
     assert_eq!(r.status, 429, "{}", r.body);
     let retry: u64 = r.headers["retry-after"].to_str().unwrap().parse().unwrap();
-    assert!((1..=900).contains(&retry));
+    assert!(retry >= 1);
     assert!(r.body["detail"].is_string());
 
-    let app = TestApp::spawn_with(&[("LOGIN_MAX_FAILURES_PER_CLIENT", "3")]).await;
+    let app = TestApp::spawn_with(&[
+        ("LOGIN_MAX_FAILURES_PER_CLIENT", "3"),
+        ("LOGIN_THROTTLE_WINDOW_SECONDS", "2000000000"),
+    ])
+    .await;
     let ip = "192.0.2.44";
     for i in 0..3 {
         let r = app
@@ -476,4 +487,86 @@ async fn admin_logs_in_with_the_admin_role() {
             .unwrap()
             .contains(&json!("admin"))
     );
+}
+
+#[tokio::test]
+async fn a_password_reset_ends_the_sessions_opened_before_it() {
+    let app = TestApp::spawn().await;
+    let (email, access, refresh, _) = app.user("candidat").await;
+    app.post("/api/auth/reset-password/", json!({"email": email}))
+        .await;
+    let code = emulator_reset_code(&email).await;
+    let r = app
+        .post(
+            "/api/auth/reset-password/confirm/",
+            json!({"email": email, "code": code, "new_password": "N3w-Passw0rd!"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        app.get_auth("/api/auth/profile/", &access).await.status,
+        401
+    );
+    assert_eq!(
+        app.post("/api/auth/refresh/", json!({"refresh": refresh}))
+            .await
+            .status,
+        401
+    );
+}
+
+#[tokio::test]
+async fn a_burst_of_parallel_guesses_cannot_pass_the_limit() {
+    let app = TestApp::spawn_with(&[("LOGIN_THROTTLE_WINDOW_SECONDS", "2000000000")]).await;
+    let (email, _) = app.register("candidat", json!({})).await;
+    let mut handles = Vec::new();
+    for i in 0..20 {
+        let (http, url, email) = (app.http.clone(), app.url("/api/auth/login/"), email.clone());
+        handles.push(tokio::spawn(async move {
+            let body = json!({"email": email, "password": format!("Guess-{i}-Passw0rd!")});
+            http.post(url)
+                .header("X-Forwarded-For", format!("198.18.0.{i}"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
+        }));
+    }
+    let mut statuses = Vec::new();
+    for h in handles {
+        statuses.push(h.await.unwrap());
+    }
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 401).count(),
+        5,
+        "{statuses:?}"
+    );
+    assert_eq!(
+        statuses.iter().filter(|s| **s == 429).count(),
+        15,
+        "{statuses:?}"
+    );
+    assert_eq!(app.login(&email, PASSWORD).await.status, 429);
+}
+
+#[tokio::test]
+async fn an_interrupted_registration_does_not_lock_the_email() {
+    let app = TestApp::spawn().await;
+    // An identity without profile, as a Lambda timeout after SignUp leaves it.
+    let email = e2e::email("orphan");
+    aws_sdk_cognitoidentityprovider::Client::new(&app.stack.sdk)
+        .sign_up()
+        .client_id(&app.config.user_pool_client_id)
+        .username(&email)
+        .password("0ld-Passw0rd!")
+        .send()
+        .await
+        .unwrap();
+    let body = json!({"email": email, "password": PASSWORD, "nom": "N", "prenom": "P", "type_compte": "candidat"});
+    let r = app.post("/api/auth/register/", body).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(app.login(&email, PASSWORD).await.status, 200);
+    assert_eq!(app.login(&email, "0ld-Passw0rd!").await.status, 401);
 }

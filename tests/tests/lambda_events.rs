@@ -24,6 +24,8 @@ const EXPECTED: &[(&str, u16)] = &[
     ("register-invalid", 400),
     ("register-recruteur-base64", 201),
     ("reset-password", 200),
+    ("reset-password-confirm-wrong-code", 400),
+    ("verify-email", 200),
 ];
 
 struct Vars {

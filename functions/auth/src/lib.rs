@@ -11,7 +11,7 @@ use axum::http::StatusCode;
 use axum::http::request::Parts;
 use axum::{Json as AxumJson, Router};
 use serde::{Deserialize, Serialize};
-use shared::accounts::{error_code, error_message, internal};
+use shared::accounts::{error_code, internal};
 use shared::auth::{AuthUser, Role};
 use shared::error::{ApiError, ApiResult, FieldErrors};
 use shared::json::{Json, JsonObject, parse_into};
@@ -166,38 +166,7 @@ async fn register(
     let password = account.password.unwrap_or_default();
     let config = &state.services.config;
 
-    let signed_up = state
-        .cognito
-        .sign_up()
-        .client_id(&config.user_pool_client_id)
-        .username(&email)
-        .password(&password)
-        .user_attributes(
-            AttributeType::builder()
-                .name("email")
-                .value(&email)
-                .build()
-                .map_err(ApiError::internal)?,
-        )
-        .send()
-        .await;
-    let sub = match signed_up {
-        Ok(out) => out.user_sub,
-        Err(e) => {
-            return Err(match error_code(&e) {
-                Some("UsernameExistsException") => {
-                    ApiError::field("email", "Un compte existe déjà avec cette adresse e-mail.")
-                }
-                Some("InvalidPasswordException") => {
-                    ApiError::field("password", "Mot de passe trop faible.")
-                }
-                Some("InvalidParameterException") => {
-                    ApiError::BadRequest("Paramètres d'inscription invalides.".into())
-                }
-                _ => internal(e),
-            });
-        }
-    };
+    let sub = sign_up(&state, &email, &password).await?;
     // From here on, a failure removes the identity again: nothing is left
     // half-created.
     let finish = async {
@@ -269,6 +238,67 @@ async fn register(
     }
 }
 
+/// SignUp, mapping Cognito's refusals to field errors. An identity left
+/// without a profile by an interrupted registration (a Lambda timeout
+/// between SignUp and the profile write) holds no data: it is removed and
+/// the registration goes on, so the email is never stuck.
+async fn sign_up(state: &AuthState, email: &str, password: &str) -> ApiResult<String> {
+    let config = &state.services.config;
+    for attempt in 0..2 {
+        let signed_up = state
+            .cognito
+            .sign_up()
+            .client_id(&config.user_pool_client_id)
+            .username(email)
+            .password(password)
+            .user_attributes(
+                AttributeType::builder()
+                    .name("email")
+                    .value(email)
+                    .build()
+                    .map_err(ApiError::internal)?,
+            )
+            .send()
+            .await;
+        let e = match signed_up {
+            Ok(out) => return Ok(out.user_sub),
+            Err(e) => e,
+        };
+        return Err(match error_code(&e) {
+            Some("UsernameExistsException") => {
+                let orphan = match shared::accounts::sub_of(&state.cognito, config, email).await? {
+                    Some(sub) => users::get(&state.services.store, &sub).await?.is_none(),
+                    None => false,
+                };
+                if orphan && attempt == 0 {
+                    tracing::warn!(
+                        event = "orphan_identity_removed",
+                        "removing an identity without profile"
+                    );
+                    state
+                        .cognito
+                        .admin_delete_user()
+                        .user_pool_id(&config.user_pool_id)
+                        .username(email)
+                        .send()
+                        .await
+                        .map_err(internal)?;
+                    continue;
+                }
+                ApiError::field("email", "Un compte existe déjà avec cette adresse e-mail.")
+            }
+            Some("InvalidPasswordException") => {
+                ApiError::field("password", "Mot de passe trop faible.")
+            }
+            Some("InvalidParameterException") => {
+                ApiError::BadRequest("Paramètres d'inscription invalides.".into())
+            }
+            _ => internal(e),
+        });
+    }
+    Err(ApiError::internal("sign-up retry exhausted"))
+}
+
 // ------------------------------------------------------------ verify-email
 
 #[derive(Deserialize, Validate, ToSchema)]
@@ -295,23 +325,26 @@ async fn verify_email(
         .confirmation_code(body.code.unwrap_or_default())
         .send()
         .await;
-    if let Err(e) = confirmed {
-        return Err(match error_code(&e) {
-            Some("CodeMismatchException") | Some("UserNotFoundException") => {
-                ApiError::field("code", "Code invalide.")
-            }
-            Some("ExpiredCodeException") => {
-                ApiError::field("code", "Code expiré : demandez-en un nouveau.")
-            }
-            Some("NotAuthorizedException") => {
-                ApiError::BadRequest("Ce compte est déjà vérifié.".into())
-            }
-            Some("TooManyFailedAttemptsException") | Some("LimitExceededException") => {
-                ApiError::Throttled { retry_after: 60 }
-            }
-            _ => internal(e),
-        });
-    }
+    let already = match confirmed {
+        Ok(_) => false,
+        // Already confirmed: fall through and bring the profile in step
+        // (a previous attempt may have stopped between the two writes).
+        Err(e) if error_code(&e) == Some("NotAuthorizedException") => true,
+        Err(e) => {
+            return Err(match error_code(&e) {
+                Some(
+                    "CodeMismatchException" | "UserNotFoundException" | "InvalidParameterException",
+                ) => ApiError::field("code", "Code invalide."),
+                Some("ExpiredCodeException") => {
+                    ApiError::field("code", "Code expiré : demandez-en un nouveau.")
+                }
+                Some("TooManyFailedAttemptsException" | "LimitExceededException") => {
+                    ApiError::Throttled { retry_after: 60 }
+                }
+                _ => internal(e),
+            });
+        }
+    };
     let user = state
         .cognito
         .admin_get_user()
@@ -320,6 +353,12 @@ async fn verify_email(
         .send()
         .await
         .map_err(internal)?;
+    if already
+        && user.user_status()
+            != Some(&aws_sdk_cognitoidentityprovider::types::UserStatusType::Confirmed)
+    {
+        return Err(ApiError::field("code", "Code invalide."));
+    }
     let sub = user
         .user_attributes()
         .iter()
@@ -403,7 +442,8 @@ async fn login(
             max: config.login_throttle.max_failures_per_client,
         },
     ];
-    throttle::check(&services.store, &limits, window).await?;
+    // Counted before trying: parallel guesses cannot pass the limit.
+    throttle::attempt(&services.store, &limits, window).await?;
 
     let auth = state
         .cognito
@@ -418,9 +458,10 @@ async fn login(
         Ok(out) => out,
         Err(e) => {
             return Err(match error_code(&e) {
-                Some("NotAuthorizedException") if error_message(&e).to_lowercase().contains("disabled") => inactive(),
-                Some("NotAuthorizedException") | Some("UserNotFoundException") => {
-                    throttle::record_failure(&services.store, &limits, window).await?;
+                // A disabled account answers like a wrong password (the
+                // password is not checked first, so saying "disabled" would
+                // reveal the account without it), as SimpleJWT does.
+                Some("NotAuthorizedException" | "UserNotFoundException" | "InvalidParameterException") => {
                     tracing::info!(event = "login_failed", "failed login");
                     bad_credentials()
                 }
@@ -442,8 +483,8 @@ async fn login(
         return Err(ApiError::internal("Cognito returned no tokens"));
     };
     let claims = services.verifier.verify(&access).await?;
-    let role = Role::from_groups(&claims.groups)
-        .ok_or_else(|| ApiError::internal("user without account type group"))?;
+    // An identity without group is an interrupted registration: no account.
+    let role = Role::from_groups(&claims.groups).ok_or_else(bad_credentials)?;
     let (opened, profile) = tokio::join!(
         sessions::open(
             &services.store,
@@ -457,8 +498,15 @@ async fn login(
     if opened? != sessions::Opened::Yes {
         return Err(inactive());
     }
-    let user = profile?.ok_or_else(|| ApiError::internal("identity without profile"))?;
-    throttle::reset(&services.store, &account_limit, window).await?;
+    let user = profile?.ok_or_else(bad_credentials)?;
+    // A success clears the account's failures and does not count against
+    // the client.
+    let (reset, forgiven) = tokio::join!(
+        throttle::reset(&services.store, &account_limit, window),
+        throttle::forgive(&services.store, &limits[1], window),
+    );
+    reset?;
+    forgiven?;
     tracing::info!(event = "login", user_id = %user.id, "login");
     Ok(AxumJson(LoginResponse {
         access,
@@ -598,14 +646,15 @@ async fn reset_password_confirm(
         .password(body.new_password.unwrap_or_default())
         .send()
         .await;
-    match confirmed {
-        Ok(_) => Ok(detail("Mot de passe réinitialisé.")),
-        Err(e) => Err(match error_code(&e) {
+    if let Err(e) = confirmed {
+        return Err(match error_code(&e) {
             Some(
                 "CodeMismatchException"
                 | "ExpiredCodeException"
                 | "UserNotFoundException"
-                | "ResourceNotFoundException",
+                | "ResourceNotFoundException"
+                | "NotAuthorizedException"
+                | "InvalidParameterException",
             ) => ApiError::field("code", "Code invalide ou expiré."),
             Some("InvalidPasswordException") => {
                 ApiError::field("new_password", "Mot de passe trop faible.")
@@ -614,8 +663,16 @@ async fn reset_password_confirm(
                 ApiError::Throttled { retry_after: 60 }
             }
             _ => internal(e),
-        }),
+        });
     }
+    // A new password ends every open session: a stolen token does not
+    // outlive the reset.
+    if let Some(sub) =
+        shared::accounts::sub_of(&state.cognito, &state.services.config, &email).await?
+    {
+        sessions::close_all(&state.services.store, &sub).await?;
+    }
+    Ok(detail("Mot de passe réinitialisé."))
 }
 
 // ----------------------------------------------------------------- profile
