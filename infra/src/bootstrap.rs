@@ -39,6 +39,53 @@ pub struct Resources {
 pub const PLAYED_BY_DEV_SERVER: &[&str] =
     &["AWS::Serverless::Function", "AWS::Serverless::HttpApi"];
 
+/// The properties the bootstrap applies, per type. A template property
+/// outside this list is an error, so nothing declared is dropped silently.
+pub const APPLIED_PROPERTIES: &[(&str, &[&str])] = &[
+    (
+        "AWS::DynamoDB::Table",
+        &[
+            "TableName",
+            "BillingMode",
+            "AttributeDefinitions",
+            "KeySchema",
+            "GlobalSecondaryIndexes",
+            "StreamSpecification",
+            "TimeToLiveSpecification",
+            "PointInTimeRecoverySpecification",
+        ],
+    ),
+    (
+        "AWS::Cognito::UserPool",
+        &[
+            "UserPoolName",
+            "UsernameConfiguration",
+            "AutoVerifiedAttributes",
+            "Policies",
+            "AccountRecoverySetting",
+        ],
+    ),
+    (
+        "AWS::Cognito::UserPoolClient",
+        &[
+            "ClientName",
+            "UserPoolId",
+            "GenerateSecret",
+            "ExplicitAuthFlows",
+            "PreventUserExistenceErrors",
+            "EnableTokenRevocation",
+            "AccessTokenValidity",
+            "IdTokenValidity",
+            "RefreshTokenValidity",
+            "TokenValidityUnits",
+        ],
+    ),
+    (
+        "AWS::Cognito::UserPoolGroup",
+        &["GroupName", "UserPoolId", "Precedence"],
+    ),
+];
+
 /// The order in which types are created (dependencies first).
 pub const CREATED_TYPES: &[&str] = &[
     "AWS::DynamoDB::Table",
@@ -183,6 +230,23 @@ pub async fn apply(
             )));
         }
     }
+    for (id, ty, props) in &all {
+        let Some((_, applied)) = APPLIED_PROPERTIES.iter().find(|(t, _)| t == ty) else {
+            continue;
+        };
+        for key in props
+            .as_mapping()
+            .into_iter()
+            .flat_map(|m| m.keys())
+            .filter_map(Value::as_str)
+        {
+            if !applied.contains(&key) {
+                return Err(BootstrapError::Template(format!(
+                    "{id}: the bootstrap does not apply {key}"
+                )));
+            }
+        }
+    }
     let mut out = Resources::default();
     for ty in CREATED_TYPES {
         for (id, _, props) in all.iter().filter(|(_, t, _)| t == ty) {
@@ -281,6 +345,23 @@ async fn table(ddb: &dynamodb::Client, id: &str, p: &Value) -> Result<String> {
         .send()
         .await
         .map_err(|e| aws_err(id, dynamodb::error::DisplayErrorContext(e)))?;
+    if p.get("PointInTimeRecoverySpecification")
+        .and_then(|x| x.get("PointInTimeRecoveryEnabled"))
+        .and_then(Value::as_bool)
+        == Some(true)
+    {
+        ddb.update_continuous_backups()
+            .table_name(&name)
+            .point_in_time_recovery_specification(
+                dt::PointInTimeRecoverySpecification::builder()
+                    .point_in_time_recovery_enabled(true)
+                    .build()
+                    .map_err(|e| aws_err(id, e))?,
+            )
+            .send()
+            .await
+            .map_err(|e| aws_err(id, dynamodb::error::DisplayErrorContext(e)))?;
+    }
     if let Some(ttl) = p.get("TimeToLiveSpecification") {
         ddb.update_time_to_live()
             .table_name(&name)
@@ -364,6 +445,25 @@ async fn user_pool(idp: &cognito::Client, id: &str, p: &Value) -> Result<String>
                 .map_err(|e| aws_err(id, e))?,
         );
     }
+    let mechanisms = p
+        .get("AccountRecoverySetting")
+        .map(|a| seq(a, "RecoveryMechanisms"))
+        .unwrap_or(&[]);
+    if !mechanisms.is_empty() {
+        let mut setting = ct::AccountRecoverySettingType::builder();
+        for m in mechanisms {
+            setting = setting.recovery_mechanisms(
+                ct::RecoveryOptionType::builder()
+                    .name(ct::RecoveryOptionNameType::from(
+                        s(m, "Name").unwrap_or_default(),
+                    ))
+                    .priority(m.get("Priority").and_then(Value::as_i64).unwrap_or(1) as i32)
+                    .build()
+                    .map_err(|e| aws_err(id, e))?,
+            );
+        }
+        create = create.account_recovery_setting(setting.build());
+    }
     let out = create
         .send()
         .await
@@ -411,6 +511,21 @@ async fn user_pool_client(idp: &cognito::Client, id: &str, p: &Value) -> Result<
     }
     if let Some(v) = p.get("EnableTokenRevocation").and_then(Value::as_bool) {
         create = create.enable_token_revocation(v);
+    }
+    let int = |k: &str| p.get(k).and_then(Value::as_i64).map(|v| v as i32);
+    create = create
+        .set_access_token_validity(int("AccessTokenValidity"))
+        .set_id_token_validity(int("IdTokenValidity"))
+        .set_refresh_token_validity(int("RefreshTokenValidity"));
+    if let Some(units) = p.get("TokenValidityUnits") {
+        let unit = |k: &str| s(units, k).map(ct::TimeUnitsType::from);
+        create = create.token_validity_units(
+            ct::TokenValidityUnitsType::builder()
+                .set_access_token(unit("AccessToken"))
+                .set_id_token(unit("IdToken"))
+                .set_refresh_token(unit("RefreshToken"))
+                .build(),
+        );
     }
     let out = create
         .send()

@@ -97,6 +97,25 @@ async fn bootstrap_creates_what_the_template_declares_and_is_idempotent() {
                     ttl.attribute_name(),
                     props["TimeToLiveSpecification"]["AttributeName"].as_str()
                 );
+                assert_eq!(
+                    ttl.time_to_live_status().map(|s| s.as_str()),
+                    Some("ENABLED")
+                );
+                let backups = ddb
+                    .describe_continuous_backups()
+                    .table_name(&stack.resources.table_name)
+                    .send()
+                    .await
+                    .unwrap();
+                let pitr = backups
+                    .continuous_backups_description()
+                    .unwrap()
+                    .point_in_time_recovery_description()
+                    .unwrap();
+                assert_eq!(
+                    pitr.point_in_time_recovery_status().map(|s| s.as_str()),
+                    Some("ENABLED")
+                );
             }
             "AWS::Cognito::UserPool" => {
                 let pool = idp
@@ -122,6 +141,22 @@ async fn bootstrap_creates_what_the_template_declares_and_is_idempotent() {
                     policy.require_uppercase(),
                     declared["RequireUppercase"].as_bool().unwrap()
                 );
+                let verified: Vec<String> = pool
+                    .auto_verified_attributes()
+                    .iter()
+                    .map(|a| a.as_str().to_string())
+                    .collect();
+                assert_eq!(verified, strs(&props, "AutoVerifiedAttributes"));
+                let recovery = pool
+                    .account_recovery_setting()
+                    .unwrap()
+                    .recovery_mechanisms();
+                assert_eq!(
+                    recovery[0].name().as_str(),
+                    props["AccountRecoverySetting"]["RecoveryMechanisms"][0]["Name"]
+                        .as_str()
+                        .unwrap()
+                );
             }
             "AWS::Cognito::UserPoolClient" => {
                 let client = idp
@@ -143,6 +178,19 @@ async fn bootstrap_creates_what_the_template_declares_and_is_idempotent() {
                     client.prevent_user_existence_errors().map(|p| p.as_str()),
                     props["PreventUserExistenceErrors"].as_str()
                 );
+                assert_eq!(
+                    client.access_token_validity(),
+                    props["AccessTokenValidity"].as_i64().map(|v| v as i32)
+                );
+                assert_eq!(
+                    client.refresh_token_validity(),
+                    props["RefreshTokenValidity"].as_i64().unwrap() as i32
+                );
+                let units = client.token_validity_units().unwrap();
+                assert_eq!(
+                    units.refresh_token().map(|u| u.as_str()),
+                    props["TokenValidityUnits"]["RefreshToken"].as_str()
+                );
             }
             "AWS::Cognito::UserPoolGroup" => {
                 let name = props["GroupName"].as_str().unwrap();
@@ -161,6 +209,17 @@ async fn bootstrap_creates_what_the_template_declares_and_is_idempotent() {
         checked >= 7,
         "table, pool, client and four groups: {checked}"
     );
+}
+
+#[test]
+fn the_bootstrap_refuses_properties_it_would_not_apply() {
+    let template: Value = serde_yaml::from_str("Resources:\n  T:\n    Type: AWS::DynamoDB::Table\n    Properties:\n      TableName: t\n      SSESpecification: {SSEEnabled: true}\n").unwrap();
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sdk = rt.block_on(infra::local::sdk_config("http://127.0.0.1:9", "eu-west-3"));
+    let err = rt
+        .block_on(bootstrap::apply(&sdk, &template, "x"))
+        .unwrap_err();
+    assert!(err.to_string().contains("SSESpecification"), "{err}");
 }
 
 #[test]

@@ -54,3 +54,70 @@ async fn openapi_lists_every_auth_route_and_the_docs_page_is_served_locally() {
         .unwrap();
     assert_eq!(js.status(), 200);
 }
+
+/// Routes of `[workspace.metadata.lambda.watch.router]` in Cargo.toml:
+/// (path pattern, function).
+fn watch_routes() -> Vec<(String, String)> {
+    let manifest =
+        std::fs::read_to_string(infra::local::project_root().join("Cargo.toml")).unwrap();
+    let section = manifest
+        .split("[workspace.metadata.lambda.watch.router]")
+        .nth(1)
+        .expect("watch router section");
+    section
+        .lines()
+        .take_while(|l| !l.trim_start().starts_with('['))
+        .filter_map(|l| l.split_once('='))
+        .map(|(k, v)| {
+            (
+                k.trim().trim_matches('"').to_string(),
+                v.trim().trim_matches('"').to_string(),
+            )
+        })
+        .collect()
+}
+
+/// matchit's rules, as cargo-lambda uses them: a `{*rest}` catch-all needs
+/// at least one character; otherwise the path must be equal.
+fn matches(pattern: &str, path: &str) -> bool {
+    match pattern.split_once("{*") {
+        Some((prefix, _)) => path.len() > prefix.len() && path.starts_with(prefix),
+        None => pattern == path,
+    }
+}
+
+#[tokio::test]
+async fn cargo_lambda_watch_routes_every_documented_path_to_a_built_function() {
+    let routes = watch_routes();
+    let template =
+        infra::bootstrap::load(&infra::local::project_root().join("template.yaml")).unwrap();
+    let binaries: Vec<String> = infra::bootstrap::resources(&template)
+        .unwrap()
+        .into_iter()
+        .filter(|(_, ty, _)| ty == "AWS::Serverless::Function")
+        .filter_map(|(id, _, _)| {
+            template["Resources"][id.as_str()]["Metadata"]["BuildProperties"]["Binary"]
+                .as_str()
+                .map(String::from)
+        })
+        .collect();
+    for (pattern, function) in &routes {
+        assert!(
+            binaries.contains(function),
+            "{pattern} → {function}, which template.yaml does not build"
+        );
+    }
+    let doc = docs::openapi();
+    let mut paths: Vec<String> = doc.paths.paths.keys().cloned().collect();
+    paths.extend([
+        "/api/openapi.json".to_string(),
+        "/api/docs/".to_string(),
+        "/api/docs/index.css".to_string(),
+    ]);
+    for path in paths {
+        assert!(
+            routes.iter().any(|(p, _)| matches(p, &path)),
+            "{path} is not routed by cargo lambda watch"
+        );
+    }
+}

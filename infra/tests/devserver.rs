@@ -1,0 +1,66 @@
+//! `make run`'s server, as a process: against a fresh emulator it creates
+//! the resources and the admin, serves the API and the docs on $PORT; a
+//! second start on the same emulator works too (idempotent bootstrap).
+
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use infra::emulator::{Emulator, free_port};
+use tokio::process::Command;
+
+async fn start_devserver(endpoint: &str, port: u16) -> tokio::process::Child {
+    Command::new(env!("CARGO_BIN_EXE_devserver"))
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .env("PORT", port.to_string())
+        .env("ADMIN_EMAIL", "boss@destinyjobs.test")
+        .env("ADMIN_PASSWORD", "Boss-Passw0rd!")
+        .env_remove("USER_POOL_ID")
+        .env("LOG_LEVEL", "warn")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("devserver starts")
+}
+
+async fn wait_ready(http: &reqwest::Client, base: &str) {
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if http
+            .get(format!("{base}/api/openapi.json"))
+            .send()
+            .await
+            .is_ok()
+        {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("devserver did not answer on {base}");
+}
+
+#[tokio::test]
+async fn devserver_bootstraps_creates_the_admin_and_serves_twice() {
+    let emulator = Emulator::start(0).await.unwrap();
+    let http = reqwest::Client::new();
+    for run in 0..2 {
+        let port = free_port();
+        let base = format!("http://127.0.0.1:{port}");
+        let mut server = start_devserver(&emulator.endpoint, port).await;
+        wait_ready(&http, &base).await;
+
+        let login = http
+            .post(format!("{base}/api/auth/login/"))
+            .json(&serde_json::json!({"email": "boss@destinyjobs.test", "password": "Boss-Passw0rd!"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(login.status(), 200, "run {run}");
+        let body: serde_json::Value = login.json().await.unwrap();
+        assert_eq!(body["user"]["type_compte"], "admin", "run {run}");
+        let docs = http.get(format!("{base}/api/docs/")).send().await.unwrap();
+        assert_eq!(docs.status(), 200, "run {run}");
+
+        server.kill().await.unwrap();
+    }
+}
