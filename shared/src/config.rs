@@ -29,6 +29,9 @@ pub struct Config {
     /// Trust `X-Forwarded-For` for the client address (dev server behind a
     /// proxy or tests); API Gateway's source IP is used in Lambda.
     pub trust_forwarded_for: bool,
+    /// Report each request's AWS calls and timing in response headers
+    /// (benchmarks, local debugging).
+    pub server_timing: bool,
 }
 
 /// Failed-login limits: per account and per client address, per window.
@@ -135,6 +138,7 @@ impl Config {
                 window: Duration::from_secs(parse_num("LOGIN_THROTTLE_WINDOW_SECONDS", 900)?),
             },
             trust_forwarded_for: parse_bool("TRUST_X_FORWARDED_FOR")?,
+            server_timing: parse_bool("SERVER_TIMING")?,
         })
     }
 }

@@ -40,6 +40,11 @@ impl MakeRequestId for MakeId {
 
 /// Wraps an area's routes with the conventions shared by every function.
 pub fn conventions(router: Router, config: &Config) -> Router {
+    let router = if config.server_timing {
+        router.layer(axum::middleware::from_fn(crate::metrics::server_timing))
+    } else {
+        router
+    };
     router
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|method: Method| async move {

@@ -10,6 +10,7 @@ pub mod docs;
 pub mod error;
 pub mod http;
 pub mod json;
+pub mod metrics;
 pub mod sessions;
 pub mod store;
 pub mod telemetry;
@@ -33,10 +34,7 @@ pub struct Services {
 impl Services {
     pub fn new(config: Config, sdk: &aws_config::SdkConfig) -> Arc<Self> {
         Arc::new(Services {
-            store: store::Store::new(
-                aws_sdk_dynamodb::Client::new(sdk),
-                config.table_name.clone(),
-            ),
+            store: store::Store::new(metrics::dynamodb_client(sdk), config.table_name.clone()),
             verifier: auth::Verifier::new(
                 config.jwks_url.clone(),
                 config.token_issuer.clone(),

@@ -151,3 +151,43 @@ async fn request_ids_and_cors() {
     let no = app.send(preflight("https://evil.example")).await;
     assert!(!no.headers.contains_key("access-control-allow-origin"));
 }
+
+#[tokio::test]
+async fn server_timing_reports_the_aws_calls_each_request_made() {
+    let app = TestApp::spawn_with(&[("SERVER_TIMING", "true")]).await;
+    let (_, access, _, _) = app.user("candidat").await;
+    let r = app.get_auth("/api/auth/profile/", &access).await;
+    assert_eq!(r.status, 200);
+    // The session check and the profile read: two GetItems, nothing else.
+    assert_eq!(r.headers["x-aws-calls"], "dynamodb.GetItem=2");
+    let capacity: f64 = r.headers["x-dynamodb-capacity"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(capacity > 0.0, "capacity is asked for and reported");
+    let timing = r.headers["server-timing"].to_str().unwrap();
+    assert!(
+        timing.starts_with("total;dur=") && timing.contains("app;dur="),
+        "{timing}"
+    );
+
+    let r = app
+        .post(
+            "/api/auth/login/",
+            serde_json::json!({"email": "nobody@example.com", "password": "x"}),
+        )
+        .await;
+    let calls = r.headers["x-aws-calls"].to_str().unwrap().to_string();
+    assert!(
+        calls.contains("cognito.InitiateAuth=1") && calls.contains("dynamodb.UpdateItem=2"),
+        "{calls}"
+    );
+
+    let plain = TestApp::spawn().await;
+    let r = plain.get_auth("/api/auth/profile/", &access).await;
+    assert!(
+        !r.headers.contains_key("x-aws-calls"),
+        "off unless SERVER_TIMING=true"
+    );
+}

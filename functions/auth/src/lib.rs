@@ -40,7 +40,7 @@ impl AuthState {
     pub fn new(services: Arc<Services>, sdk: &aws_config::SdkConfig) -> Self {
         AuthState {
             services,
-            cognito: Cognito::new(sdk),
+            cognito: shared::metrics::cognito_client(sdk),
         }
     }
 }

@@ -1,0 +1,263 @@
+//! What each request costs in AWS calls, counted by an SDK interceptor
+//! (never by hand): calls per operation, time spent in them, and the
+//! capacity DynamoDB reports. With `SERVER_TIMING=true` every response
+//! carries the tally (the benchmark reads it); a Scan is always flagged.
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use aws_sdk_dynamodb::operation as op;
+use aws_sdk_dynamodb::types::{ConsumedCapacity, ReturnConsumedCapacity};
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::interceptors::context::{
+    BeforeSerializationInterceptorContextMut, BeforeSerializationInterceptorContextRef,
+    FinalizerInterceptorContextRef,
+};
+use aws_smithy_runtime_api::client::orchestrator::Metadata;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
+
+/// The AWS work of one request.
+#[derive(Clone, Debug, Default, serde::Serialize)]
+pub struct Tally {
+    /// `service.Operation` → number of calls.
+    pub calls: BTreeMap<String, u32>,
+    /// Wall time spent inside AWS calls, in milliseconds.
+    pub aws_ms: f64,
+    /// Capacity units DynamoDB reported as consumed.
+    pub capacity_units: f64,
+}
+
+impl Tally {
+    pub fn dynamodb_calls(&self) -> u32 {
+        self.calls
+            .iter()
+            .filter(|(k, _)| k.starts_with("dynamodb."))
+            .map(|(_, n)| n)
+            .sum()
+    }
+
+    /// `dynamodb.GetItem=1,cognito.InitiateAuth=1`
+    pub fn calls_header(&self) -> String {
+        self.calls
+            .iter()
+            .map(|(k, n)| format!("{k}={n}"))
+            .collect::<Vec<_>>()
+            .join(",")
+    }
+}
+
+tokio::task_local! {
+    static CURRENT: Arc<Mutex<Tally>>;
+}
+
+/// Runs `f`, counting the AWS calls it makes.
+pub async fn measure<F: Future>(f: F) -> (F::Output, Tally) {
+    let tally = Arc::new(Mutex::new(Tally::default()));
+    let out = CURRENT.scope(tally.clone(), f).await;
+    let tally = tally.lock().map(|t| t.clone()).unwrap_or_default();
+    (out, tally)
+}
+
+/// The interceptor; install it on every client (`instrument`).
+#[derive(Debug, Default)]
+pub struct AwsCallRecorder;
+
+#[derive(Debug, Clone)]
+struct Started(Instant);
+impl Storable for Started {
+    type Storer = StoreReplace<Self>;
+}
+
+/// Asks DynamoDB for the consumed capacity of every call (no cost in AWS).
+macro_rules! ask_capacity {
+    ($input:expr, $($ty:ty),*) => {
+        $(if let Some(i) = $input.downcast_mut::<$ty>() {
+            i.return_consumed_capacity = Some(ReturnConsumedCapacity::Total);
+        })*
+    };
+}
+
+fn units(c: &ConsumedCapacity) -> f64 {
+    c.capacity_units().unwrap_or_default()
+}
+
+impl Intercept for AwsCallRecorder {
+    fn name(&self) -> &'static str {
+        "AwsCallRecorder"
+    }
+
+    fn read_before_execution(
+        &self,
+        _ctx: &BeforeSerializationInterceptorContextRef<'_>,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        cfg.interceptor_state().store_put(Started(Instant::now()));
+        Ok(())
+    }
+
+    fn modify_before_serialization(
+        &self,
+        ctx: &mut BeforeSerializationInterceptorContextMut<'_>,
+        _rc: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let input = ctx.input_mut();
+        ask_capacity!(
+            input,
+            op::get_item::GetItemInput,
+            op::put_item::PutItemInput,
+            op::update_item::UpdateItemInput,
+            op::delete_item::DeleteItemInput,
+            op::query::QueryInput,
+            op::scan::ScanInput,
+            op::batch_get_item::BatchGetItemInput,
+            op::batch_write_item::BatchWriteItemInput,
+            op::transact_write_items::TransactWriteItemsInput,
+            op::transact_get_items::TransactGetItemsInput
+        );
+        Ok(())
+    }
+
+    fn read_after_execution(
+        &self,
+        ctx: &FinalizerInterceptorContextRef<'_>,
+        _rc: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        let elapsed = cfg
+            .load::<Started>()
+            .map(|s| s.0.elapsed().as_secs_f64() * 1000.0)
+            .unwrap_or_default();
+        let (service, operation) = cfg
+            .load::<Metadata>()
+            .map(|m| (service_label(m.service()), m.name().to_string()))
+            .unwrap_or_default();
+        if operation == "Scan" {
+            tracing::warn!(event = "dynamodb_scan", "a Scan ran on a request path");
+        }
+        let mut capacity = 0.0;
+        if let Some(Ok(output)) = ctx.output_or_error() {
+            if let Some(o) = output.downcast_ref::<op::get_item::GetItemOutput>() {
+                capacity += o.consumed_capacity().map(units).unwrap_or_default();
+            } else if let Some(o) = output.downcast_ref::<op::put_item::PutItemOutput>() {
+                capacity += o.consumed_capacity().map(units).unwrap_or_default();
+            } else if let Some(o) = output.downcast_ref::<op::update_item::UpdateItemOutput>() {
+                capacity += o.consumed_capacity().map(units).unwrap_or_default();
+            } else if let Some(o) = output.downcast_ref::<op::delete_item::DeleteItemOutput>() {
+                capacity += o.consumed_capacity().map(units).unwrap_or_default();
+            } else if let Some(o) = output.downcast_ref::<op::query::QueryOutput>() {
+                capacity += o.consumed_capacity().map(units).unwrap_or_default();
+            } else if let Some(o) = output.downcast_ref::<op::scan::ScanOutput>() {
+                capacity += o.consumed_capacity().map(units).unwrap_or_default();
+            } else if let Some(o) = output.downcast_ref::<op::batch_get_item::BatchGetItemOutput>()
+            {
+                capacity += o.consumed_capacity().iter().map(units).sum::<f64>();
+            } else if let Some(o) =
+                output.downcast_ref::<op::batch_write_item::BatchWriteItemOutput>()
+            {
+                capacity += o.consumed_capacity().iter().map(units).sum::<f64>();
+            } else if let Some(o) =
+                output.downcast_ref::<op::transact_write_items::TransactWriteItemsOutput>()
+            {
+                capacity += o.consumed_capacity().iter().map(units).sum::<f64>();
+            } else if let Some(o) =
+                output.downcast_ref::<op::transact_get_items::TransactGetItemsOutput>()
+            {
+                capacity += o.consumed_capacity().iter().map(units).sum::<f64>();
+            }
+        }
+        let _ = CURRENT.try_with(|tally| {
+            if let Ok(mut t) = tally.lock() {
+                *t.calls.entry(format!("{service}.{operation}")).or_default() += 1;
+                t.aws_ms += elapsed;
+                t.capacity_units += capacity;
+            }
+        });
+        Ok(())
+    }
+}
+
+fn service_label(service: &str) -> String {
+    let s = service.to_ascii_lowercase();
+    if s.contains("dynamodb") {
+        "dynamodb".into()
+    } else if s.contains("cognito") {
+        "cognito".into()
+    } else {
+        s.replace(' ', "")
+    }
+}
+
+/// A DynamoDB client with the recorder installed.
+pub fn dynamodb_client(sdk: &aws_config::SdkConfig) -> aws_sdk_dynamodb::Client {
+    aws_sdk_dynamodb::Client::from_conf(
+        aws_sdk_dynamodb::config::Builder::from(sdk)
+            .interceptor(AwsCallRecorder)
+            .build(),
+    )
+}
+
+/// A Cognito client with the recorder installed.
+#[cfg(feature = "cognito")]
+pub fn cognito_client(sdk: &aws_config::SdkConfig) -> aws_sdk_cognitoidentityprovider::Client {
+    aws_sdk_cognitoidentityprovider::Client::from_conf(
+        aws_sdk_cognitoidentityprovider::config::Builder::from(sdk)
+            .interceptor(AwsCallRecorder)
+            .build(),
+    )
+}
+
+/// Middleware (with `SERVER_TIMING=true`): the request's AWS tally in
+/// response headers: `Server-Timing` (total, aws, app = our own work),
+/// `X-Aws-Calls` and `X-DynamoDB-Capacity`.
+pub async fn server_timing(
+    request: axum::extract::Request,
+    next: axum::middleware::Next,
+) -> axum::response::Response {
+    let start = Instant::now();
+    let (mut response, tally) = measure(next.run(request)).await;
+    let total = start.elapsed().as_secs_f64() * 1000.0;
+    let headers = response.headers_mut();
+    let timing = format!(
+        "total;dur={total:.3}, aws;dur={:.3}, app;dur={:.3}",
+        tally.aws_ms,
+        (total - tally.aws_ms).max(0.0)
+    );
+    for (name, value) in [
+        ("server-timing", timing),
+        ("x-aws-calls", tally.calls_header()),
+        ("x-dynamodb-capacity", format!("{}", tally.capacity_units)),
+    ] {
+        if let Ok(v) = http::HeaderValue::from_str(&value) {
+            headers.insert(name, v);
+        }
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn measure_scopes_the_tally_to_one_future() {
+        let ((), tally) = measure(async {
+            CURRENT.with(|t| {
+                let mut t = t.lock().unwrap();
+                *t.calls.entry("dynamodb.GetItem".into()).or_default() += 2;
+                *t.calls.entry("cognito.InitiateAuth".into()).or_default() += 1;
+            })
+        })
+        .await;
+        assert_eq!(tally.dynamodb_calls(), 2);
+        assert_eq!(
+            tally.calls_header(),
+            "cognito.InitiateAuth=1,dynamodb.GetItem=2"
+        );
+        // Outside a measured future nothing is recorded, and nothing fails.
+        assert!(CURRENT.try_with(|_| ()).is_err());
+    }
+}
