@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV  := .venv
 PY    ?= python3
 
-.PHONY: run test lint venv tools watch build clean
+.PHONY: run test lint venv tools bench-tools watch build bench clean
 
 ## make run: emulator on 127.0.0.1:4566, resources, admin, API on :3000
 run: venv
@@ -24,6 +24,20 @@ tools: $(VENV)/.tools
 $(VENV)/.tools: infra/requirements-tools.txt venv
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/requirements-tools.txt
 	touch $@
+
+bench-tools: $(VENV)/.bench
+$(VENV)/.bench: infra/requirements-bench.txt venv
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/requirements-bench.txt
+	touch $@
+
+## make bench: release builds, then measure and write bench/report.md (+ results.json, report.png)
+bench: tools bench-tools
+	rustup target add aarch64-unknown-linux-gnu
+	cargo build --release --locked -p auth -p docs -p hello -p infra -p bench --bins
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda build --release --arm64 --locked -p auth -p docs -p hello
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda build --release --arm64 --locked -p auth -p docs -p hello --output-format zip
+	target/release/bench
+	$(VENV)/bin/python bench/plot.py
 
 ## make watch: the functions under `cargo lambda watch` (needs `make run` running)
 watch: tools

@@ -4,3 +4,4 @@
 pub mod bootstrap;
 pub mod emulator;
 pub mod local;
+pub mod openapi;

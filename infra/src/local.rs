@@ -26,6 +26,7 @@ pub fn project_root() -> PathBuf {
 /// credentials unless real ones are set.
 pub async fn sdk_config(endpoint: &str, region: &str) -> aws_config::SdkConfig {
     let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .http_client(shared::http_client())
         .endpoint_url(endpoint)
         .region(aws_config::Region::new(region.to_string()));
     if std::env::var_os("AWS_ACCESS_KEY_ID").is_none() {
@@ -99,19 +100,32 @@ pub async fn ensure_admin(
         .map_err(|e| format!("admin account: {e}"))
 }
 
+/// The environment a function process needs to run against this stack
+/// (what template.yaml sets in AWS, plus the emulator's endpoint).
+pub fn function_env(config: &Config, endpoint: &str) -> Vec<(String, String)> {
+    [
+        ("APP_ENV", "local".to_string()),
+        ("AWS_REGION", config.region.clone()),
+        ("AWS_ENDPOINT_URL", endpoint.to_string()),
+        ("AWS_ACCESS_KEY_ID", "test".into()),
+        ("AWS_SECRET_ACCESS_KEY", "test".into()),
+        ("TABLE_NAME", config.table_name.clone()),
+        ("USER_POOL_ID", config.user_pool_id.clone()),
+        ("USER_POOL_CLIENT_ID", config.user_pool_client_id.clone()),
+        ("JWKS_URL", config.jwks_url.clone()),
+        ("AUTO_CONFIRM_EMAIL", config.auto_confirm_email.to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect()
+}
+
 /// The variables `cargo lambda watch` needs to run the same functions
 /// against the same emulator (`make watch` reads them).
 pub fn write_env_file(config: &Config, endpoint: &str) -> std::io::Result<()> {
-    std::fs::write(
-        project_root().join(".local.env"),
-        format!(
-            "APP_ENV=local\nAWS_REGION={}\nAWS_ENDPOINT_URL={endpoint}\nAWS_ACCESS_KEY_ID=test\nAWS_SECRET_ACCESS_KEY=test\nTABLE_NAME={}\nUSER_POOL_ID={}\nUSER_POOL_CLIENT_ID={}\nJWKS_URL={}\nAUTO_CONFIRM_EMAIL={}\n",
-            config.region,
-            config.table_name,
-            config.user_pool_id,
-            config.user_pool_client_id,
-            config.jwks_url,
-            config.auto_confirm_email
-        ),
-    )
+    let text: String = function_env(config, endpoint)
+        .into_iter()
+        .map(|(k, v)| format!("{k}={v}\n"))
+        .collect();
+    std::fs::write(project_root().join(".local.env"), text)
 }

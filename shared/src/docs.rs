@@ -1,14 +1,12 @@
-//! The OpenAPI document and an offline docs page (vendored Swagger UI).
+//! What every area's OpenAPI document shares.
 
-use axum::Router;
 use utoipa::openapi::OpenApi;
 use utoipa::openapi::security::{Http, HttpAuthScheme, SecurityScheme};
-use utoipa_swagger_ui::SwaggerUi;
 
 pub const OPENAPI_PATH: &str = "/api/openapi.json";
-pub const DOCS_PATH: &str = "/api/docs";
+pub const DOCS_PATH: &str = "/api/docs/";
 
-/// Adds what every area's document shares: title, bearer scheme.
+/// Adds what every area's document shares: title, version, bearer scheme.
 pub fn finish(mut doc: OpenApi) -> OpenApi {
     doc.info.title = "DestinyJobs API".into();
     doc.info.version = env!("CARGO_PKG_VERSION").into();
@@ -26,9 +24,4 @@ pub fn finish(mut doc: OpenApi) -> OpenApi {
         ),
     );
     doc
-}
-
-/// `/api/openapi.json` and the docs page at `/api/docs/`.
-pub fn router(doc: OpenApi) -> Router {
-    Router::new().merge(SwaggerUi::new(DOCS_PATH).url(OPENAPI_PATH, finish(doc)))
 }

@@ -17,17 +17,23 @@ use aws_smithy_runtime_api::client::interceptors::context::{
 };
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
-use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
+use aws_smithy_types::config_bag::ConfigBag;
 
 /// The AWS work of one request.
 #[derive(Clone, Debug, Default, serde::Serialize)]
 pub struct Tally {
     /// `service.Operation` → number of calls.
     pub calls: BTreeMap<String, u32>,
-    /// Wall time spent inside AWS calls, in milliseconds.
+    /// Wall time with at least one AWS call in flight, in milliseconds
+    /// (calls run side by side count once).
     pub aws_ms: f64,
-    /// Capacity units DynamoDB reported as consumed.
-    pub capacity_units: f64,
+    #[serde(skip)]
+    in_flight: u32,
+    #[serde(skip)]
+    busy_since: Option<Instant>,
+    /// Read and write capacity units DynamoDB reported as consumed.
+    pub read_units: f64,
+    pub write_units: f64,
 }
 
 impl Tally {
@@ -65,12 +71,6 @@ pub async fn measure<F: Future>(f: F) -> (F::Output, Tally) {
 #[derive(Debug, Default)]
 pub struct AwsCallRecorder;
 
-#[derive(Debug, Clone)]
-struct Started(Instant);
-impl Storable for Started {
-    type Storer = StoreReplace<Self>;
-}
-
 /// Asks DynamoDB for the consumed capacity of every call (no cost in AWS).
 macro_rules! ask_capacity {
     ($input:expr, $($ty:ty),*) => {
@@ -92,9 +92,16 @@ impl Intercept for AwsCallRecorder {
     fn read_before_execution(
         &self,
         _ctx: &BeforeSerializationInterceptorContextRef<'_>,
-        cfg: &mut ConfigBag,
+        _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        cfg.interceptor_state().store_put(Started(Instant::now()));
+        let _ = CURRENT.try_with(|tally| {
+            if let Ok(mut t) = tally.lock() {
+                if t.in_flight == 0 {
+                    t.busy_since = Some(Instant::now());
+                }
+                t.in_flight += 1;
+            }
+        });
         Ok(())
     }
 
@@ -127,10 +134,6 @@ impl Intercept for AwsCallRecorder {
         _rc: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        let elapsed = cfg
-            .load::<Started>()
-            .map(|s| s.0.elapsed().as_secs_f64() * 1000.0)
-            .unwrap_or_default();
         let (service, operation) = cfg
             .load::<Metadata>()
             .map(|m| (service_label(m.service()), m.name().to_string()))
@@ -172,12 +175,28 @@ impl Intercept for AwsCallRecorder {
         let _ = CURRENT.try_with(|tally| {
             if let Ok(mut t) = tally.lock() {
                 *t.calls.entry(format!("{service}.{operation}")).or_default() += 1;
-                t.aws_ms += elapsed;
-                t.capacity_units += capacity;
+                t.in_flight = t.in_flight.saturating_sub(1);
+                if t.in_flight == 0
+                    && let Some(since) = t.busy_since.take()
+                {
+                    t.aws_ms += since.elapsed().as_secs_f64() * 1000.0;
+                }
+                if is_read(&operation) {
+                    t.read_units += capacity;
+                } else {
+                    t.write_units += capacity;
+                }
             }
         });
         Ok(())
     }
+}
+
+fn is_read(operation: &str) -> bool {
+    matches!(
+        operation,
+        "GetItem" | "Query" | "Scan" | "BatchGetItem" | "TransactGetItems"
+    )
 }
 
 fn service_label(service: &str) -> String {
@@ -229,7 +248,10 @@ pub async fn server_timing(
     for (name, value) in [
         ("server-timing", timing),
         ("x-aws-calls", tally.calls_header()),
-        ("x-dynamodb-capacity", format!("{}", tally.capacity_units)),
+        (
+            "x-dynamodb-capacity",
+            format!("read={},write={}", tally.read_units, tally.write_units),
+        ),
     ] {
         if let Ok(v) = http::HeaderValue::from_str(&value) {
             headers.insert(name, v);

@@ -107,7 +107,7 @@ async fn cargo_lambda_watch_routes_every_documented_path_to_a_built_function() {
             "{pattern} → {function}, which template.yaml does not build"
         );
     }
-    let doc = docs::openapi();
+    let doc = infra::openapi::document();
     let mut paths: Vec<String> = doc.paths.paths.keys().cloned().collect();
     paths.extend([
         "/api/openapi.json".to_string(),
@@ -120,4 +120,19 @@ async fn cargo_lambda_watch_routes_every_documented_path_to_a_built_function() {
             "{path} is not routed by cargo lambda watch"
         );
     }
+}
+
+#[test]
+fn the_served_openapi_json_is_the_one_the_code_generates() {
+    let fresh = infra::openapi::render();
+    if std::env::var("UPDATE_OPENAPI").as_deref() == Ok("1") {
+        std::fs::write(infra::openapi::file(), &fresh).unwrap();
+        return;
+    }
+    let served: serde_json::Value = serde_json::from_str(docs::OPENAPI_JSON).unwrap();
+    let generated: serde_json::Value = serde_json::from_str(&fresh).unwrap();
+    assert!(
+        served == generated,
+        "functions/docs/openapi.json is stale: run `UPDATE_OPENAPI=1 cargo test -p e2e --test openapi` and commit it"
+    );
 }

@@ -1,0 +1,557 @@
+//! `make bench`: measures every function and route and writes
+//! bench/results.json and bench/report.md (bench/plot.py draws the PNG).
+//!
+//! Expects the release binaries (target/release/{hello,auth,docs,devserver})
+//! and the arm64 Lambda artifacts (target/lambda/<fn>/bootstrap{,.zip});
+//! the Makefile builds them first.
+
+mod report;
+mod runtime;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+use base64::Engine;
+use infra::emulator::{Emulator, free_port};
+use infra::local;
+use serde::Serialize;
+use serde_json::{Value, json};
+use tokio::process::Command;
+
+use runtime::FakeRuntime;
+
+pub const COLD_RUNS: usize = 11;
+pub const BURST: usize = 300;
+pub const REQUESTS_PER_ROUTE: usize = 300;
+pub const CONCURRENCY: usize = 4;
+const PASSWORD: &str = "Bench-Passw0rd!";
+
+#[derive(Serialize, Clone)]
+pub struct FunctionResult {
+    pub name: String,
+    pub cold_event: String,
+    pub cold_ms: Vec<f64>,
+    pub cold_median_ms: f64,
+    pub cold_ratio: f64,
+    pub burst_route: String,
+    pub burst_requests: usize,
+    pub peak_rss_mb: f64,
+    pub binary_mb: Option<f64>,
+    pub zip_mb: Option<f64>,
+}
+
+#[derive(Serialize, Clone)]
+pub struct RouteResult {
+    pub route: String,
+    pub requests: usize,
+    pub concurrency: usize,
+    pub client_p50_ms: f64,
+    pub client_p99_ms: f64,
+    pub server_p50_ms: f64,
+    pub server_p99_ms: f64,
+    pub aws_p50_ms: f64,
+    pub aws_p99_ms: f64,
+    pub own_p50_ms: f64,
+    pub own_p99_ms: f64,
+    /// Our own work per unit of emulator time (p50).
+    pub overhead_ratio: f64,
+    pub aws_calls: String,
+    pub dynamodb_calls: u32,
+    pub dynamodb_minimum: Option<u32>,
+    pub read_units: f64,
+    pub write_units: f64,
+    pub scans: u32,
+}
+
+#[derive(Serialize)]
+pub struct Results {
+    pub date: String,
+    pub machine: String,
+    pub functions: Vec<FunctionResult>,
+    pub routes: Vec<RouteResult>,
+}
+
+fn root() -> PathBuf {
+    local::project_root()
+}
+
+pub fn percentile(values: &[f64], p: f64) -> f64 {
+    if values.is_empty() {
+        return f64::NAN;
+    }
+    let mut v = values.to_vec();
+    v.sort_by(|a, b| a.total_cmp(b));
+    let rank = ((p / 100.0) * v.len() as f64).ceil().max(1.0) as usize;
+    v[rank.min(v.len()) - 1]
+}
+
+fn mb(path: &Path) -> Option<f64> {
+    std::fs::metadata(path)
+        .ok()
+        .map(|m| m.len() as f64 / 1_048_576.0)
+}
+
+/// An API Gateway v2 event for `method path`, from the auth samples.
+fn event(method: &str, path: &str, body: Option<&Value>, auth: Option<&str>) -> Value {
+    let text = std::fs::read_to_string(root().join("events/auth/profile-no-token.json")).unwrap();
+    let mut e: Value = serde_json::from_str(&text).unwrap();
+    e["rawPath"] = json!(path);
+    e["rawQueryString"] = json!("");
+    e.as_object_mut().unwrap().remove("queryStringParameters");
+    e["requestContext"]["stage"] = json!("$default");
+    e["requestContext"]["http"]["method"] = json!(method);
+    e["requestContext"]["http"]["path"] = json!(path);
+    if let Some(body) = body {
+        e["body"] = json!(base64::engine::general_purpose::STANDARD.encode(body.to_string()));
+        e["isBase64Encoded"] = json!(true);
+        e["headers"]["content-type"] = json!("application/json");
+    }
+    if let Some(token) = auth {
+        e["headers"]["authorization"] = json!(format!("Bearer {token}"));
+    }
+    e
+}
+
+struct Function {
+    name: &'static str,
+    cold: (Value, &'static str, u16),
+    burst: (Value, &'static str, u16),
+}
+
+/// Every function of template.yaml, with the event of its cold start (a
+/// route that needs no AWS call, so the figure is our start-up alone) and
+/// of its main route (for memory). A function missing here fails the run.
+fn functions(email: &str) -> Vec<Function> {
+    let login = json!({"email": email, "password": PASSWORD});
+    let openapi = event("GET", "/api/openapi.json", None, None);
+    let no_token = event("GET", "/api/auth/profile/", None, None);
+    vec![
+        Function {
+            name: "hello",
+            cold: (no_token.clone(), "any event", 200),
+            burst: (no_token.clone(), "any event", 200),
+        },
+        Function {
+            name: "auth",
+            cold: (no_token, "GET /api/auth/profile/ (401, no AWS call)", 401),
+            burst: (
+                event("POST", "/api/auth/login/", Some(&login), None),
+                "POST /api/auth/login/",
+                200,
+            ),
+        },
+        Function {
+            name: "docs",
+            cold: (openapi.clone(), "GET /api/openapi.json", 200),
+            burst: (openapi, "GET /api/openapi.json", 200),
+        },
+    ]
+}
+
+fn template_functions() -> Vec<String> {
+    let template = infra::bootstrap::load(&root().join("template.yaml")).unwrap();
+    infra::bootstrap::resources(&template)
+        .unwrap()
+        .into_iter()
+        .filter(|(_, ty, _)| ty == "AWS::Serverless::Function")
+        .filter_map(|(id, _, _)| {
+            template["Resources"][id.as_str()]["Metadata"]["BuildProperties"]["Binary"]
+                .as_str()
+                .map(String::from)
+        })
+        .collect()
+}
+
+fn spawn(binary: &Path, runtime: &FakeRuntime, env: &[(String, String)]) -> tokio::process::Child {
+    Command::new(binary)
+        .env_clear()
+        .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
+        .env("AWS_LAMBDA_RUNTIME_API", runtime.addr.to_string())
+        .env("AWS_LAMBDA_FUNCTION_NAME", binary.file_name().unwrap())
+        .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
+        .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
+        .env("LOG_LEVEL", "warn")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap_or_else(|e| panic!("{}: {e}", binary.display()))
+}
+
+fn status_of(body: &Value) -> u16 {
+    body["statusCode"].as_u64().unwrap_or(0) as u16
+}
+
+/// Exec to first response, in milliseconds.
+async fn cold_start(binary: &Path, event: &Value, expected: u16, env: &[(String, String)]) -> f64 {
+    let mut runtime = FakeRuntime::start().await;
+    runtime.push(event);
+    let start = Instant::now();
+    let mut child = spawn(binary, &runtime, env);
+    let (at, body) = runtime
+        .outcome()
+        .await
+        .unwrap_or_else(|e| panic!("{}: {e}", binary.display()));
+    let _ = child.kill().await;
+    assert_eq!(status_of(&body), expected, "{}: {body}", binary.display());
+    (at - start).as_secs_f64() * 1000.0
+}
+
+/// Peak resident memory (VmHWM) after a burst of sequential invocations.
+async fn peak_rss(binary: &Path, event: &Value, expected: u16, env: &[(String, String)]) -> f64 {
+    let mut runtime = FakeRuntime::start().await;
+    let mut child = spawn(binary, &runtime, env);
+    for _ in 0..BURST {
+        runtime.push(event);
+        let (_, body) = runtime
+            .outcome()
+            .await
+            .unwrap_or_else(|e| panic!("{}: {e}", binary.display()));
+        assert_eq!(status_of(&body), expected, "{}: {body}", binary.display());
+    }
+    let status = std::fs::read_to_string(format!("/proc/{}/status", child.id().unwrap())).unwrap();
+    let _ = child.kill().await;
+    let kb: f64 = status
+        .lines()
+        .find(|l| l.starts_with("VmHWM:"))
+        .and_then(|l| l.split_whitespace().nth(1))
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(f64::NAN);
+    kb / 1024.0
+}
+
+/// `Server-Timing: total;dur=1.2, aws;dur=0.9, app;dur=0.3`
+fn timing(headers: &reqwest::header::HeaderMap) -> BTreeMap<String, f64> {
+    headers
+        .get("server-timing")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .split(',')
+        .filter_map(|part| {
+            let (name, dur) = part.trim().split_once(";dur=")?;
+            Some((name.to_string(), dur.parse().ok()?))
+        })
+        .collect()
+}
+
+fn capacity(headers: &reqwest::header::HeaderMap, which: &str) -> f64 {
+    headers
+        .get("x-dynamodb-capacity")
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("")
+        .split(',')
+        .find_map(|p| {
+            p.strip_prefix(&format!("{which}="))
+                .and_then(|v| v.parse().ok())
+        })
+        .unwrap_or(0.0)
+}
+
+/// The minimum calls per route written in docs/data-model.md.
+fn documented_minimums() -> BTreeMap<String, u32> {
+    let text = std::fs::read_to_string(root().join("docs/data-model.md")).unwrap();
+    let section = text
+        .split("## Minimum DynamoDB calls per route")
+        .nth(1)
+        .unwrap_or("");
+    section
+        .lines()
+        .take_while(|l| !l.starts_with("## "))
+        .filter_map(|l| {
+            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
+            let route = cells.get(1)?.trim_matches('`');
+            let calls = cells.get(2)?.parse().ok()?;
+            route.contains(" /api/").then(|| (route.to_string(), calls))
+        })
+        .collect()
+}
+
+type RequestFn = Box<dyn Fn(usize) -> reqwest::RequestBuilder + Send + Sync>;
+
+async fn measure_route(
+    route: &str,
+    expected: u16,
+    make: RequestFn,
+    minimums: &BTreeMap<String, u32>,
+) -> RouteResult {
+    let make = std::sync::Arc::new(make);
+    let mut client_ms = Vec::new();
+    let (mut server, mut aws, mut own, mut reads, mut writes) =
+        (Vec::new(), Vec::new(), Vec::new(), 0.0, 0.0);
+    let mut calls: BTreeMap<String, usize> = BTreeMap::new();
+    let mut scans = 0;
+    let mut next = 0;
+    while next < REQUESTS_PER_ROUTE {
+        let batch: Vec<_> = (next..(next + CONCURRENCY).min(REQUESTS_PER_ROUTE))
+            .map(|i| {
+                let make = make.clone();
+                tokio::spawn(async move {
+                    let start = Instant::now();
+                    let r = make(i).send().await.expect("request");
+                    let elapsed = start.elapsed().as_secs_f64() * 1000.0;
+                    let status = r.status().as_u16();
+                    let headers = r.headers().clone();
+                    let _ = r.bytes().await;
+                    (elapsed, status, headers)
+                })
+            })
+            .collect();
+        next += batch.len();
+        for handle in batch {
+            let (elapsed, status, headers) = handle.await.unwrap();
+            assert_eq!(status, expected, "{route}");
+            let t = timing(&headers);
+            client_ms.push(elapsed);
+            server.push(t.get("total").copied().unwrap_or(f64::NAN));
+            aws.push(t.get("aws").copied().unwrap_or(0.0));
+            own.push(t.get("app").copied().unwrap_or(f64::NAN));
+            reads += capacity(&headers, "read");
+            writes += capacity(&headers, "write");
+            let c = headers
+                .get("x-aws-calls")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("")
+                .to_string();
+            if c.contains("dynamodb.Scan") {
+                scans += 1;
+            }
+            *calls.entry(c).or_default() += 1;
+        }
+    }
+    // The calls most requests made (a first request may also fetch keys).
+    let typical = calls
+        .iter()
+        .max_by_key(|(_, n)| **n)
+        .map(|(c, _)| c.clone())
+        .unwrap_or_default();
+    let dynamodb_calls = typical
+        .split(',')
+        .filter_map(|c| {
+            c.strip_prefix("dynamodb.")
+                .and_then(|c| c.split('=').nth(1))
+                .and_then(|n| n.parse::<u32>().ok())
+        })
+        .sum();
+    let n = REQUESTS_PER_ROUTE as f64;
+    RouteResult {
+        route: route.to_string(),
+        requests: REQUESTS_PER_ROUTE,
+        concurrency: CONCURRENCY,
+        client_p50_ms: percentile(&client_ms, 50.0),
+        client_p99_ms: percentile(&client_ms, 99.0),
+        server_p50_ms: percentile(&server, 50.0),
+        server_p99_ms: percentile(&server, 99.0),
+        aws_p50_ms: percentile(&aws, 50.0),
+        aws_p99_ms: percentile(&aws, 99.0),
+        own_p50_ms: percentile(&own, 50.0),
+        own_p99_ms: percentile(&own, 99.0),
+        overhead_ratio: percentile(&own, 50.0) / percentile(&aws, 50.0).max(1e-9),
+        aws_calls: typical,
+        dynamodb_calls,
+        dynamodb_minimum: minimums.get(route).copied(),
+        read_units: reads / n,
+        write_units: writes / n,
+        scans,
+    }
+}
+
+#[tokio::main]
+async fn main() {
+    let release = root().join("target/release");
+    let lambda = root().join("target/lambda");
+    let names = template_functions();
+
+    let emulator = Emulator::start(0).await.expect("emulator");
+    let sdk = local::sdk_config(&emulator.endpoint, local::DEFAULT_REGION).await;
+    let resources = local::bootstrap(&sdk, local::DEFAULT_STACK)
+        .await
+        .expect("bootstrap");
+    let config = local::config(
+        &emulator.endpoint,
+        local::DEFAULT_REGION,
+        &resources,
+        |_| None,
+    )
+    .unwrap();
+    let env = local::function_env(&config, &emulator.endpoint);
+
+    // The dev server (release build) over the same emulator.
+    let port = free_port();
+    let base = format!("http://127.0.0.1:{port}");
+    let _devserver = Command::new(release.join("devserver"))
+        .env("AWS_ENDPOINT_URL", &emulator.endpoint)
+        .env("PORT", port.to_string())
+        .env("SERVER_TIMING", "true")
+        .env("LOG_LEVEL", "warn")
+        .env("LOGIN_MAX_FAILURES_PER_CLIENT", "100000")
+        .env_remove("USER_POOL_ID")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("target/release/devserver");
+    let http = reqwest::Client::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while http
+        .get(format!("{base}/api/openapi.json"))
+        .send()
+        .await
+        .is_err()
+    {
+        assert!(Instant::now() < deadline, "devserver did not start");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    let email = format!(
+        "bench-{}@destinyjobs.test",
+        ulid::Ulid::new().to_string().to_lowercase()
+    );
+    let r = http
+        .post(format!("{base}/api/auth/register/"))
+        .json(&json!({"email": email, "password": PASSWORD, "nom": "Bench", "prenom": "Mark", "type_compte": "candidat"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+
+    // Cold starts, round-robin so machine noise falls on every function alike.
+    let fns = functions(&email);
+    for name in &names {
+        assert!(
+            fns.iter().any(|f| f.name == name),
+            "bench/runner: add the events of function {name}"
+        );
+    }
+    let mut cold: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    for _ in 0..COLD_RUNS {
+        for f in &fns {
+            let ms = cold_start(&release.join(f.name), &f.cold.0, f.cold.2, &env).await;
+            cold.entry(f.name).or_default().push(ms);
+        }
+    }
+    let hello_median = percentile(&cold["hello"], 50.0);
+    let mut functions = Vec::new();
+    for f in &fns {
+        let rss = peak_rss(&release.join(f.name), &f.burst.0, f.burst.2, &env).await;
+        let median = percentile(&cold[f.name], 50.0);
+        functions.push(FunctionResult {
+            name: f.name.to_string(),
+            cold_event: f.cold.1.to_string(),
+            cold_ms: cold[f.name].clone(),
+            cold_median_ms: median,
+            cold_ratio: median / hello_median,
+            burst_route: f.burst.1.to_string(),
+            burst_requests: BURST,
+            peak_rss_mb: rss,
+            binary_mb: mb(&lambda.join(f.name).join("bootstrap")),
+            zip_mb: mb(&lambda.join(f.name).join("bootstrap.zip")),
+        });
+        eprintln!("{}: cold {:.1} ms, peak RSS {:.1} MB", f.name, median, rss);
+    }
+
+    // Warm latency per route through the dev server.
+    let login = http
+        .post(format!("{base}/api/auth/login/"))
+        .json(&json!({"email": email, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let tokens: Value = login.json().await.unwrap();
+    let access = tokens["access"].as_str().unwrap().to_string();
+    let refresh = tokens["refresh"].as_str().unwrap().to_string();
+    let minimums = documented_minimums();
+    let run = ulid::Ulid::new().to_string().to_lowercase();
+    let routes: Vec<(&str, u16, RequestFn)> = vec![
+        ("GET /api/auth/profile/", 200, {
+            let (h, b, t) = (http.clone(), base.clone(), access.clone());
+            Box::new(move |_| h.get(format!("{b}/api/auth/profile/")).bearer_auth(&t))
+        }),
+        ("PUT /api/auth/profile/", 200, {
+            let (h, b, t) = (http.clone(), base.clone(), access.clone());
+            Box::new(move |i| {
+                h.put(format!("{b}/api/auth/profile/"))
+                    .bearer_auth(&t)
+                    .json(&json!({"localisation": format!("Abidjan {i}")}))
+            })
+        }),
+        ("POST /api/auth/login/", 200, {
+            let (h, b, e) = (http.clone(), base.clone(), email.clone());
+            Box::new(move |_| {
+                h.post(format!("{b}/api/auth/login/"))
+                    .json(&json!({"email": e, "password": PASSWORD}))
+            })
+        }),
+        ("POST /api/auth/refresh/", 200, {
+            let (h, b, r) = (http.clone(), base.clone(), refresh.clone());
+            Box::new(move |_| {
+                h.post(format!("{b}/api/auth/refresh/"))
+                    .json(&json!({"refresh": r}))
+            })
+        }),
+        ("POST /api/auth/register/", 201, {
+            let (h, b) = (http.clone(), base.clone());
+            Box::new(move |i| {
+                h.post(format!("{b}/api/auth/register/")).json(&json!({
+                    "email": format!("r{i}-{run}@destinyjobs.test"), "password": PASSWORD,
+                    "nom": "Bench", "prenom": "Reg", "type_compte": "candidat"
+                }))
+            })
+        }),
+        ("GET /api/openapi.json", 200, {
+            let (h, b) = (http.clone(), base.clone());
+            Box::new(move |_| h.get(format!("{b}/api/openapi.json")))
+        }),
+    ];
+    let mut results = Vec::new();
+    for (route, expected, make) in routes {
+        let r = measure_route(route, expected, make, &minimums).await;
+        eprintln!(
+            "{route}: own p99 {:.3} ms, emulator p50 {:.2} ms, calls {}",
+            r.own_p99_ms, r.aws_p50_ms, r.aws_calls
+        );
+        results.push(r);
+    }
+
+    let machine = format!(
+        "{} cores, {}",
+        std::thread::available_parallelism()
+            .map(|n| n.get())
+            .unwrap_or(0),
+        std::fs::read_to_string("/proc/cpuinfo")
+            .ok()
+            .and_then(
+                |c| c.lines().find(|l| l.starts_with("model name")).map(|l| l
+                    .split(':')
+                    .nth(1)
+                    .unwrap_or("")
+                    .trim()
+                    .to_string())
+            )
+            .unwrap_or_default()
+    );
+    let results = Results {
+        date: time::OffsetDateTime::now_utc()
+            .format(&time::format_description::well_known::Rfc3339)
+            .unwrap(),
+        machine,
+        functions,
+        routes: results,
+    };
+    let out = root().join("bench");
+    std::fs::write(
+        out.join("results.json"),
+        serde_json::to_string_pretty(&results).unwrap(),
+    )
+    .unwrap();
+    let (text, failures) = report::render(&results);
+    std::fs::write(out.join("report.md"), text).unwrap();
+    eprintln!("wrote bench/report.md and bench/results.json");
+    if failures > 0 {
+        eprintln!("{failures} budget(s) failed: see bench/report.md");
+    }
+    if results.routes.iter().any(|r| r.scans > 0) {
+        eprintln!("a Scan ran on a request path");
+        std::process::exit(1);
+    }
+}
