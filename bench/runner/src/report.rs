@@ -108,7 +108,7 @@ pub fn render(r: &Results) -> (String, usize) {
     for x in &r.routes {
         let _ = writeln!(
             out,
-            "| {} | {:.2} / {:.2} | {:.2} / {:.2} | {:.2} / {:.2} | {:.3} / {:.3} | {:.3} | {} |",
+            "| {} | {:.2} / {:.2} | {:.2} / {:.2} | {:.2} / {:.2} | {:.3} / {:.3} | {} | {} |",
             x.route,
             x.client_p50_ms,
             x.client_p99_ms,
@@ -118,7 +118,11 @@ pub fn render(r: &Results) -> (String, usize) {
             x.aws_p99_ms,
             x.own_p50_ms,
             x.own_p99_ms,
-            x.overhead_ratio,
+            if x.aws_p50_ms > 0.0 {
+                format!("{:.3}", x.overhead_ratio)
+            } else {
+                "n/a (no AWS call)".into()
+            },
             check(x.own_p99_ms <= BUDGET_OWN_P99_MS)
         );
     }

@@ -6,10 +6,10 @@ use std::sync::Arc;
 
 use aws_sdk_cognitoidentityprovider::Client as Cognito;
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, AuthFlowType};
+use axum::Json as AxumJson;
 use axum::extract::{FromRef, FromRequestParts, State};
 use axum::http::StatusCode;
 use axum::http::request::Parts;
-use axum::{Json as AxumJson, Router};
 use serde::{Deserialize, Serialize};
 use shared::accounts::{error_code, internal};
 use shared::auth::{AuthUser, Role};
@@ -19,8 +19,6 @@ use shared::throttle::{self, Limit};
 use shared::users::{self, BaseEdit, Profile, TypeEdit};
 use shared::{Services, sessions, validation};
 use utoipa::ToSchema;
-use utoipa_axum::router::OpenApiRouter;
-use utoipa_axum::routes;
 use validator::Validate;
 
 /// The area's state: the shared services plus the Cognito client.
@@ -45,28 +43,17 @@ impl AuthState {
     }
 }
 
-/// Every route of the area, with its OpenAPI description.
-pub fn routes() -> OpenApiRouter<AuthState> {
-    OpenApiRouter::new()
-        .routes(routes!(register))
-        .routes(routes!(verify_email))
-        .routes(routes!(login))
-        .routes(routes!(logout))
-        .routes(routes!(refresh))
-        .routes(routes!(reset_password))
-        .routes(routes!(reset_password_confirm))
-        .routes(routes!(get_profile, put_profile))
-}
-
-pub fn openapi() -> utoipa::openapi::OpenApi {
-    routes().into_openapi()
-}
-
-/// The area's routes with their state. Whoever serves them (Lambda, the
-/// dev server) wraps them in `shared::http::conventions` once.
-pub fn router(state: AuthState) -> Router {
-    routes().with_state(state).split_for_parts().0
-}
+shared::area!(AuthState;
+    register,
+    verify_email,
+    login,
+    logout,
+    refresh,
+    reset_password,
+    reset_password_confirm,
+    get_profile,
+    put_profile,
+);
 
 #[derive(Serialize, ToSchema)]
 pub struct Detail {
