@@ -179,6 +179,19 @@ impl TestApp {
         .await
     }
 
+    /// Asserts that an access token and its refresh token no longer work.
+    pub async fn assert_tokens_dead(&self, access: &str, refresh: &str) {
+        assert_eq!(
+            self.get_auth("/api/auth/profile/", access).await.status,
+            401,
+            "access token still works"
+        );
+        let r = self
+            .post("/api/auth/refresh/", json!({"refresh": refresh}))
+            .await;
+        assert_eq!(r.status, 401, "refresh token still works: {}", r.body);
+    }
+
     /// Registers and logs in; returns (email, access, refresh, profile).
     pub async fn user(&self, type_compte: &str) -> (String, String, String, Value) {
         let (email, profile) = self.register(type_compte, json!({})).await;

@@ -118,6 +118,20 @@ pub fn resources(template: &Value) -> Result<Vec<(String, String, Value)>> {
         .collect()
 }
 
+/// The Lambda binaries the template builds (`BuildProperties.Binary` of its
+/// Serverless functions).
+pub fn function_binaries(template: &Value) -> Result<Vec<String>> {
+    Ok(resources(template)?
+        .into_iter()
+        .filter(|(_, ty, _)| ty == "AWS::Serverless::Function")
+        .filter_map(|(id, _, _)| {
+            template["Resources"][id.as_str()]["Metadata"]["BuildProperties"]["Binary"]
+                .as_str()
+                .map(String::from)
+        })
+        .collect())
+}
+
 pub fn load(path: &Path) -> Result<Value> {
     let text = std::fs::read_to_string(path)
         .map_err(|e| BootstrapError::Template(format!("{}: {e}", path.display())))?;

@@ -374,16 +374,7 @@ async fn a_deactivated_account_cannot_log_in_nor_use_its_tokens() {
     shared::accounts::set_active(&services.store, &cognito, &app.config, sub, false)
         .await
         .unwrap();
-    assert_eq!(
-        app.get_auth("/api/auth/profile/", &access).await.status,
-        401
-    );
-    assert_eq!(
-        app.post("/api/auth/refresh/", json!({"refresh": refresh}))
-            .await
-            .status,
-        401
-    );
+    app.assert_tokens_dead(&access, &refresh).await;
     let r = app.login(&email, PASSWORD).await;
     assert_eq!(r.status, 401);
     // Like a wrong password: the answer does not reveal the account.
@@ -503,16 +494,7 @@ async fn a_password_reset_ends_the_sessions_opened_before_it() {
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
-    assert_eq!(
-        app.get_auth("/api/auth/profile/", &access).await.status,
-        401
-    );
-    assert_eq!(
-        app.post("/api/auth/refresh/", json!({"refresh": refresh}))
-            .await
-            .status,
-        401
-    );
+    app.assert_tokens_dead(&access, &refresh).await;
 }
 
 #[tokio::test]

@@ -91,16 +91,7 @@ async fn cargo_lambda_watch_routes_every_documented_path_to_a_built_function() {
     let routes = watch_routes();
     let template =
         infra::bootstrap::load(&infra::local::project_root().join("template.yaml")).unwrap();
-    let binaries: Vec<String> = infra::bootstrap::resources(&template)
-        .unwrap()
-        .into_iter()
-        .filter(|(_, ty, _)| ty == "AWS::Serverless::Function")
-        .filter_map(|(id, _, _)| {
-            template["Resources"][id.as_str()]["Metadata"]["BuildProperties"]["Binary"]
-                .as_str()
-                .map(String::from)
-        })
-        .collect();
+    let binaries = infra::bootstrap::function_binaries(&template).unwrap();
     for (pattern, function) in &routes {
         assert!(
             binaries.contains(function),

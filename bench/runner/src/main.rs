@@ -154,16 +154,7 @@ fn functions(email: &str) -> Vec<Function> {
 
 fn template_functions() -> Vec<String> {
     let template = infra::bootstrap::load(&root().join("template.yaml")).unwrap();
-    infra::bootstrap::resources(&template)
-        .unwrap()
-        .into_iter()
-        .filter(|(_, ty, _)| ty == "AWS::Serverless::Function")
-        .filter_map(|(id, _, _)| {
-            template["Resources"][id.as_str()]["Metadata"]["BuildProperties"]["Binary"]
-                .as_str()
-                .map(String::from)
-        })
-        .collect()
+    infra::bootstrap::function_binaries(&template).unwrap()
 }
 
 fn spawn(binary: &Path, runtime: &FakeRuntime, env: &[(String, String)]) -> tokio::process::Child {
