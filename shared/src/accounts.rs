@@ -122,10 +122,7 @@ pub async fn ensure_admin(
             .unwrap_or_default(),
         Err(e) => return Err(internal(e)),
     };
-    let sub = attributes
-        .iter()
-        .find(|a| a.name() == "sub")
-        .and_then(|a| a.value())
+    let sub = sub_attribute(&attributes)
         .ok_or_else(|| ApiError::internal("admin user has no sub"))?
         .to_string();
     cognito
@@ -156,6 +153,14 @@ pub async fn ensure_admin(
     Ok(sub)
 }
 
+/// The `sub` among a Cognito user's attributes.
+pub fn sub_attribute(attributes: &[AttributeType]) -> Option<&str> {
+    attributes
+        .iter()
+        .find(|a| a.name() == "sub")
+        .and_then(|a| a.value())
+}
+
 /// The `sub` of the identity named `email`, if there is one.
 pub async fn sub_of(cognito: &Cognito, config: &Config, email: &str) -> ApiResult<Option<String>> {
     match cognito
@@ -165,12 +170,7 @@ pub async fn sub_of(cognito: &Cognito, config: &Config, email: &str) -> ApiResul
         .send()
         .await
     {
-        Ok(user) => Ok(user
-            .user_attributes()
-            .iter()
-            .find(|a| a.name() == "sub")
-            .and_then(|a| a.value())
-            .map(String::from)),
+        Ok(user) => Ok(sub_attribute(user.user_attributes()).map(String::from)),
         Err(e) if error_code(&e) == Some("UserNotFoundException") => Ok(None),
         Err(e) => Err(internal(e)),
     }

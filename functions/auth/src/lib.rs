@@ -346,11 +346,7 @@ async fn verify_email(
     {
         return Err(ApiError::field("code", "Code invalide."));
     }
-    let sub = user
-        .user_attributes()
-        .iter()
-        .find(|a| a.name() == "sub")
-        .and_then(|a| a.value())
+    let sub = shared::accounts::sub_attribute(user.user_attributes())
         .ok_or_else(|| ApiError::internal("user without sub"))?;
     users::mark_email_verified(&state.services.store, sub).await?;
     Ok(detail("Adresse e-mail vérifiée."))
