@@ -2,6 +2,8 @@
 SHELL := /bin/bash
 VENV  := .venv
 PY    ?= python3
+# The Lambda functions of template.yaml (one crate each).
+FUNCTIONS := auth docs
 
 .PHONY: run test lint venv tools bench-tools watch build bench clean
 
@@ -33,9 +35,14 @@ $(VENV)/.bench: infra/requirements-bench.txt venv
 ## make bench: release builds, then measure and write bench/report.md (+ results.json, report.png)
 bench: tools bench-tools
 	rustup target add aarch64-unknown-linux-gnu
-	cargo build --release --locked -p auth -p docs -p hello -p infra -p bench --bins
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda build --release --arm64 --locked -p auth -p docs -p hello
-	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda build --release --arm64 --locked -p auth -p docs -p hello --output-format zip
+	# One build per function, as SAM builds them: no features merged across crates.
+	for f in $(FUNCTIONS) hello; do cargo build --release --locked -p $$f || exit 1; done
+	cargo build --release --locked -p infra --bin devserver
+	cargo build --release --locked -p bench
+	for f in $(FUNCTIONS) hello; do \
+	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda build --release --arm64 --locked -p $$f && \
+	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda build --release --arm64 --locked -p $$f --output-format zip || exit 1; \
+	done
 	target/release/bench
 	$(VENV)/bin/python bench/plot.py
 

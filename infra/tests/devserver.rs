@@ -15,6 +15,7 @@ async fn start_devserver(endpoint: &str, port: u16) -> tokio::process::Child {
         .env("ADMIN_EMAIL", "boss@destinyjobs.test")
         .env("ADMIN_PASSWORD", "Boss-Passw0rd!")
         .env_remove("USER_POOL_ID")
+        .env("WRITE_LOCAL_ENV", "false")
         .env("LOG_LEVEL", "warn")
         .stdout(Stdio::piped())
         .stderr(Stdio::null())

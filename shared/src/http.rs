@@ -40,12 +40,7 @@ impl MakeRequestId for MakeId {
 
 /// Wraps an area's routes with the conventions shared by every function.
 pub fn conventions(router: Router, config: &Config) -> Router {
-    let router = if config.server_timing {
-        router.layer(axum::middleware::from_fn(crate::metrics::server_timing))
-    } else {
-        router
-    };
-    router
+    let router = router
         .fallback(|| async { ApiError::NotFound })
         .method_not_allowed_fallback(|method: Method| async move {
             let mut response = axum::Json(serde_json::json!({
@@ -70,7 +65,13 @@ pub fn conventions(router: Router, config: &Config) -> Router {
                 })
                 .on_failure(()),
         )
-        .layer(SetRequestIdLayer::new(X_REQUEST_ID.clone(), MakeId))
+        .layer(SetRequestIdLayer::new(X_REQUEST_ID.clone(), MakeId));
+    // Outermost, so the timing covers every other layer too.
+    if config.server_timing {
+        router.layer(axum::middleware::from_fn(crate::metrics::server_timing))
+    } else {
+        router
+    }
 }
 
 fn cors(config: &Config) -> CorsLayer {

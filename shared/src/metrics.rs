@@ -12,12 +12,12 @@ use aws_sdk_dynamodb::types::{ConsumedCapacity, ReturnConsumedCapacity};
 use aws_smithy_runtime_api::box_error::BoxError;
 use aws_smithy_runtime_api::client::interceptors::Intercept;
 use aws_smithy_runtime_api::client::interceptors::context::{
-    BeforeSerializationInterceptorContextMut, BeforeSerializationInterceptorContextRef,
-    FinalizerInterceptorContextRef,
+    BeforeDeserializationInterceptorContextRef, BeforeSerializationInterceptorContextMut,
+    BeforeTransmitInterceptorContextRef, FinalizerInterceptorContextRef,
 };
 use aws_smithy_runtime_api::client::orchestrator::Metadata;
 use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
-use aws_smithy_types::config_bag::ConfigBag;
+use aws_smithy_types::config_bag::{ConfigBag, Storable, StoreReplace};
 
 /// The AWS work of one request.
 #[derive(Clone, Debug, Default, serde::Serialize)]
@@ -34,6 +34,12 @@ pub struct Tally {
     /// Read and write capacity units DynamoDB reported as consumed.
     pub read_units: f64,
     pub write_units: f64,
+    /// The units the calls cost on DynamoDB by its pricing rules, from the
+    /// requests themselves (items assumed ≤ 1 KB written, ≤ 4 KB read):
+    /// 0.5 per eventually consistent read, 1 per strongly consistent read,
+    /// 1 per write, 2 per item in a transaction. Emulators under-report.
+    pub model_read_units: f64,
+    pub model_write_units: f64,
 }
 
 impl Tally {
@@ -89,11 +95,15 @@ impl Intercept for AwsCallRecorder {
         "AwsCallRecorder"
     }
 
-    fn read_before_execution(
+    fn read_before_transmit(
         &self,
-        _ctx: &BeforeSerializationInterceptorContextRef<'_>,
-        _cfg: &mut ConfigBag,
+        _ctx: &BeforeTransmitInterceptorContextRef<'_>,
+        _rc: &RuntimeComponents,
+        cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
+        // Only the time on the wire counts as AWS's: serialization and
+        // signing before it, deserialization after it, are our work.
+        cfg.interceptor_state().store_put(OnTheWire);
         let _ = CURRENT.try_with(|tally| {
             if let Ok(mut t) = tally.lock() {
                 if t.in_flight == 0 {
@@ -105,13 +115,35 @@ impl Intercept for AwsCallRecorder {
         Ok(())
     }
 
+    fn read_before_deserialization(
+        &self,
+        _ctx: &BeforeDeserializationInterceptorContextRef<'_>,
+        _rc: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        off_the_wire(cfg);
+        Ok(())
+    }
+
+    fn read_after_attempt(
+        &self,
+        _ctx: &FinalizerInterceptorContextRef<'_>,
+        _rc: &RuntimeComponents,
+        cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        // An attempt that got no response ends here.
+        off_the_wire(cfg);
+        Ok(())
+    }
+
     fn modify_before_serialization(
         &self,
         ctx: &mut BeforeSerializationInterceptorContextMut<'_>,
         _rc: &RuntimeComponents,
-        _cfg: &mut ConfigBag,
+        cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
         let input = ctx.input_mut();
+        cfg.interceptor_state().store_put(model_units(input));
         ask_capacity!(
             input,
             op::get_item::GetItemInput,
@@ -141,6 +173,7 @@ impl Intercept for AwsCallRecorder {
         if operation == "Scan" {
             tracing::warn!(event = "dynamodb_scan", "a Scan ran on a request path");
         }
+        let model = cfg.load::<ModelUnits>().copied();
         let mut capacity = 0.0;
         if let Some(Ok(output)) = ctx.output_or_error() {
             if let Some(o) = output.downcast_ref::<op::get_item::GetItemOutput>() {
@@ -175,11 +208,9 @@ impl Intercept for AwsCallRecorder {
         let _ = CURRENT.try_with(|tally| {
             if let Ok(mut t) = tally.lock() {
                 *t.calls.entry(format!("{service}.{operation}")).or_default() += 1;
-                t.in_flight = t.in_flight.saturating_sub(1);
-                if t.in_flight == 0
-                    && let Some(since) = t.busy_since.take()
-                {
-                    t.aws_ms += since.elapsed().as_secs_f64() * 1000.0;
+                if let Some(model) = model {
+                    t.model_read_units += model.read;
+                    t.model_write_units += model.write;
                 }
                 if is_read(&operation) {
                     t.read_units += capacity;
@@ -189,6 +220,107 @@ impl Intercept for AwsCallRecorder {
             }
         });
         Ok(())
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default)]
+struct ModelUnits {
+    read: f64,
+    write: f64,
+}
+impl Storable for ModelUnits {
+    type Storer = StoreReplace<Self>;
+}
+
+#[derive(Debug, Clone, Copy)]
+struct OnTheWire;
+impl Storable for OnTheWire {
+    type Storer = StoreReplace<Self>;
+}
+
+/// Ends the wire time of the current attempt, once.
+fn off_the_wire(cfg: &mut ConfigBag) {
+    if cfg.load::<OnTheWire>().is_none() {
+        return;
+    }
+    cfg.interceptor_state().unset::<OnTheWire>();
+    let _ = CURRENT.try_with(|tally| {
+        if let Ok(mut t) = tally.lock() {
+            t.in_flight = t.in_flight.saturating_sub(1);
+            if t.in_flight == 0
+                && let Some(since) = t.busy_since.take()
+            {
+                t.aws_ms += since.elapsed().as_secs_f64() * 1000.0;
+            }
+        }
+    });
+}
+
+/// What a DynamoDB request costs by the pricing rules (see `Tally`).
+fn model_units(input: &aws_smithy_runtime_api::client::interceptors::context::Input) -> ModelUnits {
+    let read = |consistent: Option<bool>| if consistent == Some(true) { 1.0 } else { 0.5 };
+    if let Some(i) = input.downcast_ref::<op::get_item::GetItemInput>() {
+        ModelUnits {
+            read: read(i.consistent_read),
+            write: 0.0,
+        }
+    } else if let Some(i) = input.downcast_ref::<op::query::QueryInput>() {
+        ModelUnits {
+            read: read(i.consistent_read),
+            write: 0.0,
+        }
+    } else if let Some(i) = input.downcast_ref::<op::scan::ScanInput>() {
+        ModelUnits {
+            read: read(i.consistent_read),
+            write: 0.0,
+        }
+    } else if let Some(i) = input.downcast_ref::<op::batch_get_item::BatchGetItemInput>() {
+        let units = i
+            .request_items
+            .iter()
+            .flatten()
+            .map(|(_, k)| k.keys().len() as f64 * read(k.consistent_read))
+            .sum();
+        ModelUnits {
+            read: units,
+            write: 0.0,
+        }
+    } else if let Some(i) = input.downcast_ref::<op::transact_get_items::TransactGetItemsInput>() {
+        ModelUnits {
+            read: 2.0 * i.transact_items.as_ref().map_or(0, Vec::len) as f64,
+            write: 0.0,
+        }
+    } else if let Some(i) =
+        input.downcast_ref::<op::transact_write_items::TransactWriteItemsInput>()
+    {
+        ModelUnits {
+            read: 0.0,
+            write: 2.0 * i.transact_items.as_ref().map_or(0, Vec::len) as f64,
+        }
+    } else if let Some(i) = input.downcast_ref::<op::batch_write_item::BatchWriteItemInput>() {
+        ModelUnits {
+            read: 0.0,
+            write: i
+                .request_items
+                .iter()
+                .flatten()
+                .map(|(_, r)| r.len() as f64)
+                .sum(),
+        }
+    } else if input.downcast_ref::<op::put_item::PutItemInput>().is_some()
+        || input
+            .downcast_ref::<op::update_item::UpdateItemInput>()
+            .is_some()
+        || input
+            .downcast_ref::<op::delete_item::DeleteItemInput>()
+            .is_some()
+    {
+        ModelUnits {
+            read: 0.0,
+            write: 1.0,
+        }
+    } else {
+        ModelUnits::default()
     }
 }
 
@@ -251,6 +383,13 @@ pub async fn server_timing(
         (
             "x-dynamodb-capacity",
             format!("read={},write={}", tally.read_units, tally.write_units),
+        ),
+        (
+            "x-dynamodb-capacity-model",
+            format!(
+                "read={},write={}",
+                tally.model_read_units, tally.model_write_units
+            ),
         ),
     ] {
         if let Ok(v) = http::HeaderValue::from_str(&value) {

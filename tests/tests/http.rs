@@ -166,6 +166,8 @@ async fn server_timing_reports_the_aws_calls_each_request_made() {
         "capacity is asked for and reported: {capacity}"
     );
     assert!(capacity.ends_with("write=0"), "{capacity}");
+    // By DynamoDB's rules: a consistent read (session) 1 + an eventual read 0.5.
+    assert_eq!(r.headers["x-dynamodb-capacity-model"], "read=1.5,write=0");
     let timing = r.headers["server-timing"].to_str().unwrap();
     assert!(
         timing.starts_with("total;dur=") && timing.contains("app;dur="),

@@ -57,13 +57,22 @@ pub struct RouteResult {
     pub aws_p99_ms: f64,
     pub own_p50_ms: f64,
     pub own_p99_ms: f64,
-    /// Our own work per unit of emulator time (p50).
-    pub overhead_ratio: f64,
+    /// Our own work per unit of emulator time (p50); none without AWS calls.
+    pub overhead_ratio: Option<f64>,
+    /// Mean of each request's duration rounded up to the millisecond, as
+    /// Lambda bills every request.
+    pub billed_ms_mean: f64,
     pub aws_calls: String,
     pub dynamodb_calls: u32,
+    /// The most DynamoDB calls any request of the route made.
+    pub dynamodb_calls_max: u32,
     pub dynamodb_minimum: Option<u32>,
+    /// Capacity as the emulator reported it, per request.
     pub read_units: f64,
     pub write_units: f64,
+    /// Capacity by DynamoDB's pricing rules, per request (shared::metrics).
+    pub model_read_units: f64,
+    pub model_write_units: f64,
     pub scans: u32,
 }
 
@@ -229,9 +238,9 @@ fn timing(headers: &reqwest::header::HeaderMap) -> BTreeMap<String, f64> {
         .collect()
 }
 
-fn capacity(headers: &reqwest::header::HeaderMap, which: &str) -> f64 {
+fn capacity(headers: &reqwest::header::HeaderMap, header: &str, which: &str) -> f64 {
     headers
-        .get("x-dynamodb-capacity")
+        .get(header)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .split(',')
@@ -261,6 +270,18 @@ fn documented_minimums() -> BTreeMap<String, u32> {
         .collect()
 }
 
+/// DynamoDB calls in an `X-Aws-Calls` header.
+fn dynamodb_calls(header: &str) -> u32 {
+    header
+        .split(',')
+        .filter_map(|c| {
+            c.strip_prefix("dynamodb.")
+                .and_then(|c| c.split('=').nth(1))
+                .and_then(|n| n.parse::<u32>().ok())
+        })
+        .sum()
+}
+
 type RequestFn = Box<dyn Fn(usize) -> reqwest::RequestBuilder + Send + Sync>;
 
 async fn measure_route(
@@ -273,6 +294,7 @@ async fn measure_route(
     let mut client_ms = Vec::new();
     let (mut server, mut aws, mut own, mut reads, mut writes) =
         (Vec::new(), Vec::new(), Vec::new(), 0.0, 0.0);
+    let (mut model_reads, mut model_writes, mut billed, mut max_calls) = (0.0, 0.0, 0.0, 0u32);
     let mut calls: BTreeMap<String, usize> = BTreeMap::new();
     let mut scans = 0;
     let mut next = 0;
@@ -300,13 +322,17 @@ async fn measure_route(
             server.push(t.get("total").copied().unwrap_or(f64::NAN));
             aws.push(t.get("aws").copied().unwrap_or(0.0));
             own.push(t.get("app").copied().unwrap_or(f64::NAN));
-            reads += capacity(&headers, "read");
-            writes += capacity(&headers, "write");
+            reads += capacity(&headers, "x-dynamodb-capacity", "read");
+            writes += capacity(&headers, "x-dynamodb-capacity", "write");
+            model_reads += capacity(&headers, "x-dynamodb-capacity-model", "read");
+            model_writes += capacity(&headers, "x-dynamodb-capacity-model", "write");
+            billed += t.get("total").copied().unwrap_or(0.0).ceil().max(1.0);
             let c = headers
                 .get("x-aws-calls")
                 .and_then(|v| v.to_str().ok())
                 .unwrap_or("")
                 .to_string();
+            max_calls = max_calls.max(dynamodb_calls(&c));
             if c.contains("dynamodb.Scan") {
                 scans += 1;
             }
@@ -319,14 +345,7 @@ async fn measure_route(
         .max_by_key(|(_, n)| **n)
         .map(|(c, _)| c.clone())
         .unwrap_or_default();
-    let dynamodb_calls = typical
-        .split(',')
-        .filter_map(|c| {
-            c.strip_prefix("dynamodb.")
-                .and_then(|c| c.split('=').nth(1))
-                .and_then(|n| n.parse::<u32>().ok())
-        })
-        .sum();
+    let dynamodb_calls = dynamodb_calls(&typical);
     let n = REQUESTS_PER_ROUTE as f64;
     RouteResult {
         route: route.to_string(),
@@ -340,12 +359,17 @@ async fn measure_route(
         aws_p99_ms: percentile(&aws, 99.0),
         own_p50_ms: percentile(&own, 50.0),
         own_p99_ms: percentile(&own, 99.0),
-        overhead_ratio: percentile(&own, 50.0) / percentile(&aws, 50.0).max(1e-9),
+        overhead_ratio: (percentile(&aws, 50.0) > 0.0)
+            .then(|| percentile(&own, 50.0) / percentile(&aws, 50.0)),
+        billed_ms_mean: billed / n,
         aws_calls: typical,
         dynamodb_calls,
+        dynamodb_calls_max: max_calls,
         dynamodb_minimum: minimums.get(route).copied(),
         read_units: reads / n,
         write_units: writes / n,
+        model_read_units: model_reads / n,
+        model_write_units: model_writes / n,
         scans,
     }
 }
@@ -374,12 +398,16 @@ async fn main() {
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let _devserver = Command::new(release.join("devserver"))
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("AWS_ENDPOINT_URL", &emulator.endpoint)
+        .env("AWS_REGION", local::DEFAULT_REGION)
+        .env("STACK_NAME", local::DEFAULT_STACK)
+        .env("WRITE_LOCAL_ENV", "false")
         .env("PORT", port.to_string())
         .env("SERVER_TIMING", "true")
         .env("LOG_LEVEL", "warn")
         .env("LOGIN_MAX_FAILURES_PER_CLIENT", "100000")
-        .env_remove("USER_POOL_ID")
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .kill_on_drop(true)
@@ -496,6 +524,56 @@ async fn main() {
             Box::new(move |_| h.get(format!("{b}/api/openapi.json")))
         }),
     ];
+    // Logout needs a session per request: open them first.
+    let mut sessions = Vec::new();
+    for _ in 0..REQUESTS_PER_ROUTE {
+        let r = http
+            .post(format!("{base}/api/auth/login/"))
+            .json(&json!({"email": email, "password": PASSWORD}))
+            .send()
+            .await
+            .unwrap();
+        let body: Value = r.json().await.unwrap();
+        sessions.push(body["access"].as_str().unwrap().to_string());
+    }
+    let mut routes = routes;
+    routes.push(("POST /api/auth/logout/", 200, {
+        let (h, b) = (http.clone(), base.clone());
+        Box::new(move |i| {
+            h.post(format!("{b}/api/auth/logout/"))
+                .bearer_auth(&sessions[i])
+                .json(&json!({}))
+        })
+    }));
+    routes.push(("POST /api/auth/verify-email/", 200, {
+        let (h, b, e) = (http.clone(), base.clone(), email.clone());
+        Box::new(move |_| {
+            h.post(format!("{b}/api/auth/verify-email/"))
+                .json(&json!({"email": e, "code": "123456"}))
+        })
+    }));
+    routes.push(("POST /api/auth/reset-password/", 200, {
+        let (h, b, e) = (http.clone(), base.clone(), email.clone());
+        Box::new(move |_| {
+            h.post(format!("{b}/api/auth/reset-password/"))
+                .json(&json!({"email": e}))
+        })
+    }));
+    // The refusal path (a wrong code): a right code per request would need
+    // one account per request.
+    routes.push(("POST /api/auth/reset-password/confirm/", 400, {
+        let (h, b, e) = (http.clone(), base.clone(), email.clone());
+        Box::new(move |_| {
+            h.post(format!("{b}/api/auth/reset-password/confirm/"))
+                .json(&json!({"email": e, "code": "moto-confirmation-code:000000", "new_password": "N3w-Passw0rd!"}))
+        })
+    }));
+    for route in minimums.keys() {
+        assert!(
+            routes.iter().any(|(r, _, _)| r == route),
+            "docs/data-model.md lists {route}: measure it"
+        );
+    }
     let mut results = Vec::new();
     for (route, expected, make) in routes {
         let r = measure_route(route, expected, make, &minimums).await;

@@ -33,7 +33,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             env("ADMIN_EMAIL").unwrap_or_else(|| local::DEFAULT_ADMIN_EMAIL.into()),
             env("ADMIN_PASSWORD").unwrap_or_else(|| local::DEFAULT_ADMIN_PASSWORD.into()),
         );
-        local::write_env_file(&config, &endpoint)?;
+        if env("WRITE_LOCAL_ENV").as_deref() != Some("false") {
+            local::write_env_file(&config, &endpoint)?;
+        }
         (sdk, config, Some(admin))
     };
     if let Some((email, password)) = &admin {
