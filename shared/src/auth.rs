@@ -119,27 +119,31 @@ impl Verifier {
     }
 
     async fn key(&self, kid: &str) -> ApiResult<jsonwebtoken::jwk::Jwk> {
-        if let Some((set, fetched)) = self.keys.read().await.as_ref() {
-            if let Some(jwk) = set.find(kid) {
-                return Ok(jwk.clone());
-            }
-            if fetched.elapsed() < REFETCH_INTERVAL {
-                return Err(ApiError::invalid_token());
-            }
+        if let Some(found) = cached(self.keys.read().await.as_ref(), kid) {
+            return found;
         }
         let mut guard = self.keys.write().await;
         // Another request may have refreshed the set while we waited.
-        if let Some((set, fetched)) = guard.as_ref() {
-            if let Some(jwk) = set.find(kid) {
-                return Ok(jwk.clone());
-            }
-            if fetched.elapsed() < REFETCH_INTERVAL {
-                return Err(ApiError::invalid_token());
-            }
+        if let Some(found) = cached(guard.as_ref(), kid) {
+            return found;
         }
         let set = Arc::new(fetch_jwks(&self.jwks_url).await?);
         *guard = Some((set.clone(), Instant::now()));
         set.find(kid).cloned().ok_or_else(ApiError::invalid_token)
+    }
+}
+
+/// The key from the cached set; an unknown key id is refused without a
+/// fetch while the set is fresh; `None`: fetch the set.
+fn cached(
+    keys: Option<&(Arc<JwkSet>, Instant)>,
+    kid: &str,
+) -> Option<ApiResult<jsonwebtoken::jwk::Jwk>> {
+    let (set, fetched) = keys?;
+    match set.find(kid) {
+        Some(jwk) => Some(Ok(jwk.clone())),
+        None if fetched.elapsed() < REFETCH_INTERVAL => Some(Err(ApiError::invalid_token())),
+        None => None,
     }
 }
 

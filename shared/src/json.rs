@@ -200,27 +200,22 @@ impl<S: Send + Sync> FromRequest<S> for JsonObject {
     }
 }
 
-/// Parses and validates `T` from a body, collecting its field errors into
-/// `errors` instead of failing, so a response can list every bad field.
-pub fn parse_into<T: DeserializeOwned + Validate>(
-    value: &serde_json::Value,
+/// Keeps a parsed part of a body, or adds its field errors to `errors`
+/// (merged per field) so a response can list every bad field at once. Any
+/// other error passes through.
+pub fn collect<T>(
+    result: Result<T, ApiError>,
     errors: &mut FieldErrors,
-) -> Option<T> {
-    match parse::<T>(value.clone()) {
-        Ok(parsed) => Some(parsed),
+) -> Result<Option<T>, ApiError> {
+    match result {
+        Ok(parsed) => Ok(Some(parsed)),
         Err(ApiError::Fields(found)) => {
-            for (k, v) in found {
-                errors.entry(k).or_default().extend(v);
+            for (field, messages) in found {
+                errors.entry(field).or_default().extend(messages);
             }
-            None
+            Ok(None)
         }
-        Err(other) => {
-            errors
-                .entry("non_field_errors".into())
-                .or_default()
-                .push(other.to_string());
-            None
-        }
+        Err(other) => Err(other),
     }
 }
 
@@ -265,6 +260,27 @@ mod tests {
         assert!(matches!(
             from_value::<Body>(json!([1, 2])),
             Err(ApiError::BadRequest(_))
+        ));
+    }
+
+    #[test]
+    fn collect_merges_messages_per_field_and_passes_other_errors() {
+        let mut errors = FieldErrors::new();
+        assert_eq!(collect(Ok::<_, ApiError>(1), &mut errors).unwrap(), Some(1));
+        assert!(
+            collect::<()>(Err(ApiError::field("nom", "a")), &mut errors)
+                .unwrap()
+                .is_none()
+        );
+        assert!(
+            collect::<()>(Err(ApiError::field("nom", "b")), &mut errors)
+                .unwrap()
+                .is_none()
+        );
+        assert_eq!(errors["nom"], vec!["a", "b"]);
+        assert!(matches!(
+            collect::<()>(Err(ApiError::NotFound), &mut errors),
+            Err(ApiError::NotFound)
         ));
     }
 }

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use shared::accounts::{error_code, internal};
 use shared::auth::{AuthUser, Role};
 use shared::error::{ApiError, ApiResult, FieldErrors};
-use shared::json::{Json, JsonObject, parse_into};
+use shared::json::{Json, JsonObject, collect, parse};
 use shared::throttle::{self, Limit};
 use shared::users::{self, BaseEdit, Profile, TypeEdit};
 use shared::{Services, sessions, validation};
@@ -111,8 +111,8 @@ async fn register(
     JsonObject(body): JsonObject,
 ) -> ApiResult<(StatusCode, AxumJson<Profile>)> {
     let mut errors = FieldErrors::new();
-    let account = parse_into::<RegisterAccount>(&body, &mut errors);
-    let base = parse_into::<BaseEdit>(&body, &mut errors);
+    let account = collect(parse::<RegisterAccount>(body.clone()), &mut errors)?;
+    let base = collect(parse::<BaseEdit>(body.clone()), &mut errors)?;
     // Read the type on its own, so its fields are checked even when other
     // parts of the body are wrong: the response lists every error at once.
     let role = match body.get("type_compte").and_then(|t| t.as_str()) {
@@ -128,16 +128,13 @@ async fn register(
         },
         None => None,
     };
-    let details = role.and_then(|role| {
-        match TypeEdit::parse(role, &body).and_then(|e| users::new_details(role, e)) {
-            Ok(d) => Some(d),
-            Err(ApiError::Fields(f)) => {
-                errors.extend(f);
-                None
-            }
-            Err(_) => None,
-        }
-    });
+    let details = match role {
+        Some(role) => collect(
+            TypeEdit::parse(role, &body).and_then(|e| users::new_details(role, e)),
+            &mut errors,
+        )?,
+        None => None,
+    };
     if base.as_ref().is_some_and(|b| b.nom.is_none()) {
         errors.insert("nom".into(), vec![validation::REQUIRED.into()]);
     }
@@ -696,15 +693,8 @@ async fn put_profile(
     JsonObject(body): JsonObject,
 ) -> ApiResult<AxumJson<Profile>> {
     let mut errors = FieldErrors::new();
-    let base = parse_into::<BaseEdit>(&body, &mut errors);
-    let edit = match TypeEdit::parse(user.role, &body) {
-        Ok(edit) => Some(edit),
-        Err(ApiError::Fields(f)) => {
-            errors.extend(f);
-            None
-        }
-        Err(e) => return Err(e),
-    };
+    let base = collect(parse::<BaseEdit>(body.clone()), &mut errors)?;
+    let edit = collect(TypeEdit::parse(user.role, &body), &mut errors)?;
     let (Some(base), Some(edit), true) = (base, edit, errors.is_empty()) else {
         return Err(ApiError::Fields(errors));
     };
