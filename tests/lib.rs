@@ -33,6 +33,7 @@ pub async fn stack() -> &'static Stack {
             let resources = local::bootstrap(&sdk, "destinyjobs-test")
                 .await
                 .expect("bootstrap");
+            start_notifier(&emulator.endpoint, &resources);
             Stack {
                 emulator,
                 sdk,
@@ -40,6 +41,29 @@ pub async fn stack() -> &'static Stack {
             }
         })
         .await
+}
+
+/// Drains the notifications queue as the dev server does, once per test
+/// binary, on a runtime of its own: each test's runtime ends with the test,
+/// and a drain cut off mid-batch would hide its messages from the others.
+/// A failed message comes back after a second.
+fn start_notifier(endpoint: &str, resources: &Resources) {
+    let endpoint = endpoint.to_string();
+    let resources = resources.clone();
+    std::thread::spawn(move || {
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        runtime.block_on(async move {
+            let sdk = local::sdk_config(&endpoint, REGION).await;
+            let config = local::config(&endpoint, REGION, &resources, |_| None).expect("config");
+            let queue = resources.id("NotificationsQueue").unwrap().to_string();
+            local::start_notifier(&config, &sdk, queue, std::time::Duration::from_secs(1))
+                .await
+                .ok();
+        });
+    });
 }
 
 /// A unique email for this test run.
@@ -151,6 +175,23 @@ impl TestApp {
             .await
     }
 
+    pub async fn delete_auth(&self, path: &str, token: &str) -> Response {
+        self.send(self.http.delete(self.url(path)).bearer_auth(token))
+            .await
+    }
+
+    /// A new admin account (admins are never self-registered), logged in.
+    /// Returns (sub, access token).
+    pub async fn admin(&self) -> (String, String) {
+        let email = email("admin");
+        let sub = local::ensure_admin(&self.stack.sdk, &self.config, &email, PASSWORD)
+            .await
+            .expect("admin");
+        let r = self.login(&email, PASSWORD).await;
+        assert_eq!(r.status, 200, "admin login: {}", r.body);
+        (sub, r.body["access"].as_str().unwrap().into())
+    }
+
     /// Registers an account of `type_compte` with its required fields,
     /// plus `extra`. Returns (email, profile).
     pub async fn register(&self, type_compte: &str, extra: Value) -> (String, Value) {
@@ -260,4 +301,156 @@ pub async fn emulator_reset_code(email: &str) -> String {
         .get("x-moto-forgot-password-confirmation-code")
         .map(|v| v.to_str().unwrap().to_string());
     code.unwrap_or_else(|| panic!("no code from the emulator (status {})", response.status()))
+}
+
+/// Everything the emulator recorded (`/moto-api/data.json`): sent mail,
+/// SMS, pushes.
+pub async fn emulator_data() -> Value {
+    let stack = stack().await;
+    reqwest::get(format!("{}/moto-api/data.json", stack.emulator.endpoint))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+/// The emails the emulator sent to `address`.
+pub async fn mail_to(address: &str) -> Vec<Value> {
+    let data = emulator_data().await;
+    data["ses"]["Message"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|m| {
+            m["destinations"]["ToAddresses"]
+                .as_array()
+                .is_some_and(|to| to.iter().any(|a| a == address))
+        })
+        .collect()
+}
+
+/// The SMS the emulator sent to `phone`.
+pub async fn sms_to(phone: &str) -> Vec<String> {
+    let data = emulator_data().await;
+    data["sns"]["SMS"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|m| m["phone_number"] == phone)
+        .map(|m| m["message"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+/// The pushes the emulator delivered to the endpoint of device `token`.
+pub async fn pushes_to(token: &str) -> Vec<Value> {
+    let data = emulator_data().await;
+    data["sns"]["PlatformEndpoint"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|e| e["token"] == token)
+        .flat_map(|e| {
+            e["messages"]
+                .as_object()
+                .cloned()
+                .unwrap_or_default()
+                .into_values()
+                .map(|m| serde_json::from_str(m.as_str().unwrap_or("null")).unwrap_or(Value::Null))
+                .collect::<Vec<_>>()
+        })
+        .collect()
+}
+
+/// Polls `check` until it returns `Some`, for up to `seconds`.
+pub async fn eventually<T, F, Fut>(what: &str, seconds: u64, mut check: F) -> T
+where
+    F: FnMut() -> Fut,
+    Fut: std::future::Future<Output = Option<T>>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(seconds);
+    loop {
+        if let Some(found) = check().await {
+            return found;
+        }
+        assert!(
+            std::time::Instant::now() < deadline,
+            "timed out after {seconds}s waiting for {what}"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(150)).await;
+    }
+}
+
+/// A unique E.164 phone number for this run.
+pub fn phone() -> String {
+    static N: AtomicU64 = AtomicU64::new(0);
+    let unique = ulid::Ulid::new().random() as u64 % 1_000_000;
+    format!(
+        "+22507{unique:06}{:02}",
+        N.fetch_add(1, Ordering::Relaxed) % 100
+    )
+}
+
+/// The event publisher the areas use, on this stack's topic.
+pub async fn publisher() -> shared::events::Publisher {
+    let stack = stack().await;
+    shared::events::Publisher::new(
+        aws_sdk_sns::Client::new(&stack.sdk),
+        stack.resources.id("EventsTopic").unwrap().to_string(),
+    )
+}
+
+impl TestApp {
+    /// Marks an account verified by the admins, straight in the table:
+    /// stands for the admin validation route until #4 brings it.
+    pub async fn verify_account(&self, sub: &str, role: &str) {
+        let ddb = aws_sdk_dynamodb::Client::new(&self.stack.sdk);
+        ddb.update_item()
+            .table_name(&self.config.table_name)
+            .key(
+                "PK",
+                aws_sdk_dynamodb::types::AttributeValue::S(format!("USER#{sub}")),
+            )
+            .key(
+                "SK",
+                aws_sdk_dynamodb::types::AttributeValue::S("PROFILE".into()),
+            )
+            .update_expression("SET statut_verification_admin = :v, GSI2PK = :g")
+            .expression_attribute_values(
+                ":v",
+                aws_sdk_dynamodb::types::AttributeValue::S("verifie".into()),
+            )
+            .expression_attribute_values(
+                ":g",
+                aws_sdk_dynamodb::types::AttributeValue::S(format!("VALIDATION#{role}#verifie")),
+            )
+            .send()
+            .await
+            .unwrap();
+    }
+
+    /// Sends a message; asserts 201 and returns it.
+    pub async fn message(&self, token: &str, to: &str, sujet: &str) -> Value {
+        let r = self
+            .post_auth(
+                "/api/messages/",
+                token,
+                json!({"destinataire": to, "sujet": sujet, "contenu": "<p>Bonjour, pouvez-vous venir mardi ?</p>"}),
+            )
+            .await;
+        assert_eq!(r.status, 201, "message: {}", r.body);
+        r.body
+    }
+
+    /// The caller's notifications (first page, newest first).
+    pub async fn notifications(&self, token: &str) -> Value {
+        let r = self
+            .get_auth("/api/notifications/?page_size=100", token)
+            .await;
+        assert_eq!(r.status, 200, "notifications: {}", r.body);
+        r.body
+    }
 }

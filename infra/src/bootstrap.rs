@@ -31,8 +31,19 @@ pub struct Resources {
     pub table_name: String,
     pub user_pool_id: String,
     pub user_pool_client_id: String,
-    /// Logical id → physical id, for every created resource.
+    /// Logical id → physical id (what `!Ref` gives), for every created resource.
     pub physical: HashMap<String, String>,
+    /// `LogicalId.Attribute` → value (what `!GetAtt` gives).
+    pub attributes: HashMap<String, String>,
+    /// Template parameters the local stack fills itself (push platforms).
+    pub parameters: HashMap<String, String>,
+}
+
+impl Resources {
+    /// The physical id of a logical resource of the template.
+    pub fn id(&self, logical: &str) -> Option<&str> {
+        self.physical.get(logical).map(String::as_str)
+    }
 }
 
 /// Resource types the dev server stands in for.
@@ -84,6 +95,23 @@ pub const APPLIED_PROPERTIES: &[(&str, &[&str])] = &[
         "AWS::Cognito::UserPoolGroup",
         &["GroupName", "UserPoolId", "Precedence"],
     ),
+    ("AWS::SNS::Topic", &["TopicName"]),
+    (
+        "AWS::SQS::Queue",
+        &[
+            "QueueName",
+            "VisibilityTimeout",
+            "MessageRetentionPeriod",
+            "ReceiveMessageWaitTimeSeconds",
+            "RedrivePolicy",
+        ],
+    ),
+    ("AWS::SQS::QueuePolicy", &["Queues", "PolicyDocument"]),
+    (
+        "AWS::SNS::Subscription",
+        &["TopicArn", "Protocol", "Endpoint", "RawMessageDelivery"],
+    ),
+    ("AWS::SES::EmailIdentity", &["EmailIdentity"]),
 ];
 
 /// The order in which types are created (dependencies first).
@@ -92,6 +120,11 @@ pub const CREATED_TYPES: &[&str] = &[
     "AWS::Cognito::UserPool",
     "AWS::Cognito::UserPoolClient",
     "AWS::Cognito::UserPoolGroup",
+    "AWS::SNS::Topic",
+    "AWS::SQS::Queue",
+    "AWS::SQS::QueuePolicy",
+    "AWS::SNS::Subscription",
+    "AWS::SES::EmailIdentity",
 ];
 
 /// The template's resources: logical id → (type, properties).
@@ -142,7 +175,8 @@ pub fn load(path: &Path) -> Result<Value> {
 struct Resolver<'a> {
     stack: &'a str,
     region: &'a str,
-    physical: &'a HashMap<String, String>,
+    template: &'a Value,
+    created: &'a Resources,
 }
 
 impl Resolver<'_> {
@@ -155,7 +189,14 @@ impl Resolver<'_> {
                     "!Ref" => Value::String(self.reference(inner.as_str().unwrap_or_default())?),
                     "!Sub" => Value::String(self.substitute(inner.as_str().unwrap_or_default())?),
                     "!GetAtt" => {
-                        Value::String(format!("arn:local:{}", inner.as_str().unwrap_or_default()))
+                        let name = inner.as_str().unwrap_or_default();
+                        Value::String(
+                            self.created
+                                .attributes
+                                .get(name)
+                                .cloned()
+                                .unwrap_or_else(|| format!("arn:local:{name}")),
+                        )
                     }
                     other => {
                         return Err(BootstrapError::Template(format!(
@@ -183,9 +224,20 @@ impl Resolver<'_> {
             "AWS::StackName" => Ok(self.stack.into()),
             "AWS::Region" => Ok(self.region.into()),
             _ => {
-                self.physical.get(name).cloned().ok_or_else(|| {
-                    BootstrapError::Template(format!("!Ref {name}: not created yet"))
-                })
+                if let Some(id) = self.created.physical.get(name) {
+                    return Ok(id.clone());
+                }
+                // A parameter: the emulator's stack uses the defaults.
+                match self.template["Parameters"][name].get("Default") {
+                    Some(Value::String(text)) => Ok(text.clone()),
+                    Some(other) => Ok(serde_yaml::to_string(other)
+                        .unwrap_or_default()
+                        .trim()
+                        .to_string()),
+                    None => Err(BootstrapError::Template(format!(
+                        "!Ref {name}: not created yet, nor a parameter with a default"
+                    ))),
+                }
             }
         }
     }
@@ -236,6 +288,9 @@ pub async fn apply(
         .unwrap_or_else(|| "us-east-1".into());
     let ddb = dynamodb::Client::new(sdk);
     let idp = cognito::Client::new(sdk);
+    let sns = aws_sdk_sns::Client::new(sdk);
+    let sqs = aws_sdk_sqs::Client::new(sdk);
+    let ses = aws_sdk_sesv2::Client::new(sdk);
     let all = resources(template)?;
     for (id, ty, _) in &all {
         if !CREATED_TYPES.contains(&ty.as_str()) && !PLAYED_BY_DEV_SERVER.contains(&ty.as_str()) {
@@ -267,7 +322,8 @@ pub async fn apply(
             let props = Resolver {
                 stack,
                 region: &region,
-                physical: &out.physical,
+                template,
+                created: &out,
             }
             .value(props)?;
             let physical = match *ty {
@@ -275,6 +331,15 @@ pub async fn apply(
                 "AWS::Cognito::UserPool" => user_pool(&idp, id, &props).await?,
                 "AWS::Cognito::UserPoolClient" => user_pool_client(&idp, id, &props).await?,
                 "AWS::Cognito::UserPoolGroup" => group(&idp, id, &props).await?,
+                "AWS::SNS::Topic" => topic(&sns, id, &props).await?,
+                "AWS::SQS::Queue" => {
+                    let (url, arn) = queue(&sqs, id, &props).await?;
+                    out.attributes.insert(format!("{id}.Arn"), arn);
+                    url
+                }
+                "AWS::SQS::QueuePolicy" => queue_policy(&sqs, id, &props).await?,
+                "AWS::SNS::Subscription" => subscription(&sns, id, &props).await?,
+                "AWS::SES::EmailIdentity" => email_identity(&ses, id, &props).await?,
                 _ => unreachable!(),
             };
             match *ty {
@@ -575,5 +640,126 @@ async fn group(idp: &cognito::Client, id: &str, p: &Value) -> Result<String> {
             Ok(name.to_string())
         }
         Err(e) => Err(aws_err(id, cognito::error::DisplayErrorContext(e))),
+    }
+}
+
+fn json_text(id: &str, v: &Value) -> Result<String> {
+    serde_json::to_string(v).map_err(|e| BootstrapError::Template(format!("{id}: {e}")))
+}
+
+fn scalar(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+async fn topic(sns: &aws_sdk_sns::Client, id: &str, p: &Value) -> Result<String> {
+    let name =
+        s(p, "TopicName").ok_or_else(|| BootstrapError::Template(format!("{id}: TopicName")))?;
+    // CreateTopic is idempotent: the same name gives the same topic.
+    let out = sns
+        .create_topic()
+        .name(name)
+        .send()
+        .await
+        .map_err(|e| aws_err(id, aws_sdk_sns::error::DisplayErrorContext(e)))?;
+    out.topic_arn
+        .ok_or_else(|| aws_err(id, "no topic ARN returned"))
+}
+
+/// Creates a queue (idempotent with the same attributes); returns its URL
+/// (`!Ref`) and ARN (`!GetAtt .Arn`).
+async fn queue(sqs: &aws_sdk_sqs::Client, id: &str, p: &Value) -> Result<(String, String)> {
+    use aws_sdk_sqs::types::QueueAttributeName as A;
+    let name =
+        s(p, "QueueName").ok_or_else(|| BootstrapError::Template(format!("{id}: QueueName")))?;
+    let mut create = sqs.create_queue().queue_name(name);
+    for (key, attr) in [
+        ("VisibilityTimeout", A::VisibilityTimeout),
+        ("MessageRetentionPeriod", A::MessageRetentionPeriod),
+        (
+            "ReceiveMessageWaitTimeSeconds",
+            A::ReceiveMessageWaitTimeSeconds,
+        ),
+    ] {
+        if let Some(value) = p.get(key).and_then(scalar) {
+            create = create.attributes(attr, value);
+        }
+    }
+    if let Some(redrive) = p.get("RedrivePolicy") {
+        create = create.attributes(A::RedrivePolicy, json_text(id, redrive)?);
+    }
+    let url = create
+        .send()
+        .await
+        .map_err(|e| aws_err(id, aws_sdk_sqs::error::DisplayErrorContext(e)))?
+        .queue_url
+        .ok_or_else(|| aws_err(id, "no queue URL returned"))?;
+    let arn = sqs
+        .get_queue_attributes()
+        .queue_url(&url)
+        .attribute_names(A::QueueArn)
+        .send()
+        .await
+        .map_err(|e| aws_err(id, aws_sdk_sqs::error::DisplayErrorContext(e)))?
+        .attributes
+        .and_then(|mut a| a.remove(&A::QueueArn))
+        .ok_or_else(|| aws_err(id, "no queue ARN"))?;
+    Ok((url, arn))
+}
+
+async fn queue_policy(sqs: &aws_sdk_sqs::Client, id: &str, p: &Value) -> Result<String> {
+    let policy = json_text(id, p.get("PolicyDocument").unwrap_or(&Value::Null))?;
+    for queue in seq(p, "Queues").iter().filter_map(Value::as_str) {
+        sqs.set_queue_attributes()
+            .queue_url(queue)
+            .attributes(aws_sdk_sqs::types::QueueAttributeName::Policy, &policy)
+            .send()
+            .await
+            .map_err(|e| aws_err(id, aws_sdk_sqs::error::DisplayErrorContext(e)))?;
+    }
+    Ok(id.to_string())
+}
+
+async fn subscription(sns: &aws_sdk_sns::Client, id: &str, p: &Value) -> Result<String> {
+    let field = |k: &str| s(p, k).ok_or_else(|| BootstrapError::Template(format!("{id}: {k}")));
+    let mut subscribe = sns
+        .subscribe()
+        .topic_arn(field("TopicArn")?)
+        .protocol(field("Protocol")?)
+        .endpoint(field("Endpoint")?)
+        .return_subscription_arn(true);
+    if let Some(raw) = p.get("RawMessageDelivery").and_then(scalar) {
+        subscribe = subscribe.attributes("RawMessageDelivery", raw);
+    }
+    // Subscribing the same endpoint again returns the same subscription.
+    let out = subscribe
+        .send()
+        .await
+        .map_err(|e| aws_err(id, aws_sdk_sns::error::DisplayErrorContext(e)))?;
+    out.subscription_arn
+        .ok_or_else(|| aws_err(id, "no subscription ARN returned"))
+}
+
+async fn email_identity(ses: &aws_sdk_sesv2::Client, id: &str, p: &Value) -> Result<String> {
+    let identity = s(p, "EmailIdentity")
+        .ok_or_else(|| BootstrapError::Template(format!("{id}: EmailIdentity")))?;
+    match ses
+        .create_email_identity()
+        .email_identity(identity)
+        .send()
+        .await
+    {
+        Ok(_) => Ok(identity.to_string()),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|e| e.is_already_exists_exception()) =>
+        {
+            Ok(identity.to_string())
+        }
+        Err(e) => Err(aws_err(id, aws_sdk_sesv2::error::DisplayErrorContext(e))),
     }
 }

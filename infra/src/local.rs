@@ -43,7 +43,31 @@ pub async fn bootstrap(
     stack: &str,
 ) -> Result<Resources, bootstrap::BootstrapError> {
     let template = bootstrap::load(&project_root().join("template.yaml"))?;
-    bootstrap::apply(sdk, &template, stack).await
+    let mut resources = bootstrap::apply(sdk, &template, stack).await?;
+    // SNS platform applications are not CloudFormation resources (the
+    // deployed stack takes their ARNs as parameters): make local ones.
+    let sns = aws_sdk_sns::Client::new(sdk);
+    for (parameter, platform, name) in [
+        ("PushPlatformFcmArn", "GCM", "fcm"),
+        ("PushPlatformApnsArn", "APNS", "apns"),
+    ] {
+        let arn = sns
+            .create_platform_application()
+            .name(format!("{stack}-{name}"))
+            .platform(platform)
+            .attributes("PlatformCredential", "local")
+            .attributes("PlatformPrincipal", "local")
+            .send()
+            .await
+            .map_err(|e| bootstrap::BootstrapError::Aws {
+                resource: parameter.into(),
+                message: aws_sdk_sns::error::DisplayErrorContext(e).to_string(),
+            })?
+            .platform_application_arn
+            .unwrap_or_default();
+        resources.parameters.insert(parameter.into(), arn);
+    }
+    Ok(resources)
 }
 
 /// The functions' configuration for a local stack: the bootstrap's ids,
@@ -67,6 +91,9 @@ pub fn config(
                 res.user_pool_id
             )),
             "AUTO_CONFIRM_EMAIL" => Some("true".into()),
+            "EVENTS_TOPIC_ARN" => res.id("EventsTopic").map(String::from),
+            "PUSH_PLATFORM_FCM_ARN" => res.parameters.get("PushPlatformFcmArn").cloned(),
+            "PUSH_PLATFORM_APNS_ARN" => res.parameters.get("PushPlatformApnsArn").cloned(),
             "CORS_ALLOWED_ORIGINS" => Some("http://localhost:5173,http://127.0.0.1:5173".into()),
             _ => None,
         }
@@ -77,10 +104,77 @@ pub fn config(
 /// Every area's Router merged into one, as API Gateway would route them.
 pub fn app(config: Config, sdk: &aws_config::SdkConfig) -> Router {
     let services: Arc<Services> = Services::new(config.clone(), sdk);
+    let notifying = shared::events::Notifying::new(services.clone(), sdk)
+        .expect("EVENTS_TOPIC_ARN is set for the local stack");
     let api = Router::new()
         .merge(auth::router(auth::AuthState::new(services, sdk)))
+        .merge(messages::router(notifying.clone()))
+        .merge(notifications::router(notifying))
         .merge(docs::router());
     shared::http::conventions(api, &config)
+}
+
+/// Plays the notifier's SQS event source: drains the notifications queue
+/// in-process, like Lambda would. A message that fails comes back after
+/// `retry` (the queue's visibility timeout in AWS) and, after the queue's
+/// last try, moves to the dead-letter queue.
+pub fn start_notifier(
+    config: &Config,
+    sdk: &aws_config::SdkConfig,
+    queue_url: String,
+    retry: std::time::Duration,
+) -> tokio::task::JoinHandle<()> {
+    let notifier = notifier::Notifier::new(config, sdk).expect("notifier configuration");
+    let sqs = aws_sdk_sqs::Client::new(sdk);
+    tokio::spawn(async move {
+        loop {
+            let received = sqs
+                .receive_message()
+                .queue_url(&queue_url)
+                .max_number_of_messages(10)
+                .wait_time_seconds(1)
+                .send()
+                .await;
+            let messages = match received {
+                Ok(out) => out.messages.unwrap_or_default(),
+                Err(e) => {
+                    tracing::warn!(error = %aws_sdk_sqs::error::DisplayErrorContext(e), "notifications queue unreachable");
+                    tokio::time::sleep(std::time::Duration::from_secs(1)).await;
+                    continue;
+                }
+            };
+            for m in messages {
+                let handle = m.receipt_handle.unwrap_or_default();
+                let outcome = notifier
+                    .handle_message(m.body.as_deref().unwrap_or(""))
+                    .await;
+                let done = match outcome {
+                    Ok(()) => sqs
+                        .delete_message()
+                        .queue_url(&queue_url)
+                        .receipt_handle(handle)
+                        .send()
+                        .await
+                        .map(|_| ())
+                        .map_err(|e| aws_sdk_sqs::error::DisplayErrorContext(e).to_string()),
+                    Err(e) => {
+                        tracing::error!(error = %e, message_id = m.message_id.as_deref().unwrap_or(""), "notification failed; will be retried");
+                        sqs.change_message_visibility()
+                            .queue_url(&queue_url)
+                            .receipt_handle(handle)
+                            .visibility_timeout(retry.as_secs() as i32)
+                            .send()
+                            .await
+                            .map(|_| ())
+                            .map_err(|e| aws_sdk_sqs::error::DisplayErrorContext(e).to_string())
+                    }
+                };
+                if let Err(e) = done {
+                    tracing::warn!(error = %e, "queue acknowledgement failed");
+                }
+            }
+        }
+    })
 }
 
 /// Creates or repairs the admin account.
@@ -114,6 +208,18 @@ pub fn function_env(config: &Config, endpoint: &str) -> Vec<(String, String)> {
         ("USER_POOL_CLIENT_ID", config.user_pool_client_id.clone()),
         ("JWKS_URL", config.jwks_url.clone()),
         ("AUTO_CONFIRM_EMAIL", config.auto_confirm_email.to_string()),
+        (
+            "EVENTS_TOPIC_ARN",
+            config.events_topic_arn.clone().unwrap_or_default(),
+        ),
+        (
+            "PUSH_PLATFORM_FCM_ARN",
+            config.push_platform_fcm.clone().unwrap_or_default(),
+        ),
+        (
+            "PUSH_PLATFORM_APNS_ARN",
+            config.push_platform_apns.clone().unwrap_or_default(),
+        ),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))

@@ -6,7 +6,10 @@
 /// Every area's document, merged (`doc.merge(area::openapi())` for each
 /// new area).
 pub fn document() -> utoipa::openapi::OpenApi {
-    shared::docs::finish(auth::openapi())
+    let mut doc = auth::openapi();
+    doc.merge(messages::openapi());
+    doc.merge(notifications::openapi());
+    shared::docs::finish(doc)
 }
 
 pub fn file() -> std::path::PathBuf {

@@ -32,6 +32,15 @@ pub struct Config {
     /// Report each request's AWS calls and timing in response headers
     /// (benchmarks, local debugging).
     pub server_timing: bool,
+    /// The SNS topic domain events are published to (areas that notify).
+    pub events_topic_arn: Option<String>,
+    /// Sender of every email (an address of the SES identity).
+    pub mail_from: Option<String>,
+    /// The web app's base URL, for links in notifications.
+    pub app_url: String,
+    /// SNS platform applications for push, per platform (none: push off).
+    pub push_platform_fcm: Option<String>,
+    pub push_platform_apns: Option<String>,
 }
 
 /// Failed-login limits: per account and per client address, per window.
@@ -53,6 +62,8 @@ pub enum ConfigError {
 /// The development defaults that are safe to print; never used in AWS
 /// (APP_ENV=local turns them on).
 const LOCAL_CURSOR_SECRET: &str = "local-dev-cursor-secret-not-for-production";
+const LOCAL_MAIL_FROM: &str = "DestinyJobs <noreply@destinyjobs.local>";
+const LOCAL_APP_URL: &str = "http://localhost:5173";
 
 impl Config {
     /// Reads the configuration from the process environment.
@@ -139,6 +150,17 @@ impl Config {
             },
             trust_forwarded_for: parse_bool("TRUST_X_FORWARDED_FOR")?,
             server_timing: parse_bool("SERVER_TIMING")?,
+            events_topic_arn: get("EVENTS_TOPIC_ARN").filter(|v| !v.is_empty()),
+            mail_from: get("MAIL_FROM")
+                .filter(|v| !v.is_empty())
+                .or_else(|| local.then(|| LOCAL_MAIL_FROM.to_string())),
+            app_url: match get("APP_URL").filter(|v| !v.is_empty()) {
+                Some(url) => url,
+                None if local => LOCAL_APP_URL.into(),
+                None => return Err(ConfigError::Missing("APP_URL")),
+            },
+            push_platform_fcm: get("PUSH_PLATFORM_FCM_ARN").filter(|v| !v.is_empty()),
+            push_platform_apns: get("PUSH_PLATFORM_APNS_ARN").filter(|v| !v.is_empty()),
         })
     }
 }
@@ -191,6 +213,12 @@ mod tests {
             Config::from_lookup(env(&no_local)),
             Err(ConfigError::Missing("CURSOR_SECRET"))
         ));
+        let mut no_url = no_local.clone();
+        no_url.push(("CURSOR_SECRET", "0123456789abcdef0123456789abcdef"));
+        assert!(matches!(
+            Config::from_lookup(env(&no_url)),
+            Err(ConfigError::Missing("APP_URL"))
+        ));
         let mut short = no_local.clone();
         short.push(("CURSOR_SECRET", "short"));
         assert!(matches!(
@@ -217,7 +245,10 @@ mod tests {
             .iter()
             .copied()
             .filter(|(k, _)| *k != "APP_ENV")
-            .chain([("CURSOR_SECRET", "0123456789abcdef0123456789abcdef")])
+            .chain([
+                ("CURSOR_SECRET", "0123456789abcdef0123456789abcdef"),
+                ("APP_URL", "https://app.example"),
+            ])
             .collect();
         assert!(matches!(
             Config::from_lookup(env(&no_local)),

@@ -361,6 +361,15 @@ pub fn cognito_client(sdk: &aws_config::SdkConfig) -> aws_sdk_cognitoidentitypro
     )
 }
 
+#[cfg(feature = "sns")]
+pub fn sns_client(sdk: &aws_config::SdkConfig) -> aws_sdk_sns::Client {
+    aws_sdk_sns::Client::from_conf(
+        aws_sdk_sns::config::Builder::from(sdk)
+            .interceptor(AwsCallRecorder)
+            .build(),
+    )
+}
+
 /// Middleware (with `SERVER_TIMING=true`): the request's AWS tally in
 /// response headers: `Server-Timing` (total, aws, app = our own work),
 /// `X-Aws-Calls` and `X-DynamoDB-Capacity`.

@@ -41,6 +41,44 @@ pub mod keys {
     pub fn users_by_validation(role: &str, statut: &str) -> String {
         format!("VALIDATION#{role}#{statut}")
     }
+    /// In-app notifications of a user (N1, N4).
+    pub fn notification(sub: &str, id: &str) -> (String, String) {
+        (format!("USER#{sub}"), format!("{NOTIFICATION_PREFIX}{id}"))
+    }
+    pub const NOTIFICATION_PREFIX: &str = "NOTIF#";
+    /// A user's unread notifications (GSI1, sparse: set only while unread).
+    pub fn unread(sub: &str) -> String {
+        format!("UNREAD#{sub}")
+    }
+    /// A message in its recipient's inbox, and in its sender's sent box (M1, M2).
+    pub fn inbox(sub: &str, id: &str) -> (String, String) {
+        (format!("USER#{sub}"), format!("{INBOX_PREFIX}{id}"))
+    }
+    pub fn outbox(sub: &str, id: &str) -> (String, String) {
+        (format!("USER#{sub}"), format!("{OUTBOX_PREFIX}{id}"))
+    }
+    pub const INBOX_PREFIX: &str = "MSGIN#";
+    pub const OUTBOX_PREFIX: &str = "MSGOUT#";
+    /// `other` wrote to `sub`, so `sub` may write back (M3).
+    pub fn contact(sub: &str, other: &str) -> (String, String) {
+        (format!("USER#{sub}"), format!("CONTACT#{other}"))
+    }
+    /// A device registered for push (N3), and who owns its token now.
+    pub fn device(sub: &str, id: &str) -> (String, String) {
+        (format!("USER#{sub}"), format!("{DEVICE_PREFIX}{id}"))
+    }
+    pub const DEVICE_PREFIX: &str = "DEVICE#";
+    pub fn device_owner(id: &str) -> (String, String) {
+        (format!("DEVICE#{id}"), "OWNER".into())
+    }
+    /// One delivery of one event on one channel (N2).
+    pub fn delivery(event_id: &str, channel: &str) -> (String, String) {
+        (format!("EVENT#{event_id}"), channel.into())
+    }
+    /// A publication (P1, #4).
+    pub fn publication(id: &str) -> (String, String) {
+        (format!("PUB#{id}"), "PUB".into())
+    }
     pub fn throttle(scope: &str, subject: &str, window_start: u64) -> (String, String) {
         (
             format!("THROTTLE#{scope}#{subject}"),
@@ -102,6 +140,66 @@ impl Store {
             .await?;
         out.item.map(from_item).transpose()
     }
+
+    /// Several items by key in one BatchGetItem (at most 100 distinct
+    /// keys), in the order of `keys`; `None` where an item does not exist.
+    pub async fn get_many(&self, keys: &[(String, String)]) -> ApiResult<Vec<Option<Item>>> {
+        use aws_sdk_dynamodb::types::KeysAndAttributes;
+        let mut found: HashMap<(String, String), Item> = HashMap::new();
+        // DynamoDB refuses a batch that names a key twice.
+        let mut distinct: Vec<&(String, String)> = Vec::new();
+        for k in keys {
+            if !distinct.contains(&k) {
+                distinct.push(k);
+            }
+        }
+        let mut pending = Some(
+            KeysAndAttributes::builder()
+                .set_keys(Some(distinct.into_iter().map(key).collect()))
+                .build()
+                .map_err(crate::ApiError::internal)?,
+        );
+        // Unprocessed keys (throttling) are asked again, a few times.
+        for _ in 0..5 {
+            let Some(request) = pending.take() else { break };
+            let out = self
+                .client
+                .batch_get_item()
+                .request_items(&self.table, request)
+                .send()
+                .await?;
+            for item in out
+                .responses
+                .and_then(|mut r| r.remove(&self.table))
+                .unwrap_or_default()
+            {
+                let text = |name: &str| item.get(name).and_then(|v| v.as_s().ok()).cloned();
+                if let (Some(pk), Some(sk)) = (text(attr::PK), text(attr::SK)) {
+                    found.insert((pk, sk), item);
+                }
+            }
+            pending = out
+                .unprocessed_keys
+                .and_then(|mut u| u.remove(&self.table))
+                .filter(|k| !k.keys().is_empty());
+        }
+        if pending.is_some() {
+            return Err(crate::ApiError::internal(
+                "BatchGetItem left keys unprocessed",
+            ));
+        }
+        Ok(keys.iter().map(|k| found.get(k).cloned()).collect())
+    }
+}
+
+/// True when a write failed on its condition.
+pub fn condition_failed<E, R>(err: &aws_sdk_dynamodb::error::SdkError<E, R>) -> bool
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
+{
+    err.as_service_error()
+        .and_then(|e| e.code())
+        .is_some_and(|c| c == "ConditionalCheckFailedException")
 }
 
 /// Seconds since the Unix epoch.

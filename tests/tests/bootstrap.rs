@@ -24,6 +24,9 @@ async fn bootstrap_creates_what_the_template_declares_and_is_idempotent() {
     let template = bootstrap::load(&infra::local::project_root().join("template.yaml")).unwrap();
     let ddb = aws_sdk_dynamodb::Client::new(&stack.sdk);
     let idp = aws_sdk_cognitoidentityprovider::Client::new(&stack.sdk);
+    let sns = aws_sdk_sns::Client::new(&stack.sdk);
+    let sqs = aws_sdk_sqs::Client::new(&stack.sdk);
+    let ses = aws_sdk_sesv2::Client::new(&stack.sdk);
 
     // A second run finds everything and creates nothing new.
     let again = bootstrap::apply(&stack.sdk, &template, "destinyjobs-test")
@@ -201,13 +204,126 @@ async fn bootstrap_creates_what_the_template_declares_and_is_idempotent() {
                     .await
                     .unwrap_or_else(|e| panic!("group {name}: {e}"));
             }
+            "AWS::SNS::Topic" => {
+                sns.get_topic_attributes()
+                    .topic_arn(stack.resources.id(&id).unwrap())
+                    .send()
+                    .await
+                    .unwrap_or_else(|e| panic!("topic {id}: {e}"));
+            }
+            "AWS::SQS::Queue" => {
+                let attributes = sqs
+                    .get_queue_attributes()
+                    .queue_url(stack.resources.id(&id).unwrap())
+                    .attribute_names(aws_sdk_sqs::types::QueueAttributeName::All)
+                    .send()
+                    .await
+                    .unwrap()
+                    .attributes
+                    .unwrap();
+                let attribute = |name: &str| {
+                    attributes
+                        .get(&aws_sdk_sqs::types::QueueAttributeName::from(name))
+                        .cloned()
+                };
+                for key in ["VisibilityTimeout", "MessageRetentionPeriod"] {
+                    if let Some(declared) = props.get(key) {
+                        assert_eq!(
+                            attribute(key).as_deref(),
+                            Some(declared.as_i64().unwrap().to_string().as_str()),
+                            "{id}.{key}"
+                        );
+                    }
+                }
+                if let Some(declared) = props.get("RedrivePolicy") {
+                    let actual: serde_json::Value =
+                        serde_json::from_str(&attribute("RedrivePolicy").unwrap()).unwrap();
+                    assert_eq!(
+                        actual["maxReceiveCount"].to_string().trim_matches('"'),
+                        declared["maxReceiveCount"].as_i64().unwrap().to_string()
+                    );
+                    let Value::Tagged(target) = &declared["deadLetterTargetArn"] else {
+                        panic!("{id}: deadLetterTargetArn is a !GetAtt")
+                    };
+                    let dlq = target.value.as_str().unwrap().replace(".Arn", "");
+                    assert_eq!(
+                        actual["deadLetterTargetArn"].as_str(),
+                        stack
+                            .resources
+                            .attributes
+                            .get(&format!("{dlq}.Arn"))
+                            .map(String::as_str),
+                        "{id} sends its poison messages to {dlq}"
+                    );
+                }
+            }
+            "AWS::SQS::QueuePolicy" => {
+                let queue = stack.resources.id("NotificationsQueue").unwrap();
+                let policy = sqs
+                    .get_queue_attributes()
+                    .queue_url(queue)
+                    .attribute_names(aws_sdk_sqs::types::QueueAttributeName::Policy)
+                    .send()
+                    .await
+                    .unwrap()
+                    .attributes
+                    .unwrap_or_default();
+                let policy = policy
+                    .get(&aws_sdk_sqs::types::QueueAttributeName::Policy)
+                    .expect("queue policy set");
+                assert!(policy.contains("sns.amazonaws.com"), "{policy}");
+            }
+            "AWS::SNS::Subscription" => {
+                let topic = stack.resources.id("EventsTopic").unwrap();
+                let subs = sns
+                    .list_subscriptions_by_topic()
+                    .topic_arn(topic)
+                    .send()
+                    .await
+                    .unwrap();
+                let queue_arn = &stack.resources.attributes["NotificationsQueue.Arn"];
+                let sub = subs
+                    .subscriptions()
+                    .iter()
+                    .find(|s| s.endpoint() == Some(queue_arn.as_str()))
+                    .expect("the queue is subscribed to the topic");
+                assert_eq!(sub.protocol(), props["Protocol"].as_str());
+                let attributes = sns
+                    .get_subscription_attributes()
+                    .subscription_arn(sub.subscription_arn().unwrap())
+                    .send()
+                    .await
+                    .unwrap()
+                    .attributes
+                    .unwrap_or_default();
+                assert_eq!(
+                    attributes.get("RawMessageDelivery").map(String::as_str),
+                    Some("true")
+                );
+                assert_eq!(
+                    subs.subscriptions().len(),
+                    1,
+                    "subscribed once, even after a second bootstrap"
+                );
+            }
+            "AWS::SES::EmailIdentity" => {
+                let identity = ses
+                    .get_email_identity()
+                    .email_identity(stack.resources.id(&id).unwrap())
+                    .send()
+                    .await
+                    .unwrap();
+                assert!(
+                    identity.verified_for_sending_status() || identity.identity_type().is_some()
+                );
+            }
             _ => continue,
         }
         checked += 1;
     }
     assert!(
-        checked >= 7,
-        "table, pool, client and four groups: {checked}"
+        checked >= 13,
+        "table, pool, client, four groups, topic, two queues, policy, subscription, identity: {checked}"
     );
 }
 
@@ -225,11 +341,11 @@ fn the_bootstrap_refuses_properties_it_would_not_apply() {
 #[test]
 fn the_bootstrap_refuses_resource_types_it_does_not_know() {
     let template: Value =
-        serde_yaml::from_str("Resources:\n  Q:\n    Type: AWS::SQS::Queue\n").unwrap();
+        serde_yaml::from_str("Resources:\n  K:\n    Type: AWS::Kinesis::Stream\n").unwrap();
     let rt = tokio::runtime::Runtime::new().unwrap();
     let sdk = rt.block_on(infra::local::sdk_config("http://127.0.0.1:9", "eu-west-3"));
     let err = rt
         .block_on(bootstrap::apply(&sdk, &template, "x"))
         .unwrap_err();
-    assert!(err.to_string().contains("AWS::SQS::Queue"), "{err}");
+    assert!(err.to_string().contains("AWS::Kinesis::Stream"), "{err}");
 }

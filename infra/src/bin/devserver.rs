@@ -18,10 +18,13 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     shared::telemetry::init();
     let port: u16 = env("PORT").map(|p| p.parse()).transpose()?.unwrap_or(3000);
 
-    let (sdk, config, admin) = if env("USER_POOL_ID").is_some() {
+    let (sdk, config, admin, queue) = if env("USER_POOL_ID").is_some() {
         let sdk = shared::aws_config().await;
         let config = shared::Config::from_env()?;
-        (sdk, config, env("ADMIN_EMAIL").zip(env("ADMIN_PASSWORD")))
+        let admin = env("ADMIN_EMAIL").zip(env("ADMIN_PASSWORD"));
+        // In AWS the queue feeds the deployed notifier; drain it here
+        // only when asked to (NOTIFICATIONS_QUEUE_URL).
+        (sdk, config, admin, env("NOTIFICATIONS_QUEUE_URL"))
     } else {
         let endpoint = env("AWS_ENDPOINT_URL").unwrap_or_else(|| "http://127.0.0.1:4566".into());
         let region = env("AWS_REGION").unwrap_or_else(|| local::DEFAULT_REGION.into());
@@ -36,12 +39,20 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         if env("WRITE_LOCAL_ENV").as_deref() != Some("false") {
             local::write_env_file(&config, &endpoint)?;
         }
-        (sdk, config, Some(admin))
+        let queue = resources.id("NotificationsQueue").map(String::from);
+        (sdk, config, Some(admin), queue)
     };
     if let Some((email, password)) = &admin {
         local::ensure_admin(&sdk, &config, email, password).await?;
     }
 
+    if let Some(queue) = queue {
+        let retry = env("NOTIFIER_RETRY_SECONDS")
+            .map(|s| s.parse())
+            .transpose()?
+            .unwrap_or(2);
+        local::start_notifier(&config, &sdk, queue, std::time::Duration::from_secs(retry));
+    }
     let app = local::app(config.clone(), &sdk);
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let listener = tokio::net::TcpListener::bind(addr).await?;
@@ -55,6 +66,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         println!("  Admin account     {email} / {password}");
     }
     println!("  Emails auto-confirmed: {}", config.auto_confirm_email);
+    println!(
+        "  Notifications     delivered in-process from the queue (email, push, SMS: see /moto-api/data.json)"
+    );
     println!();
     axum::serve(
         listener,

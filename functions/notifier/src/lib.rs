@@ -1,0 +1,351 @@
+//! The notifier: takes domain events off the notifications queue, writes
+//! each recipient's in-app notification, then sends the email (SES v2),
+//! the pushes (SNS platform endpoints) and the SMS (SNS) the recipient's
+//! preferences call for.
+//!
+//! Delivery is idempotent. The notification is written once (its id is the
+//! event's); each channel is claimed in the table (`EVENT#<id>`/<channel>)
+//! before it is sent and marked sent after, so a redelivered event sends
+//! nothing twice. A failure releases the claim and fails the message, which
+//! the queue redelivers, and after its last try moves to the dead-letter
+//! queue. An event for a whole type of account is expanded a page at a
+//! time into one event per user, published back to the topic.
+
+use std::future::Future;
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use serde::{Deserialize, Serialize};
+use shared::auth::Role;
+use shared::error::{ApiError, ApiResult};
+use shared::events::{Audience, Event, Publisher};
+use shared::mail::{self, Recipient};
+use shared::notifications::{self, Contact, Device, Notification};
+use shared::store::{self, Store, attr, condition_failed, keys, now_epoch};
+
+/// Users per page when expanding an event for a whole type of account.
+pub const FAN_OUT_PAGE: i32 = 100;
+/// How long a claimed delivery is reserved for the consumer that claimed it.
+const LEASE_SECONDS: u64 = 120;
+/// How long delivery records are kept (longer than any redelivery).
+const RECORD_DAYS: u64 = 14;
+/// SMS are cut to one segment.
+const SMS_CHARS: usize = 160;
+
+pub struct Notifier {
+    pub store: Store,
+    pub ses: aws_sdk_sesv2::Client,
+    pub sns: aws_sdk_sns::Client,
+    pub publisher: Publisher,
+    pub mail_from: String,
+    pub app_url: String,
+}
+
+impl Notifier {
+    pub fn new(
+        config: &shared::Config,
+        sdk: &aws_config::SdkConfig,
+    ) -> Result<Self, shared::config::ConfigError> {
+        use shared::config::ConfigError::Missing;
+        let sns = shared::metrics::sns_client(sdk);
+        Ok(Notifier {
+            store: Store::new(
+                shared::metrics::dynamodb_client(sdk),
+                config.table_name.clone(),
+            ),
+            ses: aws_sdk_sesv2::Client::new(sdk),
+            publisher: Publisher::new(
+                sns.clone(),
+                config
+                    .events_topic_arn
+                    .clone()
+                    .ok_or(Missing("EVENTS_TOPIC_ARN"))?,
+            ),
+            sns,
+            mail_from: config.mail_from.clone().ok_or(Missing("MAIL_FROM"))?,
+            app_url: config.app_url.clone(),
+        })
+    }
+
+    /// Handles one queue message. An error means "try again later".
+    pub async fn handle_message(&self, body: &str) -> ApiResult<()> {
+        let event: Event = serde_json::from_str(body)
+            .map_err(|e| ApiError::internal(format!("unreadable event: {e}")))?;
+        self.handle(&event).await
+    }
+
+    pub async fn handle(&self, event: &Event) -> ApiResult<()> {
+        match &event.to {
+            Audience::User { id } => self.deliver(event, id).await,
+            Audience::Role { role, after } => self.expand(event, *role, after.as_deref()).await,
+        }
+    }
+
+    /// One page of the role's users becomes one event each; the rest of
+    /// the role follows in a continuation event.
+    async fn expand(&self, event: &Event, role: Role, after: Option<&str>) -> ApiResult<()> {
+        let mut query = self
+            .store
+            .client
+            .query()
+            .table_name(&self.store.table)
+            .index_name("GSI1")
+            .expression_attribute_values(
+                ":pk",
+                AttributeValue::S(keys::users_by_role(role.as_str())),
+            )
+            .limit(FAN_OUT_PAGE);
+        query = match after {
+            Some(after) => query
+                .key_condition_expression("GSI1PK = :pk AND GSI1SK > :after")
+                .expression_attribute_values(":after", AttributeValue::S(after.into())),
+            None => query.key_condition_expression("GSI1PK = :pk"),
+        };
+        let out = query.send().await?;
+        let items = out.items.unwrap_or_default();
+        let text =
+            |item: &store::Item, name: &str| item.get(name).and_then(|v| v.as_s().ok()).cloned();
+        let members: Vec<Event> = items
+            .iter()
+            .filter_map(|item| text(item, "id"))
+            .map(|sub| event.for_member(&sub))
+            .collect();
+        self.publisher.publish_all(&members).await?;
+        if out.last_evaluated_key.is_some()
+            && let Some(last) = items.last().and_then(|i| text(i, attr::GSI1SK))
+        {
+            let rest = Event {
+                to: Audience::Role {
+                    role,
+                    after: Some(last),
+                },
+                ..event.clone()
+            };
+            self.publisher.publish(&rest).await?;
+        }
+        tracing::info!(event_id = %event.id, role = role.as_str(), users = members.len(), "fan-out page");
+        Ok(())
+    }
+
+    async fn deliver(&self, event: &Event, sub: &str) -> ApiResult<()> {
+        let Some(contact) = notifications::contact(&self.store, sub).await? else {
+            tracing::warn!(event_id = %event.id, "recipient has no profile; skipped");
+            return Ok(());
+        };
+        if !contact.is_active {
+            tracing::info!(event_id = %event.id, "recipient deactivated; skipped");
+            return Ok(());
+        }
+        notifications::write(&self.store, sub, &Notification::from_event(event)).await?;
+        let channels = notifications::channels(
+            event.kind,
+            &contact.preferences_notification,
+            contact.telephone.is_some(),
+        );
+        if channels.email {
+            self.once(&event.id, "email", || self.email(event, &contact))
+                .await?;
+        }
+        if channels.sms
+            && let Some(phone) = &contact.telephone
+        {
+            self.once(&event.id, "sms", || self.sms(event, phone))
+                .await?;
+        }
+        if channels.push {
+            for device in notifications::devices(&self.store, sub).await? {
+                let channel = format!("push#{}", device.id);
+                self.once(&event.id, &channel, || self.push(event, sub, &device))
+                    .await?;
+            }
+        }
+        Ok(())
+    }
+
+    async fn email(&self, event: &Event, to: &Contact) -> ApiResult<()> {
+        use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
+        let email = mail::render(
+            event,
+            &Recipient {
+                prenom: &to.prenom,
+                nom: &to.nom,
+            },
+            &self.app_url,
+        );
+        let content = |text: String| {
+            Content::builder()
+                .data(text)
+                .charset("UTF-8")
+                .build()
+                .map_err(ApiError::internal)
+        };
+        self.ses
+            .send_email()
+            .from_email_address(&self.mail_from)
+            .destination(Destination::builder().to_addresses(&to.email).build())
+            .content(
+                EmailContent::builder()
+                    .simple(
+                        Message::builder()
+                            .subject(content(email.subject)?)
+                            .body(
+                                Body::builder()
+                                    .text(content(email.text)?)
+                                    .html(content(email.html)?)
+                                    .build(),
+                            )
+                            .build(),
+                    )
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(ApiError::internal)?;
+        Ok(())
+    }
+
+    async fn sms(&self, event: &Event, phone: &str) -> ApiResult<()> {
+        self.sns
+            .publish()
+            .phone_number(phone)
+            .message(mail::short(event, SMS_CHARS))
+            .send()
+            .await
+            .map_err(ApiError::internal)?;
+        Ok(())
+    }
+
+    async fn push(&self, event: &Event, sub: &str, device: &Device) -> ApiResult<()> {
+        let body = mail::short(event, 240);
+        let payload = serde_json::json!({
+            "default": body,
+            "GCM": serde_json::json!({
+                "notification": {"title": event.titre, "body": event.message},
+                "data": {"lien": event.lien, "type": event.kind},
+            }).to_string(),
+            "APNS": serde_json::json!({
+                "aps": {"alert": {"title": event.titre, "body": event.message}},
+                "lien": event.lien,
+            }).to_string(),
+        });
+        let sent = self
+            .sns
+            .publish()
+            .target_arn(&device.endpoint_arn)
+            .message_structure("json")
+            .message(payload.to_string())
+            .send()
+            .await;
+        match sent {
+            Ok(_) => Ok(()),
+            // The app was uninstalled or the token expired: forget the
+            // device rather than retrying forever.
+            Err(e)
+                if e.as_service_error().is_some_and(|e| {
+                    e.is_endpoint_disabled_exception() || e.is_not_found_exception()
+                }) =>
+            {
+                tracing::info!(device = %device.id, "push endpoint gone; device removed");
+                notifications::delete_device(&self.store, sub, &device.id).await?;
+                Ok(())
+            }
+            Err(e) => Err(ApiError::internal(e)),
+        }
+    }
+
+    /// Runs `send` unless this event was already sent on this channel.
+    async fn once<F, Fut>(&self, event_id: &str, channel: &str, send: F) -> ApiResult<()>
+    where
+        F: FnOnce() -> Fut,
+        Fut: Future<Output = ApiResult<()>>,
+    {
+        match self.claim(event_id, channel).await? {
+            Claim::Sent => return Ok(()),
+            Claim::Busy => {
+                return Err(ApiError::internal(format!(
+                    "{event_id}/{channel} is being sent by another consumer"
+                )));
+            }
+            Claim::Mine => {}
+        }
+        let key = store::key(&keys::delivery(event_id, channel));
+        match send().await {
+            Ok(()) => {
+                self.store
+                    .client
+                    .update_item()
+                    .table_name(&self.store.table)
+                    .set_key(Some(key))
+                    .update_expression("SET #s = :sent")
+                    .expression_attribute_names("#s", "status")
+                    .expression_attribute_values(":sent", AttributeValue::S("sent".into()))
+                    .send()
+                    .await?;
+                Ok(())
+            }
+            Err(e) => {
+                // Free the channel for the retry.
+                self.store
+                    .client
+                    .delete_item()
+                    .table_name(&self.store.table)
+                    .set_key(Some(key))
+                    .send()
+                    .await?;
+                Err(e)
+            }
+        }
+    }
+
+    async fn claim(&self, event_id: &str, channel: &str) -> ApiResult<Claim> {
+        let now = now_epoch();
+        let record = Delivery {
+            status: "sending".into(),
+            lease_until: now + LEASE_SECONDS,
+        };
+        let (pk, sk) = keys::delivery(event_id, channel);
+        let k = (pk.clone(), sk.clone());
+        let mut item = store::to_item(&[(attr::PK, pk), (attr::SK, sk)], &record)?;
+        item.insert(
+            attr::EXPIRES_AT.into(),
+            AttributeValue::N((now + RECORD_DAYS * 86_400).to_string()),
+        );
+        let put = self
+            .store
+            .client
+            .put_item()
+            .table_name(&self.store.table)
+            .set_item(Some(item))
+            // New, or claimed by a consumer that died before sending.
+            .condition_expression(
+                "attribute_not_exists(PK) OR (#s = :sending AND lease_until < :now)",
+            )
+            .expression_attribute_names("#s", "status")
+            .expression_attribute_values(":sending", AttributeValue::S("sending".into()))
+            .expression_attribute_values(":now", AttributeValue::N(now.to_string()))
+            .send()
+            .await;
+        match put {
+            Ok(_) => Ok(Claim::Mine),
+            Err(e) if condition_failed(&e) => {
+                let current: Option<Delivery> = self.store.get(&k, true).await?;
+                Ok(match current {
+                    Some(d) if d.status == "sent" => Claim::Sent,
+                    _ => Claim::Busy,
+                })
+            }
+            Err(e) => Err(e.into()),
+        }
+    }
+}
+
+#[derive(Serialize, Deserialize)]
+struct Delivery {
+    status: String,
+    lease_until: u64,
+}
+
+enum Claim {
+    Mine,
+    Sent,
+    Busy,
+}

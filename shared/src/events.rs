@@ -1,0 +1,348 @@
+//! Domain events: what happened, for whom, in French. An area that must
+//! notify publishes one event to the topic; the notifier (fed by the queue
+//! subscribed to it) writes the in-app notification and sends email, push
+//! and SMS. Every notifying action builds its event here, so the wording
+//! lives in one place.
+
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+
+use crate::auth::Role;
+
+/// The notification types of spec 15.1, plus admin announcements.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Kind {
+    NouvelleCandidature,
+    StatutCandidature,
+    PublicationValidee,
+    PublicationRefusee,
+    CompteValide,
+    CompteRefuse,
+    MessageRecu,
+    RappelEntretien,
+    Annonce,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 9] = [
+        Kind::NouvelleCandidature,
+        Kind::StatutCandidature,
+        Kind::PublicationValidee,
+        Kind::PublicationRefusee,
+        Kind::CompteValide,
+        Kind::CompteRefuse,
+        Kind::MessageRecu,
+        Kind::RappelEntretien,
+        Kind::Annonce,
+    ];
+
+    /// Email is mandatory (spec 15.2) for everything that changes the
+    /// user's standing; only the high-volume types can be muted by email.
+    pub fn email_mandatory(self) -> bool {
+        !matches!(self, Kind::MessageRecu | Kind::NouvelleCandidature)
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::NouvelleCandidature => "nouvelle_candidature",
+            Kind::StatutCandidature => "statut_candidature",
+            Kind::PublicationValidee => "publication_validee",
+            Kind::PublicationRefusee => "publication_refusee",
+            Kind::CompteValide => "compte_valide",
+            Kind::CompteRefuse => "compte_refuse",
+            Kind::MessageRecu => "message_recu",
+            Kind::RappelEntretien => "rappel_entretien",
+            Kind::Annonce => "annonce",
+        }
+    }
+}
+
+/// Who receives an event: one user, or every user of a type (expanded by
+/// the notifier, a page at a time; `after` is where the last page ended).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Audience {
+    User {
+        id: String,
+    },
+    Role {
+        role: Role,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        after: Option<String>,
+    },
+}
+
+/// One domain event, as it travels on the topic and the queue.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Event {
+    /// Unique per event and recipient; a redelivery carries the same id,
+    /// which is what makes delivery idempotent.
+    pub id: String,
+    pub kind: Kind,
+    pub to: Audience,
+    pub titre: String,
+    pub message: String,
+    /// Path of the item in the web app (`/messages/<id>`), if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lien: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub date: OffsetDateTime,
+}
+
+impl Event {
+    pub fn new(
+        kind: Kind,
+        to: Audience,
+        titre: String,
+        message: String,
+        lien: Option<String>,
+    ) -> Self {
+        Event {
+            id: ulid::Ulid::new().to_string(),
+            kind,
+            to,
+            titre,
+            message,
+            lien,
+            date: OffsetDateTime::now_utc(),
+        }
+    }
+
+    fn user(id: &str) -> Audience {
+        Audience::User { id: id.into() }
+    }
+
+    /// A message arrived in `recipient`'s inbox.
+    pub fn message_recu(recipient: &str, sender_name: &str, sujet: &str, message_id: &str) -> Self {
+        Event::new(
+            Kind::MessageRecu,
+            Event::user(recipient),
+            format!("Nouveau message de {sender_name}"),
+            format!("{sender_name} vous a écrit : « {sujet} »."),
+            Some(format!("/messages/{message_id}")),
+        )
+    }
+
+    /// An admin validated a recruiter's (or prestataire's) account.
+    pub fn compte_valide(user: &str) -> Self {
+        Event::new(
+            Kind::CompteValide,
+            Event::user(user),
+            "Votre compte a été validé".into(),
+            "Un administrateur a vérifié votre compte. Vous pouvez désormais publier sur DestinyJobs.".into(),
+            Some("/profil".into()),
+        )
+    }
+
+    /// An admin refused a recruiter's (or prestataire's) account.
+    pub fn compte_refuse(user: &str, motif: Option<&str>) -> Self {
+        let mut message = "Un administrateur n'a pas pu valider votre compte.".to_string();
+        if let Some(motif) = motif.filter(|m| !m.trim().is_empty()) {
+            message.push_str(&format!(" Motif : {}", motif.trim()));
+        }
+        message.push_str(
+            " Vous pouvez compléter votre profil et vos documents, puis nous recontacter.",
+        );
+        Event::new(
+            Kind::CompteRefuse,
+            Event::user(user),
+            "Votre compte n'a pas été validé".into(),
+            message,
+            Some("/profil".into()),
+        )
+    }
+
+    /// An admin's announcement to one user or to every user of a type.
+    pub fn annonce(to: Audience, titre: String, message: String, lien: Option<String>) -> Self {
+        Event::new(Kind::Annonce, to, titre, message, lien)
+    }
+
+    /// This event, for one member of its role audience: a stable id per
+    /// recipient, so expanding the same page twice sends nothing twice.
+    pub fn for_member(&self, user: &str) -> Self {
+        Event {
+            id: format!("{}-{user}", self.id),
+            to: Event::user(user),
+            ..self.clone()
+        }
+    }
+
+    /// The recipient, when the event is for one user.
+    pub fn recipient(&self) -> Option<&str> {
+        match &self.to {
+            Audience::User { id } => Some(id),
+            Audience::Role { .. } => None,
+        }
+    }
+}
+
+/// The state of an area that notifies: the shared services, the SNS
+/// client, and the event publisher.
+#[cfg(feature = "sns")]
+#[derive(Clone)]
+pub struct Notifying {
+    pub services: std::sync::Arc<crate::Services>,
+    pub sns: aws_sdk_sns::Client,
+    pub publisher: Publisher,
+}
+
+#[cfg(feature = "sns")]
+impl Notifying {
+    pub fn new(
+        services: std::sync::Arc<crate::Services>,
+        sdk: &aws_config::SdkConfig,
+    ) -> Result<Self, crate::config::ConfigError> {
+        let topic = services
+            .config
+            .events_topic_arn
+            .clone()
+            .ok_or(crate::config::ConfigError::Missing("EVENTS_TOPIC_ARN"))?;
+        let sns = crate::metrics::sns_client(sdk);
+        Ok(Notifying {
+            publisher: Publisher::new(sns.clone(), topic),
+            sns,
+            services,
+        })
+    }
+}
+
+#[cfg(feature = "sns")]
+impl axum::extract::FromRef<Notifying> for std::sync::Arc<crate::Services> {
+    fn from_ref(state: &Notifying) -> Self {
+        state.services.clone()
+    }
+}
+
+/// Publishes events to the topic the notifications queue is subscribed to.
+#[cfg(feature = "sns")]
+#[derive(Clone)]
+pub struct Publisher {
+    sns: aws_sdk_sns::Client,
+    topic_arn: String,
+}
+
+#[cfg(feature = "sns")]
+impl Publisher {
+    pub fn new(sns: aws_sdk_sns::Client, topic_arn: String) -> Self {
+        Publisher { sns, topic_arn }
+    }
+
+    pub async fn publish(&self, event: &Event) -> crate::ApiResult<()> {
+        self.sns
+            .publish()
+            .topic_arn(&self.topic_arn)
+            .message(serde_json::to_string(event).map_err(crate::ApiError::internal)?)
+            .send()
+            .await
+            .map_err(crate::ApiError::internal)?;
+        Ok(())
+    }
+
+    /// Publishes many events, ten per request (the API's batch limit).
+    pub async fn publish_all(&self, events: &[Event]) -> crate::ApiResult<()> {
+        use aws_sdk_sns::types::PublishBatchRequestEntry;
+        for chunk in events.chunks(10) {
+            let entries = chunk
+                .iter()
+                .enumerate()
+                .map(|(i, e)| {
+                    PublishBatchRequestEntry::builder()
+                        .id(i.to_string())
+                        .message(serde_json::to_string(e).map_err(crate::ApiError::internal)?)
+                        .build()
+                        .map_err(crate::ApiError::internal)
+                })
+                .collect::<crate::ApiResult<Vec<_>>>()?;
+            let out = self
+                .sns
+                .publish_batch()
+                .topic_arn(&self.topic_arn)
+                .set_publish_batch_request_entries(Some(entries))
+                .send()
+                .await
+                .map_err(crate::ApiError::internal)?;
+            if !out.failed().is_empty() {
+                return Err(crate::ApiError::internal(format!(
+                    "{} events not published",
+                    out.failed().len()
+                )));
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn events_round_trip_as_json() {
+        let e = Event::message_recu("sub-b", "Awa Kouassi", "Entretien", "01MSG");
+        let text = serde_json::to_string(&e).unwrap();
+        assert!(text.contains(r#""kind":"message_recu""#), "{text}");
+        assert!(
+            text.contains(r#""to":{"type":"user","id":"sub-b"}"#),
+            "{text}"
+        );
+        assert_eq!(serde_json::from_str::<Event>(&text).unwrap(), e);
+        let all = Event::annonce(
+            Audience::Role {
+                role: Role::Candidat,
+                after: None,
+            },
+            "t".into(),
+            "m".into(),
+            None,
+        );
+        let back: Event = serde_json::from_str(&serde_json::to_string(&all).unwrap()).unwrap();
+        assert_eq!(back, all);
+    }
+
+    #[test]
+    fn members_get_stable_distinct_ids() {
+        let e = Event::annonce(
+            Audience::Role {
+                role: Role::Recruteur,
+                after: None,
+            },
+            "t".into(),
+            "m".into(),
+            None,
+        );
+        assert_eq!(e.for_member("a").id, e.for_member("a").id);
+        assert_ne!(e.for_member("a").id, e.for_member("b").id);
+        assert_eq!(e.for_member("a").recipient(), Some("a"));
+        assert!(
+            e.for_member("a").id.starts_with(&e.id),
+            "sorts with its parent"
+        );
+    }
+
+    #[test]
+    fn email_can_be_muted_only_for_high_volume_types() {
+        let optional: Vec<_> = Kind::ALL
+            .into_iter()
+            .filter(|k| !k.email_mandatory())
+            .collect();
+        assert_eq!(optional, [Kind::NouvelleCandidature, Kind::MessageRecu]);
+    }
+
+    #[test]
+    fn refusals_carry_the_reason() {
+        let e = Event::compte_refuse("u", Some("  Kbis illisible "));
+        assert!(
+            e.message.contains("Motif : Kbis illisible"),
+            "{}",
+            e.message
+        );
+        assert!(
+            !Event::compte_refuse("u", Some(" "))
+                .message
+                .contains("Motif")
+        );
+        assert_eq!(e.kind, Kind::CompteRefuse);
+    }
+}

@@ -1,0 +1,230 @@
+//! Messaging (spec 8.1, 8.2): who may write to whom, the message item and
+//! its storage. A message is stored twice, once in the recipient's inbox
+//! and once in the sender's sent box, so deleting it hides it for one side
+//! only and every read is keyed by the caller (a foreign id is absent).
+
+use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem};
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+
+use crate::auth::Role;
+use crate::error::{ApiError, ApiResult};
+use crate::store::{self, Store, attr, condition_failed, keys};
+
+/// Longest message body, in characters (after sanitizing).
+pub const MAX_CONTENT_CHARS: usize = 10_000;
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TypeMessage {
+    #[default]
+    General,
+    Candidature,
+    Entretien,
+    Offre,
+}
+
+impl TypeMessage {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            TypeMessage::General => "general",
+            TypeMessage::Candidature => "candidature",
+            TypeMessage::Entretien => "entretien",
+            TypeMessage::Offre => "offre",
+        }
+    }
+}
+
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct Message {
+    pub id: String,
+    /// The sender's id (Cognito `sub`).
+    pub expediteur: String,
+    pub expediteur_nom: String,
+    pub destinataire: String,
+    pub destinataire_nom: String,
+    pub sujet: String,
+    /// Sanitized HTML.
+    pub contenu: String,
+    pub type_message: TypeMessage,
+    #[serde(with = "time::serde::rfc3339")]
+    pub date_envoi: OffsetDateTime,
+    /// Read by the recipient.
+    pub lu: bool,
+    /// Id of the publication the message is about.
+    pub offre_liee: Option<String>,
+}
+
+/// Who may write to whom (docs/messaging.md):
+/// - anyone may write to an admin, and an admin to anyone;
+/// - anyone may answer someone who wrote to them;
+/// - a recruiter the admins have verified may write to candidates and
+///   prestataires;
+/// - nothing else: a candidate or prestataire cannot cold-message a
+///   recruiter or each other, and recruiters do not write to recruiters.
+pub fn may_write(sender: Role, sender_verified: bool, recipient: Role, is_reply: bool) -> bool {
+    match (sender, recipient) {
+        (Role::Admin, _) | (_, Role::Admin) => true,
+        _ if is_reply => true,
+        (Role::Recruteur, Role::Candidat | Role::Prestataire) => sender_verified,
+        _ => false,
+    }
+}
+
+/// Message bodies keep basic formatting; scripts, event handlers, styles
+/// and unsafe URLs are removed (ammonia's allow-list).
+pub fn sanitize(html: &str) -> String {
+    ammonia::Builder::default()
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .clean(html)
+        .to_string()
+}
+
+/// What lets the recipient answer: the sender wrote to them.
+#[derive(Serialize, Deserialize)]
+struct ContactItem {
+    #[serde(with = "time::serde::rfc3339")]
+    depuis: OffsetDateTime,
+}
+
+/// Stores a message in both boxes and lets the recipient reply, in one
+/// transaction.
+pub async fn send(store: &Store, m: &Message) -> ApiResult<()> {
+    let put = |k: (String, String), item: store::Item| -> ApiResult<TransactWriteItem> {
+        let mut item = item;
+        item.insert(attr::PK.into(), AttributeValue::S(k.0));
+        item.insert(attr::SK.into(), AttributeValue::S(k.1));
+        Ok(TransactWriteItem::builder()
+            .put(
+                Put::builder()
+                    .table_name(&store.table)
+                    .set_item(Some(item))
+                    .build()
+                    .map_err(ApiError::internal)?,
+            )
+            .build())
+    };
+    let message: store::Item = serde_dynamo::to_item(m)?;
+    let contact: store::Item = serde_dynamo::to_item(ContactItem {
+        depuis: m.date_envoi,
+    })?;
+    store
+        .client
+        .transact_write_items()
+        .transact_items(put(keys::inbox(&m.destinataire, &m.id), message.clone())?)
+        .transact_items(put(keys::outbox(&m.expediteur, &m.id), message)?)
+        .transact_items(put(keys::contact(&m.destinataire, &m.expediteur), contact)?)
+        .send()
+        .await?;
+    Ok(())
+}
+
+/// One of the caller's messages, received or sent.
+pub async fn get(store: &Store, sub: &str, id: &str) -> ApiResult<Option<Message>> {
+    let found = store
+        .get_many(&[keys::inbox(sub, id), keys::outbox(sub, id)])
+        .await?;
+    found
+        .into_iter()
+        .flatten()
+        .next()
+        .map(store::from_item)
+        .transpose()
+}
+
+/// Marks a received message read, in the recipient's box and, if the
+/// sender still has it, in the sender's. `None` if the caller did not
+/// receive a message with that id.
+pub async fn mark_read(store: &Store, sub: &str, id: &str) -> ApiResult<Option<Message>> {
+    let update = |k: (String, String)| {
+        store
+            .client
+            .update_item()
+            .table_name(&store.table)
+            .set_key(Some(store::key(&k)))
+            .condition_expression("attribute_exists(PK)")
+            .update_expression("SET lu = :t")
+            .expression_attribute_values(":t", AttributeValue::Bool(true))
+            .return_values(ReturnValue::AllNew)
+            .send()
+    };
+    let message: Message = match update(keys::inbox(sub, id)).await {
+        Ok(out) => store::from_item(out.attributes.unwrap_or_default())?,
+        Err(e) if condition_failed(&e) => return Ok(None),
+        Err(e) => return Err(e.into()),
+    };
+    match update(keys::outbox(&message.expediteur, id)).await {
+        Ok(_) => {}
+        Err(e) if condition_failed(&e) => {} // the sender deleted their copy
+        Err(e) => return Err(e.into()),
+    }
+    Ok(Some(message))
+}
+
+/// Deletes the caller's copy of a message (inbox or sent box); the other
+/// party keeps theirs. False when the caller has no such message.
+pub async fn delete(store: &Store, sub: &str, id: &str) -> ApiResult<bool> {
+    for k in [keys::inbox(sub, id), keys::outbox(sub, id)] {
+        let out = store
+            .client
+            .delete_item()
+            .table_name(&store.table)
+            .set_key(Some(store::key(&k)))
+            .return_values(ReturnValue::AllOld)
+            .send()
+            .await?;
+        if out.attributes.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Role::*;
+
+    #[test]
+    fn candidates_cannot_cold_message() {
+        assert!(!may_write(Candidat, false, Recruteur, false));
+        assert!(!may_write(Candidat, false, Candidat, false));
+        assert!(!may_write(Prestataire, false, Recruteur, false));
+        assert!(!may_write(Candidat, false, Prestataire, false));
+    }
+
+    #[test]
+    fn replies_and_admins_are_always_allowed() {
+        assert!(may_write(Candidat, false, Recruteur, true));
+        assert!(may_write(Prestataire, false, Recruteur, true));
+        for role in Role::ALL {
+            assert!(may_write(role, false, Admin, false));
+            assert!(may_write(Admin, false, role, false));
+        }
+    }
+
+    #[test]
+    fn only_verified_recruiters_reach_candidates_first() {
+        assert!(may_write(Recruteur, true, Candidat, false));
+        assert!(may_write(Recruteur, true, Prestataire, false));
+        assert!(!may_write(Recruteur, false, Candidat, false));
+        assert!(!may_write(Recruteur, true, Recruteur, false));
+    }
+
+    #[test]
+    fn scripts_are_removed_and_formatting_kept() {
+        let clean = sanitize(
+            r#"<p onclick="x()">Bonjour <b>Awa</b><script>alert(1)</script><a href="javascript:alert(1)">lien</a><a href="https://destinyjobs.example">site</a></p>"#,
+        );
+        assert!(!clean.contains("script"), "{clean}");
+        assert!(!clean.contains("onclick"), "{clean}");
+        assert!(!clean.contains("javascript"), "{clean}");
+        assert!(clean.contains("<b>Awa</b>"), "{clean}");
+        assert!(
+            clean.contains(r#"href="https://destinyjobs.example""#),
+            "{clean}"
+        );
+        assert_eq!(sanitize("<script>alert(1)</script>"), "");
+    }
+}

@@ -1,0 +1,332 @@
+//! Cursor pagination over one Query, written once for every list: the
+//! page size and cursor from the query string, pages that stay full when a
+//! filter drops items, `next` and `previous` links, DRF's response shape.
+
+use aws_sdk_dynamodb::types::AttributeValue;
+use http::Uri;
+use serde::Deserialize;
+use serde::de::DeserializeOwned;
+
+use crate::cursor::{Cursor, CursorCodec, Paginated};
+use crate::error::{ApiError, ApiResult};
+use crate::store::{Item, Store, attr, from_item};
+
+pub const DEFAULT_PAGE_SIZE: usize = 20;
+pub const MAX_PAGE_SIZE: usize = 100;
+/// Queries one page may take when a filter drops most items; past it the
+/// page is returned short, with a cursor where the reading stopped.
+const MAX_ROUNDS: usize = 10;
+
+/// `?page_size=&cursor=` of every list.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageParams {
+    /// Items per page, 1 to 100 (20 by default).
+    pub page_size: Option<String>,
+    /// The opaque cursor of a `next` or `previous` link.
+    pub cursor: Option<String>,
+}
+
+/// A validated page request.
+#[derive(Debug)]
+pub struct PageRequest {
+    pub size: usize,
+    pub cursor: Option<Cursor>,
+}
+
+impl PageParams {
+    /// Checks the size and decodes the cursor for the list named `scope`.
+    pub fn resolve(&self, codec: &CursorCodec, scope: &str) -> ApiResult<PageRequest> {
+        let size = match self.page_size.as_deref() {
+            None | Some("") => DEFAULT_PAGE_SIZE,
+            Some(text) => match text.parse::<usize>() {
+                Ok(n) if (1..=MAX_PAGE_SIZE).contains(&n) => n,
+                _ => {
+                    return Err(ApiError::field(
+                        "page_size",
+                        format!("Un entier entre 1 et {MAX_PAGE_SIZE} est attendu."),
+                    ));
+                }
+            },
+        };
+        let cursor = match self.cursor.as_deref() {
+            None | Some("") => None,
+            Some(text) => Some(codec.decode(scope, text)?),
+        };
+        Ok(PageRequest { size, cursor })
+    }
+}
+
+/// One list's Query: a partition of the table or of an index, an optional
+/// sort-key prefix and filter, newest (highest sort key) first.
+pub struct Listing {
+    pub index: Option<&'static str>,
+    pub partition: String,
+    pub sk_prefix: Option<String>,
+    /// `FilterExpression` with its values (names are `#f0`.. as given).
+    pub filter: Option<Filter>,
+}
+
+pub struct Filter {
+    pub expression: String,
+    pub names: Vec<(String, String)>,
+    pub values: Vec<(String, AttributeValue)>,
+}
+
+impl Filter {
+    /// `a = :a AND b = :b ...` over the given attributes; `None` if empty.
+    pub fn equal(pairs: Vec<(&str, AttributeValue)>) -> Option<Filter> {
+        if pairs.is_empty() {
+            return None;
+        }
+        let mut f = Filter {
+            expression: String::new(),
+            names: Vec::new(),
+            values: Vec::new(),
+        };
+        let mut terms = Vec::new();
+        for (i, (name, value)) in pairs.into_iter().enumerate() {
+            terms.push(format!("#f{i} = :f{i}"));
+            f.names.push((format!("#f{i}"), name.to_string()));
+            f.values.push((format!(":f{i}"), value));
+        }
+        f.expression = terms.join(" AND ");
+        Some(f)
+    }
+}
+
+/// The query string as `T` (a struct of optional strings), or a 400.
+pub fn query<T: DeserializeOwned>(uri: &Uri) -> ApiResult<T> {
+    serde_urlencoded::from_str(uri.query().unwrap_or_default())
+        .map_err(|_| ApiError::BadRequest("Paramètres de requête invalides.".into()))
+}
+
+/// A boolean query parameter (`true`/`false`, `1`/`0`), or a 400.
+pub fn flag(name: &str, value: Option<&str>) -> ApiResult<Option<bool>> {
+    match value {
+        None | Some("") => Ok(None),
+        Some("true" | "1" | "True") => Ok(Some(true)),
+        Some("false" | "0" | "False") => Ok(Some(false)),
+        Some(_) => Err(ApiError::field(name, "« true » ou « false » attendu.")),
+    }
+}
+
+impl Listing {
+    pub fn table(partition: String, sk_prefix: &str) -> Self {
+        Listing {
+            index: None,
+            partition,
+            sk_prefix: Some(sk_prefix.into()),
+            filter: None,
+        }
+    }
+
+    pub fn index(index: &'static str, partition: String) -> Self {
+        Listing {
+            index: Some(index),
+            partition,
+            sk_prefix: None,
+            filter: None,
+        }
+    }
+
+    pub fn filter(mut self, filter: Option<Filter>) -> Self {
+        self.filter = filter;
+        self
+    }
+
+    fn key_attributes(&self) -> (&'static str, &'static str) {
+        match self.index {
+            None => (attr::PK, attr::SK),
+            Some("GSI1") => (attr::GSI1PK, attr::GSI1SK),
+            Some(_) => (attr::GSI2PK, attr::GSI2SK),
+        }
+    }
+
+    /// The attributes that make a start key: the index's keys plus the
+    /// table's.
+    fn cursor_key(&self, item: &Item) -> Item {
+        let (pk, sk) = self.key_attributes();
+        [attr::PK, attr::SK, pk, sk]
+            .into_iter()
+            .filter_map(|name| item.get(name).map(|v| (name.to_string(), v.clone())))
+            .collect()
+    }
+
+    /// One page, in natural order (newest first), with the cursors around it.
+    pub async fn page<T: DeserializeOwned>(
+        &self,
+        store: &Store,
+        request: &PageRequest,
+    ) -> ApiResult<Page<T>> {
+        let backwards = request.cursor.as_ref().is_some_and(|c| c.backwards);
+        let start = request.cursor.as_ref().map(|c| c.key.clone());
+        let (mut items, more) = self.read(store, start, backwards, request.size).await?;
+        let has_more = more.is_some();
+        let resume = more.map(|k| Cursor { key: k, backwards });
+        if backwards {
+            items.reverse();
+        }
+        let first = items.first().map(|i| Cursor {
+            key: self.cursor_key(i),
+            backwards: true,
+        });
+        let last = items.last().map(|i| Cursor {
+            key: self.cursor_key(i),
+            backwards: false,
+        });
+        let (next, previous) = if backwards {
+            // Came from a later page: there is one after this. Before it,
+            // only if the reading stopped early.
+            (last, if has_more { first } else { None })
+        } else {
+            (
+                resume,
+                if request.cursor.is_some() {
+                    first
+                } else {
+                    None
+                },
+            )
+        };
+        Ok(Page {
+            items: items.into_iter().map(from_item).collect::<ApiResult<_>>()?,
+            next,
+            previous,
+        })
+    }
+
+    /// Reads up to `want` items after `start` (exclusive). Returns them in
+    /// reading order, and where to resume when more remain.
+    async fn read(
+        &self,
+        store: &Store,
+        mut start: Option<Item>,
+        backwards: bool,
+        want: usize,
+    ) -> ApiResult<(Vec<Item>, Option<Item>)> {
+        let (pk, sk) = self.key_attributes();
+        let mut items: Vec<Item> = Vec::new();
+        for _ in 0..MAX_ROUNDS {
+            // One more than asked, to know whether another page exists.
+            let limit = (want + 1 - items.len()) as i32;
+            let mut query = store
+                .client
+                .query()
+                .table_name(&store.table)
+                .set_index_name(self.index.map(String::from))
+                .expression_attribute_names("#pk", pk)
+                .expression_attribute_values(":pk", AttributeValue::S(self.partition.clone()))
+                .scan_index_forward(backwards)
+                .limit(limit)
+                .set_exclusive_start_key(start.take());
+            query = match &self.sk_prefix {
+                Some(prefix) => query
+                    .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
+                    .expression_attribute_names("#sk", sk)
+                    .expression_attribute_values(":prefix", AttributeValue::S(prefix.clone())),
+                None => query.key_condition_expression("#pk = :pk"),
+            };
+            if let Some(filter) = &self.filter {
+                query = query.filter_expression(&filter.expression);
+                for (k, v) in &filter.names {
+                    query = query.expression_attribute_names(k, v);
+                }
+                for (k, v) in &filter.values {
+                    query = query.expression_attribute_values(k, v.clone());
+                }
+            }
+            let out = query.send().await?;
+            items.extend(out.items.unwrap_or_default());
+            if items.len() > want {
+                items.truncate(want);
+                let resume = self.cursor_key(items.last().expect("want ≥ 1"));
+                return Ok((items, Some(resume)));
+            }
+            match out.last_evaluated_key {
+                Some(key) => start = Some(key),
+                None => return Ok((items, None)),
+            }
+        }
+        Ok((items, start))
+    }
+}
+
+/// A page of items and the cursors of its neighbours.
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<Cursor>,
+    pub previous: Option<Cursor>,
+}
+
+impl<T> Page<T> {
+    /// DRF's `{next, previous, results}`, with links that repeat the
+    /// request's path and query, cursor replaced.
+    pub fn into_response<R>(
+        self,
+        codec: &CursorCodec,
+        scope: &str,
+        uri: &Uri,
+        map: impl FnMut(T) -> R,
+    ) -> Paginated<R> {
+        let link = |c: Option<Cursor>| c.map(|c| link(uri, &codec.encode(scope, &c)));
+        Paginated {
+            next: link(self.next),
+            previous: link(self.previous),
+            results: self.items.into_iter().map(map).collect(),
+        }
+    }
+}
+
+/// `uri` with its `cursor` parameter set to `cursor` (a path-absolute URL).
+pub fn link(uri: &Uri, cursor: &str) -> String {
+    let mut pairs: Vec<(String, String)> =
+        serde_urlencoded::from_str(uri.query().unwrap_or_default()).unwrap_or_default();
+    pairs.retain(|(k, _)| k != "cursor");
+    pairs.push(("cursor".into(), cursor.into()));
+    let query = serde_urlencoded::to_string(&pairs).unwrap_or_default();
+    format!("{}?{query}", uri.path())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn page_size_is_checked() {
+        let codec = CursorCodec::new(b"0123456789abcdef0123456789abcdef");
+        let params = |s: &str| PageParams {
+            page_size: Some(s.into()),
+            cursor: None,
+        };
+        assert_eq!(PageParams::default().resolve(&codec, "s").unwrap().size, 20);
+        assert_eq!(params("100").resolve(&codec, "s").unwrap().size, 100);
+        for bad in ["0", "101", "-1", "dix", "1.5"] {
+            assert!(
+                matches!(params(bad).resolve(&codec, "s"), Err(ApiError::Fields(_))),
+                "{bad}"
+            );
+        }
+        let tampered = PageParams {
+            page_size: None,
+            cursor: Some("abc.def".into()),
+        };
+        assert!(matches!(
+            tampered.resolve(&codec, "s"),
+            Err(ApiError::BadRequest(_))
+        ));
+    }
+
+    #[test]
+    fn links_keep_the_query_and_replace_the_cursor() {
+        let uri: Uri = "/api/messages/?lu=false&cursor=old&page_size=5"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            link(&uri, "new.tag"),
+            "/api/messages/?lu=false&page_size=5&cursor=new.tag"
+        );
+        let bare: Uri = "/api/notifications/".parse().unwrap();
+        assert_eq!(link(&bare, "c"), "/api/notifications/?cursor=c");
+    }
+}
