@@ -1,8 +1,9 @@
-//! The Lambda path: every `events/auth/*.json` (API Gateway v2 events:
-//! named and `$default` stages, base64 bodies, query strings, path
-//! parameters, headers) goes through lambda_http into the auth function's
+//! The Lambda path: every `events/<function>/*.json` (API Gateway v2
+//! events: named and `$default` stages, base64 bodies, query strings, path
+//! parameters, headers) goes through lambda_http into that function's
 //! service, and the same request goes to the dev server over HTTP. Both
-//! must answer alike, and as expected.
+//! must answer alike, and as expected. The notifier's SQS batch goes
+//! through its Lambda handler.
 
 use base64::Engine;
 use base64::engine::general_purpose::STANDARD;
@@ -13,34 +14,49 @@ use tower::ServiceExt;
 
 /// What each sample event must produce.
 const EXPECTED: &[(&str, u16)] = &[
-    ("login", 200),
-    ("login-wrong-password", 401),
-    ("logout", 200),
-    ("profile-get", 200),
-    ("profile-no-token", 401),
-    ("profile-put", 200),
-    ("refresh", 200),
-    ("register-candidat", 201),
-    ("register-invalid", 400),
-    ("register-recruteur-base64", 201),
-    ("reset-password", 200),
-    ("reset-password-confirm-wrong-code", 400),
-    ("verify-email", 200),
+    ("auth/login", 200),
+    ("auth/login-wrong-password", 401),
+    ("auth/logout", 200),
+    ("auth/profile-get", 200),
+    ("auth/profile-no-token", 401),
+    ("auth/profile-put", 200),
+    ("auth/refresh", 200),
+    ("auth/register-candidat", 201),
+    ("auth/register-invalid", 400),
+    ("auth/register-recruteur-base64", 201),
+    ("auth/reset-password", 200),
+    ("auth/reset-password-confirm-wrong-code", 400),
+    ("auth/verify-email", 200),
+    ("messages/inbox", 200),
+    ("messages/send-to-admin-base64", 201),
+    ("messages/send-invalid", 400),
+    ("messages/mark-read-unknown", 404),
+    ("messages/delete-unknown", 404),
+    ("notifications/list-unread", 200),
+    ("notifications/bad-cursor", 400),
+    ("notifications/preferences-put", 200),
+    ("notifications/announce-forbidden", 403),
+    ("notifications/device-add-base64", 201),
 ];
+
+/// The HTTP functions with sample events.
+const FUNCTIONS: &[&str] = &["auth", "messages", "notifications"];
 
 struct Vars {
     email: String,
     access: String,
     refresh: String,
+    admin: String,
 }
 
 /// A fresh user for one replay (registered unless the event registers it).
-async fn vars(app: &TestApp, event: &str) -> Vars {
-    if event.starts_with("register") {
+async fn vars(app: &TestApp, event: &str, admin: &str) -> Vars {
+    if event.starts_with("auth/register") {
         return Vars {
             email: e2e::email("event"),
             access: String::new(),
             refresh: String::new(),
+            admin: admin.into(),
         };
     }
     let (email, access, refresh, _) = app.user("candidat").await;
@@ -48,6 +64,7 @@ async fn vars(app: &TestApp, event: &str) -> Vars {
         email,
         access,
         refresh,
+        admin: admin.into(),
     }
 }
 
@@ -56,6 +73,7 @@ fn fill(text: &str, v: &Vars) -> String {
         .replace("{{PASSWORD}}", PASSWORD)
         .replace("{{ACCESS}}", &v.access)
         .replace("{{REFRESH}}", &v.refresh)
+        .replace("{{ADMIN}}", &v.admin)
 }
 
 /// Fills the placeholders, including inside a base64 body.
@@ -81,6 +99,9 @@ fn normalize(mut body: Value) -> Value {
                     "date_modification",
                     "access",
                     "refresh",
+                    "expediteur",
+                    "destinataire",
+                    "date_envoi",
                 ]
                 .contains(&k.as_str())
                     && val.is_string()
@@ -96,12 +117,17 @@ fn normalize(mut body: Value) -> Value {
     body
 }
 
-async fn through_lambda(app: &TestApp, event: &Value) -> (u16, Value) {
+async fn through_lambda(app: &TestApp, function: &str, event: &Value) -> (u16, Value) {
     let services = shared::Services::new(app.config.clone(), &app.stack.sdk);
-    let router = shared::http::conventions(
-        auth::router(auth::AuthState::new(services, &app.stack.sdk)),
-        &app.config,
-    );
+    let sdk = &app.stack.sdk;
+    let notifying = || shared::events::Notifying::new(services.clone(), sdk).unwrap();
+    let router = match function {
+        "auth" => auth::router(auth::AuthState::new(services.clone(), sdk)),
+        "messages" => messages::router(notifying()),
+        "notifications" => notifications::router(notifying()),
+        other => panic!("no router for {other}"),
+    };
+    let router = shared::http::conventions(router, &app.config);
     let request =
         lambda_http::request::from_str(&event.to_string()).expect("a valid API Gateway v2 event");
     let response = shared::http::lambda_service(router)
@@ -164,11 +190,16 @@ async fn through_dev_server(app: &TestApp, event: &Value) -> (u16, Value) {
 #[tokio::test]
 async fn every_sample_event_answers_like_the_dev_server() {
     let app = TestApp::spawn().await;
-    let dir = infra::local::project_root().join("events/auth");
+    let (admin, _) = app.admin().await;
     let mut seen = Vec::new();
-    for entry in std::fs::read_dir(&dir).unwrap() {
-        let path = entry.unwrap().path();
-        let name = path.file_stem().unwrap().to_str().unwrap().to_string();
+    let files = FUNCTIONS.iter().flat_map(|f| {
+        let dir = infra::local::project_root().join("events").join(f);
+        std::fs::read_dir(dir)
+            .unwrap()
+            .map(move |e| (*f, e.unwrap().path()))
+    });
+    for (function, path) in files {
+        let name = format!("{function}/{}", path.file_stem().unwrap().to_str().unwrap());
         let template: Value =
             serde_json::from_str(&std::fs::read_to_string(&path).unwrap()).unwrap();
         let expected = EXPECTED
@@ -177,9 +208,9 @@ async fn every_sample_event_answers_like_the_dev_server() {
             .unwrap_or_else(|| panic!("{name}: add its expected status"))
             .1;
 
-        let lambda_event = prepare(&template, &vars(&app, &name).await);
-        let http_event = prepare(&template, &vars(&app, &name).await);
-        let (lambda_status, lambda_body) = through_lambda(&app, &lambda_event).await;
+        let lambda_event = prepare(&template, &vars(&app, &name, &admin).await);
+        let http_event = prepare(&template, &vars(&app, &name, &admin).await);
+        let (lambda_status, lambda_body) = through_lambda(&app, function, &lambda_event).await;
         let (http_status, http_body) = through_dev_server(&app, &http_event).await;
 
         assert_eq!(lambda_status, expected, "{name} via Lambda: {lambda_body}");
@@ -192,4 +223,36 @@ async fn every_sample_event_answers_like_the_dev_server() {
         EXPECTED.len(),
         "every expected event exists: {seen:?}"
     );
+}
+
+#[tokio::test]
+async fn the_notifier_reports_only_the_failed_records_of_a_batch() {
+    let app = TestApp::spawn().await;
+    let (email, _, _, profile) = app.user("recruteur").await;
+    let event = shared::events::Event::compte_valide(profile["id"].as_str().unwrap());
+    let text = std::fs::read_to_string(
+        infra::local::project_root().join("events/notifier/sqs-batch.json"),
+    )
+    .unwrap()
+    .replace(
+        "\"{{EVENT}}\"",
+        &serde_json::to_string(&serde_json::to_string(&event).unwrap()).unwrap(),
+    );
+    let batch: aws_lambda_events::sqs::SqsEvent = serde_json::from_str(&text).unwrap();
+    let notifier = notifier::Notifier::new(&app.config, &app.stack.sdk).unwrap();
+    let response = notifier.handle_batch(batch.clone()).await;
+    let failed: Vec<&str> = response
+        .batch_item_failures
+        .iter()
+        .map(|f| f.item_identifier.as_str())
+        .collect();
+    assert_eq!(failed, ["poison-2"]);
+    assert_eq!(
+        mail_to(&email).await.len(),
+        1,
+        "the good record was delivered"
+    );
+    // The queue redelivers the batch: the good record sends nothing again.
+    notifier.handle_batch(batch).await;
+    assert_eq!(mail_to(&email).await.len(), 1);
 }

@@ -341,9 +341,9 @@ async fn a_message_may_point_to_an_existing_publication_and_be_filtered() {
         [general.clone(), offre.clone()],
         "newest first"
     );
-    assert_eq!(list("type_message=offre").await, [offre.clone()]);
-    assert_eq!(list("lu=false").await, [offre.clone()]);
-    assert_eq!(list("lu=true").await, [general.clone()]);
+    assert_eq!(list("type_message=offre").await, [offre.as_str()]);
+    assert_eq!(list("lu=false").await, [offre.as_str()]);
+    assert_eq!(list("lu=true").await, [general.as_str()]);
     assert_eq!(
         list("lu=true&type_message=offre").await,
         Vec::<String>::new()

@@ -134,10 +134,17 @@ struct Function {
 /// Every function of template.yaml, with the event of its cold start (a
 /// route that needs no AWS call, so the figure is our start-up alone) and
 /// of its main route (for memory). A function missing here fails the run.
-fn functions(email: &str) -> Vec<Function> {
+/// The notifier's (an SQS batch) answers no HTTP status: 0 stands for
+/// "a batch response".
+fn functions(email: &str, access: &str, sub: &str) -> Vec<Function> {
     let login = json!({"email": email, "password": PASSWORD});
     let openapi = event("GET", "/api/openapi.json", None, None);
     let no_token = event("GET", "/api/auth/profile/", None, None);
+    let sqs = |records: Vec<Value>| json!({ "Records": records });
+    let notification = json!({
+        "messageId": "bench-1", "receiptHandle": "h", "eventSource": "aws:sqs", "awsRegion": "eu-west-3",
+        "body": serde_json::to_string(&shared::events::Event::compte_valide(sub)).unwrap(),
+    });
     vec![
         Function {
             name: "hello",
@@ -157,6 +164,41 @@ fn functions(email: &str) -> Vec<Function> {
             name: "docs",
             cold: (openapi.clone(), "GET /api/openapi.json", 200),
             burst: (openapi, "GET /api/openapi.json", 200),
+        },
+        Function {
+            name: "messages",
+            cold: (
+                event("GET", "/api/messages/", None, None),
+                "GET /api/messages/ (401, no AWS call)",
+                401,
+            ),
+            burst: (
+                event("GET", "/api/messages/", None, Some(access)),
+                "GET /api/messages/",
+                200,
+            ),
+        },
+        Function {
+            name: "notifications",
+            cold: (
+                event("GET", "/api/notifications/", None, None),
+                "GET /api/notifications/ (401, no AWS call)",
+                401,
+            ),
+            burst: (
+                event("GET", "/api/notifications/", None, Some(access)),
+                "GET /api/notifications/",
+                200,
+            ),
+        },
+        Function {
+            name: "notifier",
+            cold: (sqs(vec![]), "an empty SQS batch", 0),
+            burst: (
+                sqs(vec![notification]),
+                "an SQS batch of one account-validation event (sent once, then deduplicated)",
+                0,
+            ),
         },
     ]
 }
@@ -436,8 +478,22 @@ async fn main() {
         .unwrap();
     assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
 
+    let login = http
+        .post(format!("{base}/api/auth/login/"))
+        .json(&json!({"email": email, "password": PASSWORD}))
+        .send()
+        .await
+        .unwrap();
+    let tokens: Value = login.json().await.unwrap();
+    let access = tokens["access"].as_str().unwrap().to_string();
+    let refresh = tokens["refresh"].as_str().unwrap().to_string();
+    let sub = tokens["user"]["id"]
+        .as_str()
+        .unwrap_or_default()
+        .to_string();
+
     // Cold starts, round-robin so machine noise falls on every function alike.
-    let fns = functions(&email);
+    let fns = functions(&email, &access, &sub);
     for name in &names {
         assert!(
             fns.iter().any(|f| f.name == name),
@@ -472,15 +528,6 @@ async fn main() {
     }
 
     // Warm latency per route through the dev server.
-    let login = http
-        .post(format!("{base}/api/auth/login/"))
-        .json(&json!({"email": email, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    let tokens: Value = login.json().await.unwrap();
-    let access = tokens["access"].as_str().unwrap().to_string();
-    let refresh = tokens["refresh"].as_str().unwrap().to_string();
     let minimums = documented_minimums();
     let run = ulid::Ulid::new().to_string().to_lowercase();
     let routes: Vec<(&str, u16, RequestFn)> = vec![
@@ -568,6 +615,7 @@ async fn main() {
                 .json(&json!({"email": e, "code": "moto-confirmation-code:000000", "new_password": "N3w-Passw0rd!"}))
         })
     }));
+    routes.extend(notification_routes(&http, &base, &access, &sub).await);
     for route in minimums.keys() {
         assert!(
             routes.iter().any(|(r, _, _)| r == route),
@@ -625,4 +673,209 @@ async fn main() {
         eprintln!("a Scan ran on a request path");
         std::process::exit(1);
     }
+}
+
+async fn login_as(http: &reqwest::Client, base: &str, email: &str, password: &str) -> Value {
+    let r = http
+        .post(format!("{base}/api/auth/login/"))
+        .json(&json!({"email": email, "password": password}))
+        .send()
+        .await
+        .unwrap();
+    r.json().await.unwrap()
+}
+
+/// The messages and notifications routes. The admin writes to the bench
+/// candidate; a second candidate receives the messages whose copies the
+/// DELETE route removes, one per request.
+async fn notification_routes(
+    http: &reqwest::Client,
+    base: &str,
+    access: &str,
+    sub: &str,
+) -> Vec<(&'static str, u16, RequestFn)> {
+    let admin = login_as(
+        http,
+        base,
+        local::DEFAULT_ADMIN_EMAIL,
+        local::DEFAULT_ADMIN_PASSWORD,
+    )
+    .await;
+    let admin = admin["access"].as_str().expect("admin login").to_string();
+    let other_email = format!(
+        "bench-other-{}@destinyjobs.test",
+        ulid::Ulid::new().to_string().to_lowercase()
+    );
+    let r = http
+        .post(format!("{base}/api/auth/register/"))
+        .json(&json!({"email": other_email, "password": PASSWORD, "nom": "Bench", "prenom": "Other", "type_compte": "candidat"}))
+        .send()
+        .await
+        .unwrap();
+    let other_sub = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let other = login_as(http, base, &other_email, PASSWORD).await["access"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let send = |to: &str| {
+        http.post(format!("{base}/api/messages/"))
+            .bearer_auth(&admin)
+            .json(&json!({"destinataire": to, "sujet": "Bench", "contenu": "<p>Bonjour</p>"}))
+    };
+    let first: Value = send(sub).send().await.unwrap().json().await.unwrap();
+    let message = first["id"].as_str().unwrap().to_string();
+    let mut to_delete = Vec::new();
+    for _ in 0..REQUESTS_PER_ROUTE {
+        let m: Value = send(&other_sub).send().await.unwrap().json().await.unwrap();
+        to_delete.push(m["id"].as_str().unwrap().to_string());
+    }
+    // The first notification, once the pipeline has delivered it.
+    let mut notification = String::new();
+    for _ in 0..100 {
+        let page: Value = http
+            .get(format!("{base}/api/notifications/"))
+            .bearer_auth(access)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if let Some(id) = page["results"][0]["id"].as_str() {
+            notification = id.to_string();
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert!(!notification.is_empty(), "the notifier delivered nothing");
+    let run = ulid::Ulid::new().to_string();
+    let get = |path: String, token: &str| -> RequestFn {
+        let (h, t) = (http.clone(), token.to_string());
+        Box::new(move |_| h.get(&path).bearer_auth(&t))
+    };
+    let put = |path: String, token: &str, body: Value| -> RequestFn {
+        let (h, t) = (http.clone(), token.to_string());
+        Box::new(move |_| h.put(&path).bearer_auth(&t).json(&body))
+    };
+    let u = |path: &str| format!("{base}{path}");
+    vec![
+        ("GET /api/messages/", 200, get(u("/api/messages/"), access)),
+        (
+            "GET /api/messages/envoyes/",
+            200,
+            get(u("/api/messages/envoyes/"), &admin),
+        ),
+        ("POST /api/messages/", 201, {
+            let (h, t, b, to) = (
+                http.clone(),
+                admin.clone(),
+                base.to_string(),
+                sub.to_string(),
+            );
+            Box::new(move |i| {
+                h.post(format!("{b}/api/messages/"))
+                    .bearer_auth(&t)
+                    .json(&json!({"destinataire": to, "sujet": format!("Bench {i}"), "contenu": "<p>Bonjour <b>vous</b></p>"}))
+            })
+        }),
+        (
+            "GET /api/messages/{id}/",
+            200,
+            get(u(&format!("/api/messages/{message}/")), access),
+        ),
+        (
+            "PUT /api/messages/{id}/lu/",
+            200,
+            put(
+                u(&format!("/api/messages/{message}/lu/")),
+                access,
+                json!({}),
+            ),
+        ),
+        ("DELETE /api/messages/{id}/", 204, {
+            let (h, t, b) = (http.clone(), other.clone(), base.to_string());
+            Box::new(move |i| {
+                h.delete(format!("{b}/api/messages/{}/", to_delete[i]))
+                    .bearer_auth(&t)
+            })
+        }),
+        (
+            "GET /api/notifications/",
+            200,
+            get(u("/api/notifications/"), access),
+        ),
+        (
+            "PUT /api/notifications/{id}/lu/",
+            200,
+            put(
+                u(&format!("/api/notifications/{notification}/lu/")),
+                access,
+                json!({}),
+            ),
+        ),
+        (
+            "PUT /api/notifications/tout-lu/",
+            200,
+            put(u("/api/notifications/tout-lu/"), access, json!({})),
+        ),
+        ("POST /api/notifications/", 202, {
+            let (h, t, b, to) = (
+                http.clone(),
+                admin.clone(),
+                base.to_string(),
+                sub.to_string(),
+            );
+            Box::new(move |i| {
+                h.post(format!("{b}/api/notifications/"))
+                    .bearer_auth(&t)
+                    .json(&json!({"destinataire": to, "titre": format!("Annonce {i}"), "message": "Bench."}))
+            })
+        }),
+        (
+            "GET /api/notifications/preferences/",
+            200,
+            get(u("/api/notifications/preferences/"), access),
+        ),
+        (
+            "PUT /api/notifications/preferences/",
+            200,
+            put(
+                u("/api/notifications/preferences/"),
+                access,
+                json!({"push": true}),
+            ),
+        ),
+        (
+            "GET /api/notifications/appareils/",
+            200,
+            get(u("/api/notifications/appareils/"), access),
+        ),
+        ("POST /api/notifications/appareils/", 201, {
+            let (h, t, b, run) = (
+                http.clone(),
+                access.to_string(),
+                base.to_string(),
+                run.clone(),
+            );
+            Box::new(move |i| {
+                h.post(format!("{b}/api/notifications/appareils/"))
+                    .bearer_auth(&t)
+                    .json(&json!({"plateforme": "fcm", "token": format!("bench-{run}-{i}")}))
+            })
+        }),
+        ("DELETE /api/notifications/appareils/{id}/", 204, {
+            let (h, t, b) = (http.clone(), access.to_string(), base.to_string());
+            Box::new(move |i| {
+                let id = shared::notifications::device_id(
+                    shared::notifications::Platform::Fcm,
+                    &format!("bench-{run}-{i}"),
+                );
+                h.delete(format!("{b}/api/notifications/appareils/{id}/"))
+                    .bearer_auth(&t)
+            })
+        }),
+    ]
 }

@@ -66,6 +66,28 @@ impl Notifier {
         })
     }
 
+    /// One Lambda invocation: every record of the batch, and the ids of
+    /// those that failed (ReportBatchItemFailures), so only they come back.
+    pub async fn handle_batch(
+        &self,
+        batch: aws_lambda_events::sqs::SqsEvent,
+    ) -> aws_lambda_events::sqs::SqsBatchResponse {
+        let mut response = aws_lambda_events::sqs::SqsBatchResponse::default();
+        for record in batch.records {
+            let id = record.message_id.unwrap_or_default();
+            if let Err(e) = self
+                .handle_message(record.body.as_deref().unwrap_or(""))
+                .await
+            {
+                tracing::error!(error = %e, message_id = %id, "notification failed; will be retried");
+                let mut failure = aws_lambda_events::sqs::BatchItemFailure::default();
+                failure.item_identifier = id;
+                response.batch_item_failures.push(failure);
+            }
+        }
+        response
+    }
+
     /// Handles one queue message. An error means "try again later".
     pub async fn handle_message(&self, body: &str) -> ApiResult<()> {
         let event: Event = serde_json::from_str(body)
