@@ -60,6 +60,7 @@ fn start_notifier(endpoint: &str, resources: &Resources) {
             let config = local::config(&endpoint, REGION, &resources, |_| None).expect("config");
             let queue = resources.id("NotificationsQueue").unwrap().to_string();
             local::start_notifier(&config, &sdk, queue, std::time::Duration::from_secs(1))
+                .expect("notifier")
                 .await
                 .ok();
         });
@@ -111,7 +112,7 @@ impl TestApp {
             vars.get(k).cloned()
         })
         .expect("config");
-        let app = local::app(config.clone(), &stack.sdk);
+        let app = local::app(config.clone(), &stack.sdk).expect("app");
         let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         tokio::spawn(async move {

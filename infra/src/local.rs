@@ -102,16 +102,18 @@ pub fn config(
 }
 
 /// Every area's Router merged into one, as API Gateway would route them.
-pub fn app(config: Config, sdk: &aws_config::SdkConfig) -> Router {
+pub fn app(
+    config: Config,
+    sdk: &aws_config::SdkConfig,
+) -> Result<Router, shared::config::ConfigError> {
     let services: Arc<Services> = Services::new(config.clone(), sdk);
-    let notifying = shared::events::Notifying::new(services.clone(), sdk)
-        .expect("EVENTS_TOPIC_ARN is set for the local stack");
+    let notifying = shared::events::Notifying::new(services.clone(), sdk)?;
     let api = Router::new()
         .merge(auth::router(auth::AuthState::new(services, sdk)))
         .merge(messages::router(notifying.clone()))
         .merge(notifications::router(notifying))
         .merge(docs::router());
-    shared::http::conventions(api, &config)
+    Ok(shared::http::conventions(api, &config))
 }
 
 /// Plays the notifier's SQS event source: drains the notifications queue
@@ -123,10 +125,14 @@ pub fn start_notifier(
     sdk: &aws_config::SdkConfig,
     queue_url: String,
     retry: std::time::Duration,
-) -> tokio::task::JoinHandle<()> {
-    let notifier = notifier::Notifier::new(config, sdk).expect("notifier configuration");
+) -> Result<tokio::task::JoinHandle<()>, shared::config::ConfigError> {
+    let mut notifier = notifier::Notifier::new(config, sdk)?;
+    // A message comes back after `retry` here, not after the queue's 180 s:
+    // a claim left by a dev server killed mid-send must be over by then, or
+    // the retries would run out against it.
+    notifier.lease_seconds = retry.as_secs().max(1);
     let sqs = aws_sdk_sqs::Client::new(sdk);
-    tokio::spawn(async move {
+    Ok(tokio::spawn(async move {
         loop {
             let received = sqs
                 .receive_message()
@@ -174,7 +180,7 @@ pub fn start_notifier(
                 }
             }
         }
-    })
+    }))
 }
 
 /// Creates or repairs the admin account.

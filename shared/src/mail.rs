@@ -67,6 +67,31 @@ pub fn short(event: &Event, max_chars: usize) -> String {
     cut
 }
 
+/// The SMS text: one segment. French quotes and the ellipsis become GSM-7
+/// characters; a text that still needs UCS-2 (say, « ê ») is cut to 70
+/// characters, since UCS-2 segments hold 70, not 160.
+pub fn sms(event: &Event) -> String {
+    let text = format!("DestinyJobs : {}. {}", event.titre, event.message)
+        .replace(['\u{a0}', '\u{202f}'], " ")
+        .replace("« ", "\"")
+        .replace(" »", "\"")
+        .replace(['«', '»'], "\"")
+        .replace('…', "...");
+    let limit = if text.chars().all(is_gsm7) { 160 } else { 70 };
+    if text.chars().count() <= limit {
+        return text;
+    }
+    let mut cut: String = text.chars().take(limit - 3).collect();
+    cut.push_str("...");
+    cut
+}
+
+/// The GSM 03.38 basic character set (what fits 160 characters per SMS).
+fn is_gsm7(c: char) -> bool {
+    const BASIC: &str = "@£$¥èéùìòÇ\nØø\rÅåΔ_ΦΓΛΩΠΨΣΘΞÆæßÉ !\"#¤%&'()*+,-./0123456789:;<=>?¡ABCDEFGHIJKLMNOPQRSTUVWXYZÄÖÑÜ§¿abcdefghijklmnopqrstuvwxyzäöñüà";
+    BASIC.contains(c)
+}
+
 fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
@@ -135,6 +160,22 @@ mod tests {
         );
         assert!(!email.text.contains("consulter"));
         assert!(!email.html.contains("href"));
+    }
+
+    #[test]
+    fn sms_fit_one_segment() {
+        let event = Event::message_recu("u", "Awa Kouassi", "Entretien", "01MSG");
+        let text = sms(&event);
+        assert!(text.contains("\"Entretien\""), "{text}");
+        assert!(text.chars().all(is_gsm7), "{text}");
+        assert!(text.chars().count() <= 160);
+        let long = Event::compte_refuse("u", Some(&"x".repeat(500)));
+        let text = sms(&long);
+        assert_eq!(text.chars().count(), 160, "{text}");
+        assert!(text.ends_with("..."));
+        // A character outside GSM-7 makes it UCS-2: 70 characters.
+        let ucs2 = Event::compte_refuse("u", Some(&"fenêtre ".repeat(50)));
+        assert_eq!(sms(&ucs2).chars().count(), 70);
     }
 
     #[test]

@@ -73,12 +73,24 @@ pub fn may_write(sender: Role, sender_verified: bool, recipient: Role, is_reply:
 }
 
 /// Message bodies keep basic formatting; scripts, event handlers, styles
-/// and unsafe URLs are removed (ammonia's allow-list).
+/// and unsafe URLs are removed (ammonia's allow-list), and images too: a
+/// remote image would tell its sender when and where the message was read.
 pub fn sanitize(html: &str) -> String {
     ammonia::Builder::default()
+        .rm_tags(["img"])
         .link_rel(Some("noopener noreferrer nofollow"))
         .clean(html)
         .to_string()
+}
+
+/// True when sanitized HTML shows no text (`<p> </p>`, `<br>`).
+pub fn is_blank(html: &str) -> bool {
+    ammonia::Builder::empty()
+        .clean(html)
+        .to_string()
+        .replace("&nbsp;", " ")
+        .trim()
+        .is_empty()
 }
 
 /// What lets the recipient answer: the sender wrote to them.
@@ -226,5 +238,15 @@ mod tests {
             "{clean}"
         );
         assert_eq!(sanitize("<script>alert(1)</script>"), "");
+        assert!(!sanitize(r#"<img src="https://tracker.example/p.gif">Salut"#).contains("img"));
+    }
+
+    #[test]
+    fn blank_means_no_visible_text() {
+        for blank in ["", "<p> </p>", "<br>", "<p><b>&nbsp;</b></p>", "\n"] {
+            assert!(is_blank(&sanitize(blank)), "{blank:?}");
+        }
+        assert!(!is_blank("<p>Oui</p>"));
+        assert!(!is_blank("1 &lt; 2"));
     }
 }

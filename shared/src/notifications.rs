@@ -167,34 +167,30 @@ pub async fn mark_read(store: &Store, sub: &str, id: &str) -> ApiResult<Option<N
     }
 }
 
-/// Marks every unread notification of the caller read; returns how many.
-pub async fn mark_all_read(store: &Store, sub: &str) -> ApiResult<usize> {
+/// Marks up to `max` unread notifications of the caller read, oldest
+/// first; returns how many, and whether unread ones remain. Bounded, so a
+/// request never runs into the function's timeout.
+pub async fn mark_all_read(store: &Store, sub: &str, max: i32) -> ApiResult<(usize, bool)> {
+    let out = store
+        .client
+        .query()
+        .table_name(&store.table)
+        .index_name("GSI1")
+        .key_condition_expression("GSI1PK = :pk")
+        .expression_attribute_values(":pk", AttributeValue::S(keys::unread(sub)))
+        .limit(max)
+        .send()
+        .await?;
     let mut count = 0;
-    let mut start = None;
-    loop {
-        let out = store
-            .client
-            .query()
-            .table_name(&store.table)
-            .index_name("GSI1")
-            .key_condition_expression("GSI1PK = :pk")
-            .expression_attribute_values(":pk", AttributeValue::S(keys::unread(sub)))
-            .set_exclusive_start_key(start)
-            .send()
-            .await?;
-        for item in out.items() {
-            let Some(id) = item.get("id").and_then(|v| v.as_s().ok()) else {
-                continue;
-            };
-            if mark_read(store, sub, id).await?.is_some() {
-                count += 1;
-            }
-        }
-        match out.last_evaluated_key {
-            Some(k) => start = Some(k),
-            None => return Ok(count),
+    for item in out.items() {
+        let Some(id) = item.get("id").and_then(|v| v.as_s().ok()) else {
+            continue;
+        };
+        if mark_read(store, sub, id).await?.is_some() {
+            count += 1;
         }
     }
+    Ok((count, out.last_evaluated_key.is_some()))
 }
 
 /// The number of unread notifications (a COUNT query on the sparse index).
@@ -328,13 +324,24 @@ pub async fn save_device(store: &Store, sub: &str, device: &Device) -> ApiResult
                 .build(),
         );
     }
-    store
+    let written = store
         .client
         .transact_write_items()
         .set_transact_items(Some(items))
         .send()
-        .await?;
-    Ok(())
+        .await;
+    match written {
+        Ok(_) => Ok(()),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|e| e.is_transaction_canceled_exception()) =>
+        {
+            Err(ApiError::Conflict(
+                "Cet appareil vient d'être enregistré par un autre compte ; réessayez.".into(),
+            ))
+        }
+        Err(e) => Err(e.into()),
+    }
 }
 
 /// Removes one of the caller's devices; false when it has no such device.

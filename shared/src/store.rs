@@ -192,6 +192,16 @@ impl Store {
     }
 }
 
+/// An id from a path: one that cannot name an item (empty, or too long for
+/// a key) is simply not found, rather than an error from DynamoDB.
+pub fn path_id(id: &str) -> ApiResult<&str> {
+    if id.is_empty() || id.len() > 128 {
+        Err(crate::ApiError::NotFound)
+    } else {
+        Ok(id)
+    }
+}
+
 /// True when a write failed on its condition.
 pub fn condition_failed<E, R>(err: &aws_sdk_dynamodb::error::SdkError<E, R>) -> bool
 where

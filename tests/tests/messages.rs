@@ -181,6 +181,26 @@ async fn nobody_reads_marks_or_deletes_another_users_message() {
         );
         assert_eq!(r.body["detail"], "Pas trouvé.");
     }
+    // An id no item could have is not found either (not a DynamoDB error).
+    let long = "x".repeat(2000);
+    for r in [
+        app.get_auth(&format!("/api/messages/{long}/"), &candidat)
+            .await,
+        app.put_auth(&format!("/api/messages/{long}/lu/"), &candidat, json!({}))
+            .await,
+        app.delete_auth(&format!("/api/messages/{long}/"), &candidat)
+            .await,
+        app.put_auth(
+            &format!("/api/notifications/{long}/lu/"),
+            &candidat,
+            json!({}),
+        )
+        .await,
+        app.delete_auth(&format!("/api/notifications/appareils/{long}/"), &candidat)
+            .await,
+    ] {
+        assert_eq!(r.status, 404, "{}", r.body);
+    }
     // Untouched for its owner.
     let mine = app
         .get_auth(&format!("/api/messages/{id}/"), &candidat)
@@ -210,9 +230,11 @@ async fn bad_input_gets_a_clear_4xx() {
     assert_eq!(r.body["destinataire"][0], "Utilisateur introuvable.");
     let r = post(json!({"destinataire": admin_sub, "sujet": "s", "contenu": "c"})).await;
     assert_eq!(r.status, 400, "writing to oneself: {}", r.body);
-    let r = post(json!({"destinataire": to, "sujet": "s", "contenu": ""})).await;
-    assert_eq!(r.status, 400);
-    assert!(r.body["contenu"].is_array(), "{}", r.body);
+    for empty in ["", "<p> </p>", "<br>"] {
+        let r = post(json!({"destinataire": to, "sujet": "s", "contenu": empty})).await;
+        assert_eq!(r.status, 400, "{empty:?}: {}", r.body);
+        assert!(r.body["contenu"].is_array(), "{}", r.body);
+    }
     let r = post(json!({"destinataire": to, "sujet": "s", "contenu": "x".repeat(10_001)})).await;
     assert_eq!(r.status, 400);
     assert!(r.body["contenu"].is_array(), "{}", r.body);
@@ -257,6 +279,13 @@ async fn bad_input_gets_a_clear_4xx() {
         assert!(!contenu.contains(bad), "{bad} stored: {contenu}");
     }
     assert!(contenu.contains("<b>vite</b>"), "{contenu}");
+    let r = post(json!({"destinataire": to, "sujet": "Image", "contenu": "Bonjour <img src=\"https://tracker.example/p.gif\">"})).await;
+    assert_eq!(r.status, 201);
+    assert_eq!(
+        r.body["contenu"], "Bonjour ",
+        "no remote images: {}",
+        r.body
+    );
 
     // Filters and cursors.
     for query in [
@@ -396,8 +425,22 @@ async fn pagination_returns_every_item_exactly_once() {
         (n["non_lues"] == 55).then_some(())
     })
     .await;
-    let notification_ids: Vec<String> = ids(&app.notifications(&candidat).await);
-    assert_eq!(notification_ids.len(), 55);
+    let first_page = app.notifications(&candidat).await;
+    let notification_ids: Vec<String> = ids(&first_page);
+    // Newest first, as the messages they announce.
+    let announced: Vec<String> = first_page["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|n| {
+            n["lien"]
+                .as_str()
+                .unwrap()
+                .trim_start_matches("/messages/")
+                .to_string()
+        })
+        .collect();
+    assert_eq!(announced, newest_first);
 
     for size in [1, 10, 50] {
         let (forward, backward) =

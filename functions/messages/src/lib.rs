@@ -154,7 +154,7 @@ async fn send(
         );
     }
     let contenu = messages::sanitize(&body.contenu.unwrap_or_default());
-    if contenu.trim().is_empty() {
+    if messages::is_blank(&contenu) {
         invalid(
             "contenu",
             "Le message est vide une fois le contenu non autorisé retiré.",
@@ -229,7 +229,8 @@ async fn get_message(
     user: AuthUser,
     Path(id): Path<String>,
 ) -> ApiResult<AxumJson<Message>> {
-    messages::get(&state.services.store, &user.sub, &id)
+    let id = shared::store::path_id(&id)?;
+    messages::get(&state.services.store, &user.sub, id)
         .await?
         .map(AxumJson)
         .ok_or(ApiError::NotFound)
@@ -244,7 +245,8 @@ async fn mark_read(
     user: AuthUser,
     Path(id): Path<String>,
 ) -> ApiResult<AxumJson<Message>> {
-    messages::mark_read(&state.services.store, &user.sub, &id)
+    let id = shared::store::path_id(&id)?;
+    messages::mark_read(&state.services.store, &user.sub, id)
         .await?
         .map(AxumJson)
         .ok_or(ApiError::NotFound)
@@ -259,7 +261,8 @@ async fn delete_message(
     user: AuthUser,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    if messages::delete(&state.services.store, &user.sub, &id).await? {
+    let id = shared::store::path_id(&id)?;
+    if messages::delete(&state.services.store, &user.sub, id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::NotFound)

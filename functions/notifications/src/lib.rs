@@ -91,26 +91,36 @@ async fn mark_read(
     user: AuthUser,
     Path(id): Path<String>,
 ) -> ApiResult<AxumJson<Notification>> {
-    notifications::mark_read(&state.services.store, &user.sub, &id)
+    let id = shared::store::path_id(&id)?;
+    notifications::mark_read(&state.services.store, &user.sub, id)
         .await?
         .map(AxumJson)
         .ok_or(ApiError::NotFound)
 }
 
+/// Notifications marked read per call.
+pub const MARK_ALL_BATCH: i32 = 100;
+
 #[derive(Serialize, ToSchema)]
 pub struct MarkedRead {
-    /// Notifications marked read by this call.
+    /// Notifications marked read by this call (at most 100).
     pub marquees: usize,
+    /// True when unread notifications remain: call again.
+    pub reste_non_lues: bool,
 }
 
 #[utoipa::path(put, path = "/api/notifications/tout-lu/", tag = "notifications", security(("bearer" = [])),
-    responses((status = 200, body = MarkedRead), (status = 401, description = "Non authentifié")))]
+    responses((status = 200, body = MarkedRead, description = "Jusqu'à 100 par appel ; `reste_non_lues` : rappeler"), (status = 401, description = "Non authentifié")))]
 async fn mark_all_read(
     State(state): State<AreaState>,
     user: AuthUser,
 ) -> ApiResult<AxumJson<MarkedRead>> {
-    let marquees = notifications::mark_all_read(&state.services.store, &user.sub).await?;
-    Ok(AxumJson(MarkedRead { marquees }))
+    let (marquees, reste_non_lues) =
+        notifications::mark_all_read(&state.services.store, &user.sub, MARK_ALL_BATCH).await?;
+    Ok(AxumJson(MarkedRead {
+        marquees,
+        reste_non_lues,
+    }))
 }
 
 /// An admin announcement, to one user (`destinataire`) or to every user
@@ -309,7 +319,8 @@ pub struct NewDevice {
     request_body = NewDevice,
     responses((status = 201, body = DeviceView, description = "Enregistré (le même jeton deux fois donne le même appareil)"),
         (status = 400, description = "Champs invalides, plateforme non configurée, jeton refusé"),
-        (status = 401, description = "Non authentifié")))]
+        (status = 401, description = "Non authentifié"),
+        (status = 409, description = "Le même jeton est enregistré au même moment par un autre compte")))]
 async fn add_device(
     State(state): State<AreaState>,
     user: AuthUser,
@@ -347,6 +358,17 @@ async fn add_device(
         }
         Err(e) => return Err(ApiError::internal(e)),
     };
+    // SNS hands back an existing endpoint as it is: one it disabled (the
+    // app was reinstalled, say) must be enabled again with the new token.
+    state
+        .sns
+        .set_endpoint_attributes()
+        .endpoint_arn(&endpoint_arn)
+        .attributes("Enabled", "true")
+        .attributes("Token", &token)
+        .send()
+        .await
+        .map_err(ApiError::internal)?;
     let device = Device {
         id: notifications::device_id(platform, &token),
         plateforme: platform,
@@ -367,7 +389,8 @@ async fn delete_device(
     user: AuthUser,
     Path(id): Path<String>,
 ) -> ApiResult<StatusCode> {
-    if notifications::delete_device(&state.services.store, &user.sub, &id).await? {
+    let id = shared::store::path_id(&id)?;
+    if notifications::delete_device(&state.services.store, &user.sub, id).await? {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(ApiError::NotFound)

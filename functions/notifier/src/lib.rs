@@ -24,12 +24,12 @@ use shared::store::{self, Store, attr, condition_failed, keys, now_epoch};
 
 /// Users per page when expanding an event for a whole type of account.
 pub const FAN_OUT_PAGE: i32 = 100;
-/// How long a claimed delivery is reserved for the consumer that claimed it.
-const LEASE_SECONDS: u64 = 120;
+/// How long a claimed delivery is reserved for the consumer that claimed it
+/// (below the queue's 180 s visibility timeout, so a redelivery after a
+/// crash finds the lease over).
+pub const LEASE_SECONDS: u64 = 120;
 /// How long delivery records are kept (longer than any redelivery).
 const RECORD_DAYS: u64 = 14;
-/// SMS are cut to one segment.
-const SMS_CHARS: usize = 160;
 
 pub struct Notifier {
     pub store: Store,
@@ -38,6 +38,39 @@ pub struct Notifier {
     pub publisher: Publisher,
     pub mail_from: String,
     pub app_url: String,
+    /// See `LEASE_SECONDS`; the dev server, which retries sooner, shortens it.
+    pub lease_seconds: u64,
+}
+
+/// How a channel failed: worth retrying (throttling, network, outage), or
+/// never going to work for this recipient (an address SES rejects, a phone
+/// number SNS refuses), which is recorded and not retried.
+#[derive(Debug)]
+pub enum Failure {
+    Retry(ApiError),
+    Permanent(String),
+}
+
+impl From<ApiError> for Failure {
+    fn from(e: ApiError) -> Self {
+        Failure::Retry(e)
+    }
+}
+
+/// A send error, sorted by its code.
+fn failure<E>(
+    err: aws_sdk_dynamodb::error::SdkError<E, aws_sdk_dynamodb::config::http::HttpResponse>,
+    permanent: &[&str],
+) -> Failure
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    match err.as_service_error().and_then(|e| e.code()) {
+        Some(code) if permanent.contains(&code) => Failure::Permanent(code.to_string()),
+        _ => Failure::Retry(ApiError::internal(
+            aws_sdk_dynamodb::error::DisplayErrorContext(err),
+        )),
+    }
 }
 
 impl Notifier {
@@ -63,6 +96,7 @@ impl Notifier {
             sns,
             mail_from: config.mail_from.clone().ok_or(Missing("MAIL_FROM"))?,
             app_url: config.app_url.clone(),
+            lease_seconds: LEASE_SECONDS,
         })
     }
 
@@ -163,27 +197,33 @@ impl Notifier {
             &contact.preferences_notification,
             contact.telephone.is_some(),
         );
+        // Every channel is tried, whatever happens to the others; the
+        // message fails (and comes back) if any of them should be retried.
+        let mut outcomes = Vec::new();
         if channels.email {
-            self.once(&event.id, "email", || self.email(event, &contact))
-                .await?;
+            outcomes.push(
+                self.once(&event.id, "email", || self.email(event, &contact))
+                    .await,
+            );
         }
         if channels.sms
             && let Some(phone) = &contact.telephone
         {
-            self.once(&event.id, "sms", || self.sms(event, phone))
-                .await?;
+            outcomes.push(self.once(&event.id, "sms", || self.sms(event, phone)).await);
         }
         if channels.push {
             for device in notifications::devices(&self.store, sub).await? {
                 let channel = format!("push#{}", device.id);
-                self.once(&event.id, &channel, || self.push(event, sub, &device))
-                    .await?;
+                outcomes.push(
+                    self.once(&event.id, &channel, || self.push(event, sub, &device))
+                        .await,
+                );
             }
         }
-        Ok(())
+        outcomes.into_iter().collect()
     }
 
-    async fn email(&self, event: &Event, to: &Contact) -> ApiResult<()> {
+    async fn email(&self, event: &Event, to: &Contact) -> Result<(), Failure> {
         use aws_sdk_sesv2::types::{Body, Content, Destination, EmailContent, Message};
         let email = mail::render(
             event,
@@ -221,22 +261,24 @@ impl Notifier {
             )
             .send()
             .await
-            .map_err(ApiError::internal)?;
+            // Rejected addresses (the SES sandbox, say) will not change.
+            .map_err(|e| failure(e, &["MessageRejected", "BadRequestException"]))?;
         Ok(())
     }
 
-    async fn sms(&self, event: &Event, phone: &str) -> ApiResult<()> {
+    async fn sms(&self, event: &Event, phone: &str) -> Result<(), Failure> {
         self.sns
             .publish()
             .phone_number(phone)
-            .message(mail::short(event, SMS_CHARS))
+            .message(mail::sms(event))
             .send()
             .await
-            .map_err(ApiError::internal)?;
+            // A number SNS refuses (invalid, opted out) will not change.
+            .map_err(|e| failure(e, &["InvalidParameter", "InvalidParameterValue"]))?;
         Ok(())
     }
 
-    async fn push(&self, event: &Event, sub: &str, device: &Device) -> ApiResult<()> {
+    async fn push(&self, event: &Event, sub: &str, device: &Device) -> Result<(), Failure> {
         let body = mail::short(event, 240);
         let payload = serde_json::json!({
             "default": body,
@@ -270,7 +312,7 @@ impl Notifier {
                 notifications::delete_device(&self.store, sub, &device.id).await?;
                 Ok(())
             }
-            Err(e) => Err(ApiError::internal(e)),
+            Err(e) => Err(failure(e, &[])),
         }
     }
 
@@ -278,7 +320,7 @@ impl Notifier {
     async fn once<F, Fut>(&self, event_id: &str, channel: &str, send: F) -> ApiResult<()>
     where
         F: FnOnce() -> Fut,
-        Fut: Future<Output = ApiResult<()>>,
+        Fut: Future<Output = Result<(), Failure>>,
     {
         match self.claim(event_id, channel).await? {
             Claim::Sent => return Ok(()),
@@ -290,21 +332,28 @@ impl Notifier {
             Claim::Mine => {}
         }
         let key = store::key(&keys::delivery(event_id, channel));
+        let done = |status: &'static str| {
+            self.store
+                .client
+                .update_item()
+                .table_name(&self.store.table)
+                .set_key(Some(key.clone()))
+                .update_expression("SET #s = :done")
+                .expression_attribute_names("#s", "status")
+                .expression_attribute_values(":done", AttributeValue::S(status.into()))
+                .send()
+        };
         match send().await {
             Ok(()) => {
-                self.store
-                    .client
-                    .update_item()
-                    .table_name(&self.store.table)
-                    .set_key(Some(key))
-                    .update_expression("SET #s = :sent")
-                    .expression_attribute_names("#s", "status")
-                    .expression_attribute_values(":sent", AttributeValue::S("sent".into()))
-                    .send()
-                    .await?;
+                done("sent").await?;
                 Ok(())
             }
-            Err(e) => {
+            Err(Failure::Permanent(code)) => {
+                tracing::warn!(event_id, channel, code = %code, "delivery refused for good; not retried");
+                done("failed").await?;
+                Ok(())
+            }
+            Err(Failure::Retry(e)) => {
                 // Free the channel for the retry.
                 self.store
                     .client
@@ -322,7 +371,7 @@ impl Notifier {
         let now = now_epoch();
         let record = Delivery {
             status: "sending".into(),
-            lease_until: now + LEASE_SECONDS,
+            lease_until: now + self.lease_seconds,
         };
         let (pk, sk) = keys::delivery(event_id, channel);
         let k = (pk.clone(), sk.clone());
@@ -351,7 +400,7 @@ impl Notifier {
             Err(e) if condition_failed(&e) => {
                 let current: Option<Delivery> = self.store.get(&k, true).await?;
                 Ok(match current {
-                    Some(d) if d.status == "sent" => Claim::Sent,
+                    Some(d) if d.status == "sent" || d.status == "failed" => Claim::Sent,
                     _ => Claim::Busy,
                 })
             }

@@ -51,9 +51,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .map(|s| s.parse())
             .transpose()?
             .unwrap_or(2);
-        local::start_notifier(&config, &sdk, queue, std::time::Duration::from_secs(retry));
+        local::start_notifier(&config, &sdk, queue, std::time::Duration::from_secs(retry))?;
     }
-    let app = local::app(config.clone(), &sdk);
+    let app = local::app(config.clone(), &sdk)?;
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let listener = tokio::net::TcpListener::bind(addr).await?;
     let endpoint = env("AWS_ENDPOINT_URL").unwrap_or_else(|| "real AWS".into());
