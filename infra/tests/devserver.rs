@@ -62,6 +62,49 @@ async fn devserver_bootstraps_creates_the_admin_and_serves_twice() {
         let docs = http.get(format!("{base}/api/docs/")).send().await.unwrap();
         assert_eq!(docs.status(), 200, "run {run}");
 
+        // The server drains the notifications queue: an announcement the
+        // admin sends itself is in the emulator's mail within seconds.
+        let access = body["access"].as_str().unwrap();
+        let titre = format!("Essai {run}");
+        let sent = Instant::now();
+        let r = http
+            .post(format!("{base}/api/notifications/"))
+            .bearer_auth(access)
+            .json(&serde_json::json!({"destinataire": body["user"]["id"], "titre": titre, "message": "Bonjour."}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 202, "run {run}");
+        let subject = format!("DestinyJobs : {titre}");
+        loop {
+            let data: serde_json::Value = http
+                .get(format!("{}/moto-api/data.json", emulator.endpoint))
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            let delivered = data["ses"]["Message"].as_array().is_some_and(|mails| {
+                mails.iter().any(|m| {
+                    m["subject"] == subject.as_str()
+                        && m["destinations"]["ToAddresses"][0] == "boss@destinyjobs.test"
+                })
+            });
+            if delivered {
+                eprintln!(
+                    "run {run}: mail delivered {} ms after the request",
+                    sent.elapsed().as_millis()
+                );
+                break;
+            }
+            assert!(
+                sent.elapsed() < Duration::from_secs(5),
+                "run {run}: no mail within 5 s"
+            );
+            tokio::time::sleep(Duration::from_millis(50)).await;
+        }
+
         server.kill().await.unwrap();
     }
 }
