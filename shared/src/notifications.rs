@@ -131,19 +131,7 @@ pub async fn write(store: &Store, sub: &str, n: &Notification) -> ApiResult<bool
         attr::EXPIRES_AT.into(),
         AttributeValue::N(expires.to_string()),
     );
-    let result = store
-        .client
-        .put_item()
-        .table_name(&store.table)
-        .set_item(Some(item))
-        .condition_expression("attribute_not_exists(PK)")
-        .send()
-        .await;
-    match result {
-        Ok(_) => Ok(true),
-        Err(e) if condition_failed(&e) => Ok(false),
-        Err(e) => Err(e.into()),
-    }
+    store.put_new(item).await
 }
 
 /// Marks one of the caller's notifications read (idempotent). `None` when
@@ -171,16 +159,7 @@ pub async fn mark_read(store: &Store, sub: &str, id: &str) -> ApiResult<Option<N
 /// first; returns how many, and whether unread ones remain. Bounded, so a
 /// request never runs into the function's timeout.
 pub async fn mark_all_read(store: &Store, sub: &str, max: i32) -> ApiResult<(usize, bool)> {
-    let out = store
-        .client
-        .query()
-        .table_name(&store.table)
-        .index_name("GSI1")
-        .key_condition_expression("GSI1PK = :pk")
-        .expression_attribute_values(":pk", AttributeValue::S(keys::unread(sub)))
-        .limit(max)
-        .send()
-        .await?;
+    let out = unread(store, sub).limit(max).send().await?;
     let mut count = 0;
     for item in out.items() {
         let Some(id) = item.get("id").and_then(|v| v.as_s().ok()) else {
@@ -193,18 +172,26 @@ pub async fn mark_all_read(store: &Store, sub: &str, max: i32) -> ApiResult<(usi
     Ok((count, out.last_evaluated_key.is_some()))
 }
 
+/// The query of a user's unread notifications (the sparse index).
+fn unread(
+    store: &Store,
+    sub: &str,
+) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
+    store
+        .client
+        .query()
+        .table_name(&store.table)
+        .index_name("GSI1")
+        .key_condition_expression("GSI1PK = :pk")
+        .expression_attribute_values(":pk", AttributeValue::S(keys::unread(sub)))
+}
+
 /// The number of unread notifications (a COUNT query on the sparse index).
 pub async fn unread_count(store: &Store, sub: &str) -> ApiResult<usize> {
     let mut count = 0;
     let mut start = None;
     loop {
-        let out = store
-            .client
-            .query()
-            .table_name(&store.table)
-            .index_name("GSI1")
-            .key_condition_expression("GSI1PK = :pk")
-            .expression_attribute_values(":pk", AttributeValue::S(keys::unread(sub)))
+        let out = unread(store, sub)
             .select(Select::Count)
             .set_exclusive_start_key(start)
             .send()

@@ -141,6 +141,23 @@ impl Store {
         out.item.map(from_item).transpose()
     }
 
+    /// Puts an item unless one with its key exists; false when it did.
+    pub async fn put_new(&self, item: Item) -> ApiResult<bool> {
+        let result = self
+            .client
+            .put_item()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .condition_expression("attribute_not_exists(PK)")
+            .send()
+            .await;
+        match result {
+            Ok(_) => Ok(true),
+            Err(e) if condition_failed(&e) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
     /// Several items by key in one BatchGetItem (at most 100 distinct
     /// keys), in the order of `keys`; `None` where an item does not exist.
     pub async fn get_many(&self, keys: &[(String, String)]) -> ApiResult<Vec<Option<Item>>> {

@@ -464,25 +464,9 @@ pub fn rfc3339(t: OffsetDateTime) -> String {
 
 /// Writes a new profile; fails with `Ok(false)` if one already exists.
 pub async fn create(store: &Store, profile: &Profile) -> ApiResult<bool> {
-    let item = store::to_item(&profile_keys(profile), profile)?;
-    let result = store
-        .client
-        .put_item()
-        .table_name(&store.table)
-        .set_item(Some(item))
-        .condition_expression("attribute_not_exists(PK)")
-        .send()
-        .await;
-    match result {
-        Ok(_) => Ok(true),
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-        {
-            Ok(false)
-        }
-        Err(e) => Err(e.into()),
-    }
+    store
+        .put_new(store::to_item(&profile_keys(profile), profile)?)
+        .await
 }
 
 pub async fn get(store: &Store, sub: &str) -> ApiResult<Option<Profile>> {
