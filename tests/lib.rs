@@ -405,32 +405,16 @@ pub async fn publisher() -> shared::events::Publisher {
 }
 
 impl TestApp {
-    /// Marks an account verified by the admins, straight in the table:
-    /// stands for the admin validation route until #4 brings it.
-    pub async fn verify_account(&self, sub: &str, role: &str) {
-        let ddb = aws_sdk_dynamodb::Client::new(&self.stack.sdk);
-        ddb.update_item()
-            .table_name(&self.config.table_name)
-            .key(
-                "PK",
-                aws_sdk_dynamodb::types::AttributeValue::S(format!("USER#{sub}")),
+    /// Has an admin validate a recruteur or prestataire account.
+    pub async fn verify_account(&self, admin_token: &str, sub: &str) {
+        let r = self
+            .put_auth(
+                &format!("/api/admin/recruteurs/{sub}/valider/"),
+                admin_token,
+                json!({}),
             )
-            .key(
-                "SK",
-                aws_sdk_dynamodb::types::AttributeValue::S("PROFILE".into()),
-            )
-            .update_expression("SET statut_verification_admin = :v, GSI2PK = :g")
-            .expression_attribute_values(
-                ":v",
-                aws_sdk_dynamodb::types::AttributeValue::S("verifie".into()),
-            )
-            .expression_attribute_values(
-                ":g",
-                aws_sdk_dynamodb::types::AttributeValue::S(format!("VALIDATION#{role}#verifie")),
-            )
-            .send()
-            .await
-            .unwrap();
+            .await;
+        assert_eq!(r.status, 200, "validation: {}", r.body);
     }
 
     /// Sends a message; asserts 201 and returns it.

@@ -110,6 +110,7 @@ pub fn app(
     let notifying = shared::events::Notifying::new(services.clone(), sdk)?;
     let api = Router::new()
         .merge(auth::router(auth::AuthState::new(services, sdk)))
+        .merge(admin::router(notifying.clone()))
         .merge(messages::router(notifying.clone()))
         .merge(notifications::router(notifying))
         .merge(docs::router());

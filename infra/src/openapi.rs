@@ -7,6 +7,7 @@
 /// new area).
 pub fn document() -> utoipa::openapi::OpenApi {
     let mut doc = auth::openapi();
+    doc.merge(admin::openapi());
     doc.merge(messages::openapi());
     doc.merge(notifications::openapi());
     shared::docs::finish(doc)

@@ -105,7 +105,7 @@ async fn devserver_bootstraps_creates_the_admin_and_serves_twice() {
             tokio::time::sleep(Duration::from_millis(50)).await;
         }
 
-                server.kill().await.unwrap();
+        server.kill().await.unwrap();
         // A killed server's last long poll (1 s) lives on in the emulator
         // and would take the next message with it for the visibility
         // timeout: let it end before the next run sends one.

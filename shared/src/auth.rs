@@ -304,3 +304,22 @@ mod tests {
         assert_eq!(Role::parse("superuser"), None);
     }
 }
+
+/// The caller, authenticated and an admin (403 otherwise), checked before
+/// the body is read: a non-admin learns nothing from its body's errors.
+#[derive(Clone, Debug)]
+pub struct AdminUser(pub AuthUser);
+
+impl<S> FromRequestParts<S> for AdminUser
+where
+    S: Send + Sync,
+    Arc<Services>: FromRef<S>,
+{
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let user = AuthUser::from_request_parts(parts, state).await?;
+        user.require(&[Role::Admin])?;
+        Ok(AdminUser(user))
+    }
+}

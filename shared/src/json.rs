@@ -182,6 +182,32 @@ fn french_type(expected: &str) -> &'static str {
     }
 }
 
+/// A JSON body that may be left out: no body (no Content-Type, no length)
+/// reads as `{}`. Anything sent is checked like `Json`.
+pub struct OptionalJson<T>(pub T);
+
+impl<S, T> FromRequest<S> for OptionalJson<T>
+where
+    S: Send + Sync,
+    T: DeserializeOwned + Validate,
+{
+    type Rejection = ApiError;
+
+    async fn from_request(req: Request, state: &S) -> Result<Self, Self::Rejection> {
+        let headers = req.headers();
+        let no_body = headers.get(header::CONTENT_TYPE).is_none()
+            && headers
+                .get(header::CONTENT_LENGTH)
+                .is_none_or(|v| v.as_bytes() == b"0");
+        let value = if no_body {
+            serde_json::Value::Object(Default::default())
+        } else {
+            json_value(req, state).await?
+        };
+        Ok(OptionalJson(parse(value)?))
+    }
+}
+
 /// A JSON object body kept as a value, for handlers that parse it in
 /// several parts (registration: the account, then the type's fields).
 pub struct JsonObject(pub serde_json::Value);

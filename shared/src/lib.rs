@@ -3,6 +3,7 @@
 
 #[cfg(feature = "cognito")]
 pub mod accounts;
+pub mod audit;
 pub mod auth;
 pub mod config;
 pub mod cursor;
@@ -16,6 +17,7 @@ pub mod messages;
 pub mod metrics;
 pub mod notifications;
 pub mod page;
+pub mod review;
 pub mod sessions;
 pub mod store;
 pub mod telemetry;

@@ -65,6 +65,8 @@ pub struct Listing {
     pub sk_prefix: Option<String>,
     /// `FilterExpression` with its values (names are `#f0`.. as given).
     pub filter: Option<Filter>,
+    /// Lowest sort key first (queues: oldest first) instead of newest.
+    pub oldest_first: bool,
 }
 
 pub struct Filter {
@@ -118,6 +120,7 @@ impl Listing {
             partition,
             sk_prefix: Some(sk_prefix.into()),
             filter: None,
+            oldest_first: false,
         }
     }
 
@@ -127,7 +130,13 @@ impl Listing {
             partition,
             sk_prefix: None,
             filter: None,
+            oldest_first: false,
         }
+    }
+
+    pub fn oldest_first(mut self) -> Self {
+        self.oldest_first = true;
+        self
     }
 
     pub fn filter(mut self, filter: Option<Filter>) -> Self {
@@ -153,7 +162,8 @@ impl Listing {
             .collect()
     }
 
-    /// One page, in natural order (newest first), with the cursors around it.
+    /// One page, in natural order (newest first, or oldest first), with the
+    /// cursors around it.
     pub async fn page<T: DeserializeOwned>(
         &self,
         store: &Store,
@@ -217,7 +227,7 @@ impl Listing {
                 .set_index_name(self.index.map(String::from))
                 .expression_attribute_names("#pk", pk)
                 .expression_attribute_values(":pk", AttributeValue::S(self.partition.clone()))
-                .scan_index_forward(backwards)
+                .scan_index_forward(self.oldest_first != backwards)
                 .limit(limit)
                 .set_exclusive_start_key(start.take());
             query = match &self.sk_prefix {

@@ -75,6 +75,17 @@ pub mod keys {
     pub fn delivery(event_id: &str, channel: &str) -> (String, String) {
         (format!("EVENT#{event_id}"), channel.into())
     }
+    /// Counters kept in step with writes (S1): `STATS#<scope>` / `ALL`.
+    pub fn stats(scope: &str) -> (String, String) {
+        (format!("STATS#{scope}"), "ALL".into())
+    }
+    /// The audit log: by day, and by actor (GSI1) (L1).
+    pub fn audit(day: &str, order: &str) -> (String, String) {
+        (format!("AUDIT#{day}"), order.into())
+    }
+    pub fn audit_by_actor(sub: &str) -> String {
+        format!("ACTOR#{sub}")
+    }
     /// A publication (P1, #4).
     pub fn publication(id: &str) -> (String, String) {
         (format!("PUB#{id}"), "PUB".into())
@@ -216,6 +227,24 @@ pub fn path_id(id: &str) -> ApiResult<&str> {
         Err(crate::ApiError::NotFound)
     } else {
         Ok(id)
+    }
+}
+
+/// True when a transaction was cancelled because one of its conditions
+/// failed (not a conflict with another transaction).
+pub fn canceled_by_condition<R>(
+    err: &aws_sdk_dynamodb::error::SdkError<
+        aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError,
+        R,
+    >,
+) -> bool {
+    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError as E;
+    match err.as_service_error() {
+        Some(E::TransactionCanceledException(e)) => e
+            .cancellation_reasons()
+            .iter()
+            .any(|r| r.code() == Some("ConditionalCheckFailed")),
+        _ => false,
     }
 }
 

@@ -101,6 +101,15 @@ impl Details {
         }
     }
 
+    /// Sets the admin validation state (for the types that have one).
+    pub fn set_admin_validation(&mut self, state: Verification) {
+        match self {
+            Details::Recruteur(r) => r.statut_verification_admin = state,
+            Details::Prestataire(p) => p.statut_verification_admin = state,
+            _ => {}
+        }
+    }
+
     /// Admin validation state, for the types that have one.
     pub fn admin_validation(&self) -> Option<Verification> {
         match self {
@@ -463,10 +472,40 @@ pub fn rfc3339(t: OffsetDateTime) -> String {
 }
 
 /// Writes a new profile; fails with `Ok(false)` if one already exists.
+/// An account that awaits admin validation is counted in the same
+/// transaction, so the validation statistics never drift.
 pub async fn create(store: &Store, profile: &Profile) -> ApiResult<bool> {
-    store
-        .put_new(store::to_item(&profile_keys(profile), profile)?)
-        .await
+    let item = store::to_item(&profile_keys(profile), profile)?;
+    let Some(state) = profile.details.admin_validation() else {
+        return store.put_new(item).await;
+    };
+    let put = aws_sdk_dynamodb::types::Put::builder()
+        .table_name(&store.table)
+        .set_item(Some(item))
+        .condition_expression("attribute_not_exists(PK)")
+        .build()
+        .map_err(ApiError::internal)?;
+    let written = store
+        .client
+        .transact_write_items()
+        .transact_items(
+            aws_sdk_dynamodb::types::TransactWriteItem::builder()
+                .put(put)
+                .build(),
+        )
+        .transact_items(crate::review::count(
+            store,
+            profile.details.role(),
+            None,
+            state,
+        )?)
+        .send()
+        .await;
+    match written {
+        Ok(_) => Ok(true),
+        Err(e) if store::canceled_by_condition(&e) => Ok(false),
+        Err(e) => Err(e.into()),
+    }
 }
 
 pub async fn get(store: &Store, sub: &str) -> ApiResult<Option<Profile>> {

@@ -27,6 +27,11 @@ const EXPECTED: &[(&str, u16)] = &[
     ("auth/reset-password", 200),
     ("auth/reset-password-confirm-wrong-code", 400),
     ("auth/verify-email", 200),
+    ("admin/pending-prestataires", 200),
+    ("admin/pending-forbidden", 403),
+    ("admin/statistics", 200),
+    ("admin/validate-unknown", 404),
+    ("admin/refuse-without-reason", 400),
     ("messages/inbox", 200),
     ("messages/send-to-admin-base64", 201),
     ("messages/send-invalid", 400),
@@ -40,23 +45,25 @@ const EXPECTED: &[(&str, u16)] = &[
 ];
 
 /// The HTTP functions with sample events.
-const FUNCTIONS: &[&str] = &["auth", "messages", "notifications"];
+const FUNCTIONS: &[&str] = &["auth", "admin", "messages", "notifications"];
 
 struct Vars {
     email: String,
     access: String,
     refresh: String,
     admin: String,
+    admin_access: String,
 }
 
 /// A fresh user for one replay (registered unless the event registers it).
-async fn vars(app: &TestApp, event: &str, admin: &str) -> Vars {
+async fn vars(app: &TestApp, event: &str, admin: &(String, String)) -> Vars {
     if event.starts_with("auth/register") {
         return Vars {
             email: e2e::email("event"),
             access: String::new(),
             refresh: String::new(),
-            admin: admin.into(),
+            admin: admin.0.clone(),
+            admin_access: admin.1.clone(),
         };
     }
     let (email, access, refresh, _) = app.user("candidat").await;
@@ -64,7 +71,8 @@ async fn vars(app: &TestApp, event: &str, admin: &str) -> Vars {
         email,
         access,
         refresh,
-        admin: admin.into(),
+        admin: admin.0.clone(),
+        admin_access: admin.1.clone(),
     }
 }
 
@@ -73,6 +81,7 @@ fn fill(text: &str, v: &Vars) -> String {
         .replace("{{PASSWORD}}", PASSWORD)
         .replace("{{ACCESS}}", &v.access)
         .replace("{{REFRESH}}", &v.refresh)
+        .replace("{{ADMIN_ACCESS}}", &v.admin_access)
         .replace("{{ADMIN}}", &v.admin)
 }
 
@@ -123,6 +132,7 @@ async fn through_lambda(app: &TestApp, function: &str, event: &Value) -> (u16, V
     let notifying = || shared::events::Notifying::new(services.clone(), sdk).unwrap();
     let router = match function {
         "auth" => auth::router(auth::AuthState::new(services.clone(), sdk)),
+        "admin" => admin::router(notifying()),
         "messages" => messages::router(notifying()),
         "notifications" => notifications::router(notifying()),
         other => panic!("no router for {other}"),
@@ -190,7 +200,7 @@ async fn through_dev_server(app: &TestApp, event: &Value) -> (u16, Value) {
 #[tokio::test]
 async fn every_sample_event_answers_like_the_dev_server() {
     let app = TestApp::spawn().await;
-    let (admin, _) = app.admin().await;
+    let admin = app.admin().await;
     let mut seen = Vec::new();
     let files = FUNCTIONS.iter().flat_map(|f| {
         let dir = infra::local::project_root().join("events").join(f);

@@ -53,7 +53,7 @@ async fn who_may_write_to_whom_follows_the_roles() {
     }
     // A recruiter must be verified by the admins to write first.
     assert_eq!(send(recruteur.clone(), id(&c)).await.status, 403);
-    app.verify_account(&id(&r), "recruteur").await;
+    app.verify_account(&admin, &id(&r)).await;
     assert_eq!(send(recruteur.clone(), id(&c)).await.status, 201);
     assert_eq!(send(recruteur.clone(), id(&p)).await.status, 201);
     // Recruiters don't write to recruiters.

@@ -166,6 +166,24 @@ fn functions(email: &str, access: &str, sub: &str) -> Vec<Function> {
             burst: (openapi, "GET /api/openapi.json", 200),
         },
         Function {
+            name: "admin",
+            cold: (
+                event("GET", "/api/admin/recruteurs-en-attente/", None, None),
+                "GET /api/admin/recruteurs-en-attente/ (401, no AWS call)",
+                401,
+            ),
+            burst: (
+                event(
+                    "GET",
+                    "/api/admin/recruteurs/statistiques/",
+                    None,
+                    Some(access),
+                ),
+                "GET /api/admin/recruteurs/statistiques/ (403 for a candidate: authenticated, refused)",
+                403,
+            ),
+        },
+        Function {
             name: "messages",
             cold: (
                 event("GET", "/api/messages/", None, None),
@@ -616,6 +634,7 @@ async fn main() {
         })
     }));
     routes.extend(notification_routes(&http, &base, &access, &sub).await);
+    routes.extend(admin_routes(&http, &base).await);
     for route in minimums.keys() {
         assert!(
             routes.iter().any(|(r, _, _)| r == route),
@@ -877,5 +896,70 @@ async fn notification_routes(
                     .bearer_auth(&t)
             })
         }),
+    ]
+}
+
+/// The admin routes: 300 recruiters registered first, validated then
+/// refused one per request.
+async fn admin_routes(http: &reqwest::Client, base: &str) -> Vec<(&'static str, u16, RequestFn)> {
+    let admin = login_as(
+        http,
+        base,
+        local::DEFAULT_ADMIN_EMAIL,
+        local::DEFAULT_ADMIN_PASSWORD,
+    )
+    .await;
+    let admin = admin["access"].as_str().expect("admin login").to_string();
+    let run = ulid::Ulid::new().to_string().to_lowercase();
+    let mut recruiters = Vec::new();
+    for i in 0..REQUESTS_PER_ROUTE {
+        let r = http
+            .post(format!("{base}/api/auth/register/"))
+            .json(&json!({"email": format!("rec{i}-{run}@destinyjobs.test"), "password": PASSWORD,
+                "nom": "Bench", "prenom": "Rec", "type_compte": "recruteur", "entreprise": "Bench SA"}))
+            .send()
+            .await
+            .unwrap();
+        let body: Value = r.json().await.unwrap();
+        recruiters.push(body["id"].as_str().unwrap().to_string());
+    }
+    let get = |path: &str| -> RequestFn {
+        let (h, t, url) = (http.clone(), admin.clone(), format!("{base}{path}"));
+        Box::new(move |_| h.get(&url).bearer_auth(&t))
+    };
+    let decide = |action: &'static str, body: Value| -> RequestFn {
+        let (h, t, b, ids) = (
+            http.clone(),
+            admin.clone(),
+            base.to_string(),
+            recruiters.clone(),
+        );
+        Box::new(move |i| {
+            h.put(format!("{b}/api/admin/recruteurs/{}/{action}/", ids[i]))
+                .bearer_auth(&t)
+                .json(&body)
+        })
+    };
+    vec![
+        (
+            "GET /api/admin/recruteurs-en-attente/",
+            200,
+            get("/api/admin/recruteurs-en-attente/"),
+        ),
+        (
+            "GET /api/admin/recruteurs/statistiques/",
+            200,
+            get("/api/admin/recruteurs/statistiques/"),
+        ),
+        (
+            "PUT /api/admin/recruteurs/{id}/valider/",
+            200,
+            decide("valider", json!({})),
+        ),
+        (
+            "PUT /api/admin/recruteurs/{id}/refuser/",
+            200,
+            decide("refuser", json!({"motif": "Documents incomplets"})),
+        ),
     ]
 }

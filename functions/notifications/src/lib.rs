@@ -8,7 +8,7 @@ use axum::Json as AxumJson;
 use axum::extract::{OriginalUri, Path, State};
 use axum::http::StatusCode;
 use serde::{Deserialize, Serialize};
-use shared::auth::{AuthUser, Role};
+use shared::auth::{AdminUser, AuthUser, Role};
 use shared::cursor::Paginated;
 use shared::error::{ApiError, ApiResult};
 use shared::events::{Audience, Event, Kind};
@@ -172,10 +172,9 @@ pub struct Accepted {
         (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux administrateurs")))]
 async fn announce(
     State(state): State<AreaState>,
-    user: AuthUser,
+    _admin: AdminUser,
     Json(body): Json<Announcement>,
 ) -> ApiResult<(StatusCode, AxumJson<Accepted>)> {
-    user.require(&[Role::Admin])?;
     let to = match (body.destinataire, body.type_compte) {
         (Some(id), None) => {
             if notifications::contact(&state.services.store, &id)

@@ -1,0 +1,198 @@
+//! Admin validation of recruteur and prestataire accounts (spec 2.1, 14.1):
+//! the allowed decisions, the validation counters kept in step with every
+//! write (never counted by scanning), and the decision itself, written in
+//! one transaction with its counters and its audit entry.
+
+use std::collections::HashMap;
+
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
+use serde::Serialize;
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+
+use crate::audit;
+use crate::auth::Role;
+use crate::error::{ApiError, ApiResult};
+use crate::store::{self, Store, canceled_by_condition, keys};
+use crate::users::{self, Profile, Verification, rfc3339};
+
+const SCOPE: &str = "validation";
+
+/// The counter attribute of one account type in one state.
+pub fn counter(role: Role, state: Verification) -> String {
+    format!("{}_{}", role.as_str(), state.as_str())
+}
+
+/// Whether an admin may move an account from `from` to `to`: any change
+/// but to the state it is already in (a refused account may be validated
+/// after new documents, a validated one refused if it turns out wrong).
+pub fn check(from: Verification, to: Verification) -> ApiResult<()> {
+    if from == to {
+        return Err(ApiError::Conflict(match to {
+            Verification::Verifie => "Ce compte est déjà validé.".into(),
+            Verification::Refuse => "Ce compte est déjà refusé.".into(),
+            Verification::EnAttente => "Ce compte est déjà en attente.".into(),
+        }));
+    }
+    if to == Verification::EnAttente {
+        return Err(ApiError::BadRequest(
+            "Une décision valide ou refuse un compte.".into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The counter update that goes with a change of state (`from` None: a
+/// new account).
+pub fn count(
+    store: &Store,
+    role: Role,
+    from: Option<Verification>,
+    to: Verification,
+) -> ApiResult<TransactWriteItem> {
+    let mut update = Update::builder()
+        .table_name(&store.table)
+        .set_key(Some(store::key(&keys::stats(SCOPE))))
+        .expression_attribute_names("#to", counter(role, to))
+        .expression_attribute_values(":one", AttributeValue::N("1".into()));
+    update = match from {
+        Some(from) => update
+            .update_expression("ADD #to :one, #from :minus")
+            .expression_attribute_names("#from", counter(role, from))
+            .expression_attribute_values(":minus", AttributeValue::N("-1".into())),
+        None => update.update_expression("ADD #to :one"),
+    };
+    Ok(TransactWriteItem::builder()
+        .update(update.build().map_err(ApiError::internal)?)
+        .build())
+}
+
+/// Accounts per state, for one type.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, ToSchema)]
+pub struct Counts {
+    pub en_attente: i64,
+    pub verifie: i64,
+    pub refuse: i64,
+}
+
+/// Validation statistics of both validated types.
+#[derive(Clone, Debug, Default, Serialize, ToSchema)]
+pub struct Statistics {
+    pub recruteur: Counts,
+    pub prestataire: Counts,
+}
+
+pub async fn statistics(store: &Store) -> ApiResult<Statistics> {
+    let out = store
+        .client
+        .get_item()
+        .table_name(&store.table)
+        .set_key(Some(store::key(&keys::stats(SCOPE))))
+        .send()
+        .await?;
+    let item: HashMap<String, AttributeValue> = out.item.unwrap_or_default();
+    let n = |role: Role, state: Verification| {
+        item.get(&counter(role, state))
+            .and_then(|v| v.as_n().ok())
+            .and_then(|n| n.parse().ok())
+            .unwrap_or(0)
+    };
+    let counts = |role| Counts {
+        en_attente: n(role, Verification::EnAttente),
+        verifie: n(role, Verification::Verifie),
+        refuse: n(role, Verification::Refuse),
+    };
+    Ok(Statistics {
+        recruteur: counts(Role::Recruteur),
+        prestataire: counts(Role::Prestataire),
+    })
+}
+
+/// Records an admin's decision on an account: its state, its validation
+/// list (GSI2), the counters and the audit entry change together, and only
+/// if nobody decided in between (409 then). Returns the updated profile.
+pub async fn decide(
+    store: &Store,
+    admin: &str,
+    sub: &str,
+    to: Verification,
+    motif: Option<String>,
+) -> ApiResult<Profile> {
+    let mut profile = users::get(store, sub).await?.ok_or(ApiError::NotFound)?;
+    let role = profile.details.role();
+    let from = profile
+        .details
+        .admin_validation()
+        .ok_or(ApiError::NotFound)?;
+    check(from, to)?;
+    let now = OffsetDateTime::now_utc();
+    let account = Update::builder()
+        .table_name(&store.table)
+        .set_key(Some(store::key(&keys::user(sub))))
+        .condition_expression("statut_verification_admin = :from")
+        .update_expression(
+            "SET statut_verification_admin = :to, GSI2PK = :list, date_modification = :now",
+        )
+        .expression_attribute_values(":from", AttributeValue::S(from.as_str().into()))
+        .expression_attribute_values(":to", AttributeValue::S(to.as_str().into()))
+        .expression_attribute_values(
+            ":list",
+            AttributeValue::S(keys::users_by_validation(role.as_str(), to.as_str())),
+        )
+        .expression_attribute_values(":now", AttributeValue::S(rfc3339(now)))
+        .build()
+        .map_err(ApiError::internal)?;
+    let action = match to {
+        Verification::Verifie => "valider_compte",
+        _ => "refuser_compte",
+    };
+    let written = store
+        .client
+        .transact_write_items()
+        .transact_items(TransactWriteItem::builder().update(account).build())
+        .transact_items(count(store, role, Some(from), to)?)
+        .transact_items(audit::Entry::new(admin, action, "utilisateur", sub, motif).put(store)?)
+        .send()
+        .await;
+    match written {
+        Ok(_) => {}
+        Err(e) if canceled_by_condition(&e) => {
+            return Err(ApiError::Conflict(
+                "Ce compte vient d'être traité par un autre administrateur ; rechargez-le.".into(),
+            ));
+        }
+        Err(e) => return Err(e.into()),
+    }
+    profile.details.set_admin_validation(to);
+    profile.date_modification = now;
+    Ok(profile)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use Verification::*;
+
+    #[test]
+    fn decisions_change_the_state() {
+        assert!(check(EnAttente, Verifie).is_ok());
+        assert!(check(EnAttente, Refuse).is_ok());
+        assert!(check(Refuse, Verifie).is_ok(), "after new documents");
+        assert!(check(Verifie, Refuse).is_ok(), "revoked");
+        assert!(matches!(
+            check(Verifie, Verifie),
+            Err(ApiError::Conflict(_))
+        ));
+        assert!(matches!(check(Refuse, Refuse), Err(ApiError::Conflict(_))));
+        assert!(matches!(
+            check(Verifie, EnAttente),
+            Err(ApiError::BadRequest(_))
+        ));
+    }
+
+    #[test]
+    fn counters_are_named_by_type_and_state() {
+        assert_eq!(counter(Role::Recruteur, EnAttente), "recruteur_en_attente");
+        assert_eq!(counter(Role::Prestataire, Verifie), "prestataire_verifie");
+    }
+}
