@@ -6,11 +6,15 @@ use std::net::TcpListener;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 
-use tokio::process::{Child, Command};
+use tokio::process::{Child, ChildStdin, Command};
 
 pub struct Emulator {
     pub endpoint: String,
     pub port: u16,
+    /// Our end of the watcher's stdin: dropping it (with the Emulator, or
+    /// when the process exits) stops moto. Killing the watcher instead
+    /// would orphan moto.
+    _stdin: ChildStdin,
     _child: Child,
 }
 
@@ -38,15 +42,15 @@ impl Emulator {
             "\"{}\" -H 127.0.0.1 -p {port} >/dev/null 2>&1 & pid=$!; read _; kill $pid",
             bin.display()
         );
-        let child = Command::new("sh")
+        let mut child = Command::new("sh")
             .arg("-c")
             .arg(script)
             .stdin(Stdio::piped())
             .stdout(Stdio::null())
             .stderr(Stdio::null())
-            .kill_on_drop(true)
             .spawn()
             .map_err(|e| format!("cannot start moto: {e}"))?;
+        let stdin = child.stdin.take().ok_or("no stdin for the watcher")?;
         let endpoint = format!("http://127.0.0.1:{port}");
         let deadline = Instant::now() + Duration::from_secs(30);
         while Instant::now() < deadline {
@@ -57,6 +61,7 @@ impl Emulator {
                 return Ok(Emulator {
                     endpoint,
                     port,
+                    _stdin: stdin,
                     _child: child,
                 });
             }
