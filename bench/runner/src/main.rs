@@ -634,7 +634,6 @@ async fn main() {
         })
     }));
     routes.extend(notification_routes(&http, &base, &access, &sub).await);
-    routes.extend(admin_routes(&http, &base).await);
     for route in minimums.keys() {
         assert!(
             routes.iter().any(|(r, _, _)| r == route),
@@ -896,70 +895,5 @@ async fn notification_routes(
                     .bearer_auth(&t)
             })
         }),
-    ]
-}
-
-/// The admin routes: 300 recruiters registered first, validated then
-/// refused one per request.
-async fn admin_routes(http: &reqwest::Client, base: &str) -> Vec<(&'static str, u16, RequestFn)> {
-    let admin = login_as(
-        http,
-        base,
-        local::DEFAULT_ADMIN_EMAIL,
-        local::DEFAULT_ADMIN_PASSWORD,
-    )
-    .await;
-    let admin = admin["access"].as_str().expect("admin login").to_string();
-    let run = ulid::Ulid::new().to_string().to_lowercase();
-    let mut recruiters = Vec::new();
-    for i in 0..REQUESTS_PER_ROUTE {
-        let r = http
-            .post(format!("{base}/api/auth/register/"))
-            .json(&json!({"email": format!("rec{i}-{run}@destinyjobs.test"), "password": PASSWORD,
-                "nom": "Bench", "prenom": "Rec", "type_compte": "recruteur", "entreprise": "Bench SA"}))
-            .send()
-            .await
-            .unwrap();
-        let body: Value = r.json().await.unwrap();
-        recruiters.push(body["id"].as_str().unwrap().to_string());
-    }
-    let get = |path: &str| -> RequestFn {
-        let (h, t, url) = (http.clone(), admin.clone(), format!("{base}{path}"));
-        Box::new(move |_| h.get(&url).bearer_auth(&t))
-    };
-    let decide = |action: &'static str, body: Value| -> RequestFn {
-        let (h, t, b, ids) = (
-            http.clone(),
-            admin.clone(),
-            base.to_string(),
-            recruiters.clone(),
-        );
-        Box::new(move |i| {
-            h.put(format!("{b}/api/admin/recruteurs/{}/{action}/", ids[i]))
-                .bearer_auth(&t)
-                .json(&body)
-        })
-    };
-    vec![
-        (
-            "GET /api/admin/recruteurs-en-attente/",
-            200,
-            get("/api/admin/recruteurs-en-attente/"),
-        ),
-        (
-            "GET /api/admin/recruteurs/statistiques/",
-            200,
-            get("/api/admin/recruteurs/statistiques/"),
-        ),
-        (
-            "PUT /api/admin/recruteurs/{id}/valider/",
-            200,
-            decide("valider", json!({})),
-        ),
-        (
-            "PUT /api/admin/recruteurs/{id}/refuser/",
-            200,
-            decide("refuser", json!({"motif": "Documents incomplets"})),
-        ),
     ]
 }
