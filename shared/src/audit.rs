@@ -2,11 +2,11 @@
 //! item per action, written in the same transaction as the action itself,
 //! by day and by actor (L1 in docs/data-model.md). #7 exposes it.
 
-use aws_sdk_dynamodb::types::{Put, TransactWriteItem};
+use aws_sdk_dynamodb::types::TransactWriteItem;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::store::{self, Store, attr, keys};
 use crate::users::rfc3339;
 
@@ -58,14 +58,6 @@ impl Entry {
             ],
             self,
         )?;
-        Ok(TransactWriteItem::builder()
-            .put(
-                Put::builder()
-                    .table_name(&store.table)
-                    .set_item(Some(item))
-                    .build()
-                    .map_err(ApiError::internal)?,
-            )
-            .build())
+        store.transact_put(item)
     }
 }

@@ -3,13 +3,13 @@
 //! and once in the sender's sent box, so deleting it hides it for one side
 //! only and every read is keyed by the caller (a foreign id is absent).
 
-use aws_sdk_dynamodb::types::{AttributeValue, Put, ReturnValue, TransactWriteItem};
+use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, TransactWriteItem};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
 use crate::auth::Role;
-use crate::error::{ApiError, ApiResult};
+use crate::error::ApiResult;
 use crate::store::{self, Store, attr, condition_failed, keys};
 
 /// Longest message body, in characters (after sanitizing).
@@ -103,19 +103,10 @@ struct ContactItem {
 /// Stores a message in both boxes and lets the recipient reply, in one
 /// transaction.
 pub async fn send(store: &Store, m: &Message) -> ApiResult<()> {
-    let put = |k: (String, String), item: store::Item| -> ApiResult<TransactWriteItem> {
-        let mut item = item;
+    let put = |k: (String, String), mut item: store::Item| -> ApiResult<TransactWriteItem> {
         item.insert(attr::PK.into(), AttributeValue::S(k.0));
         item.insert(attr::SK.into(), AttributeValue::S(k.1));
-        Ok(TransactWriteItem::builder()
-            .put(
-                Put::builder()
-                    .table_name(&store.table)
-                    .set_item(Some(item))
-                    .build()
-                    .map_err(ApiError::internal)?,
-            )
-            .build())
+        store.transact_put(item)
     };
     let message: store::Item = serde_dynamo::to_item(m)?;
     let contact: store::Item = serde_dynamo::to_item(ContactItem {

@@ -152,6 +152,21 @@ impl Store {
         out.item.map(from_item).transpose()
     }
 
+    /// An unconditional put of `item`, as one write of a transaction.
+    pub fn transact_put(
+        &self,
+        item: Item,
+    ) -> ApiResult<aws_sdk_dynamodb::types::TransactWriteItem> {
+        let put = aws_sdk_dynamodb::types::Put::builder()
+            .table_name(&self.table)
+            .set_item(Some(item))
+            .build()
+            .map_err(crate::ApiError::internal)?;
+        Ok(aws_sdk_dynamodb::types::TransactWriteItem::builder()
+            .put(put)
+            .build())
+    }
+
     /// Puts an item unless one with its key exists; false when it did.
     pub async fn put_new(&self, item: Item) -> ApiResult<bool> {
         let result = self
