@@ -439,3 +439,101 @@ impl TestApp {
         r.body
     }
 }
+
+/// The four publication kinds: (path segment, `type_publication`).
+pub const KINDS: [(&str, &str); 4] = [
+    ("offres", "offre"),
+    ("financements", "financement"),
+    ("bourses", "bourse"),
+    ("consultations", "consultation"),
+];
+
+/// A valid create body of one kind (by path segment).
+pub fn publication_body(kind: &str, titre: &str) -> Value {
+    let mut body =
+        json!({"titre": titre, "description": "<p>Une belle opportunité à Abidjan.</p>"});
+    let fields = match kind {
+        "offres" => {
+            json!({"type_contrat": "cdi", "salaire_min": 300000, "salaire_max": 500000, "localisation": "Abidjan", "competences_requises": ["Rust"]})
+        }
+        "financements" => {
+            json!({"type_financement": "subvention", "montant": 5000000, "secteur": "Agriculture"})
+        }
+        "bourses" => {
+            json!({"type_bourse": "excellence", "montant": 1200000, "domaine_etude": "Informatique"})
+        }
+        "consultations" => {
+            json!({"type_consultation": "informatique", "budget": 2000000, "duree": "3 mois"})
+        }
+        other => panic!("unknown kind {other}"),
+    };
+    for (k, v) in fields.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    body
+}
+
+impl TestApp {
+    /// A recruiter an admin has verified: (email, sub, access token).
+    pub async fn verified_recruiter(&self, admin_token: &str) -> (String, String, String) {
+        let (email, token, _, profile) = self.user("recruteur").await;
+        let sub = profile["id"].as_str().unwrap().to_string();
+        self.verify_account(admin_token, &sub).await;
+        (email, sub, token)
+    }
+
+    /// Creates a publication of `kind`; asserts 201 and returns it.
+    pub async fn publish(&self, token: &str, kind: &str, titre: &str) -> Value {
+        let r = self
+            .post_auth(
+                &format!("/api/recruteur/{kind}/"),
+                token,
+                publication_body(kind, titre),
+            )
+            .await;
+        assert_eq!(r.status, 201, "publish: {}", r.body);
+        r.body
+    }
+
+    /// Has an admin validate or refuse a publication; asserts 200.
+    pub async fn decide(&self, admin_token: &str, id: &str, decision: &str, body: Value) -> Value {
+        let r = self
+            .put_auth(
+                &format!("/api/admin/publications/{id}/{decision}/"),
+                admin_token,
+                body,
+            )
+            .await;
+        assert_eq!(r.status, 200, "{decision}: {}", r.body);
+        r.body
+    }
+
+    /// Sets a recruiter's monthly quota; asserts 200.
+    pub async fn set_quota(&self, admin_token: &str, sub: &str, quota: u32) {
+        let r = self
+            .put_auth(
+                &format!("/api/admin/recruteurs/{sub}/quota/"),
+                admin_token,
+                json!({"quota_publications_mensuel": quota}),
+            )
+            .await;
+        assert_eq!(r.status, 200, "quota: {}", r.body);
+        assert_eq!(r.body["quota_publications_mensuel"], quota);
+    }
+
+    /// Every item of a paginated list, following `next` links.
+    pub async fn walk(&self, path: &str, token: Option<&str>) -> Vec<Value> {
+        let mut items = Vec::new();
+        let mut next = Some(path.to_string());
+        while let Some(path) = next {
+            let r = match token {
+                Some(t) => self.get_auth(&path, t).await,
+                None => self.send(self.http.get(self.url(&path))).await,
+            };
+            assert_eq!(r.status, 200, "{path}: {}", r.body);
+            items.extend(r.body["results"].as_array().unwrap().iter().cloned());
+            next = r.body["next"].as_str().map(String::from);
+        }
+        items
+    }
+}

@@ -112,6 +112,10 @@ pub fn app(
         .merge(auth::router(auth::AuthState::new(services, sdk)))
         .merge(admin::router(notifying.clone()))
         .merge(messages::router(notifying.clone()))
+        .merge(offres::router(notifying.clone()))
+        .merge(financements::router(notifying.clone()))
+        .merge(bourses::router(notifying.clone()))
+        .merge(consultations::router(notifying.clone()))
         .merge(notifications::router(notifying))
         .merge(docs::router());
     Ok(shared::http::conventions(api, &config))
@@ -150,7 +154,9 @@ pub fn start_notifier(
                     continue;
                 }
             };
-            for m in messages {
+            // Handled together, like the notifier's batch.
+            let (notifier, sqs, queue_url) = (&notifier, &sqs, &queue_url);
+            futures_util::future::join_all(messages.into_iter().map(|m| async move {
                 let handle = m.receipt_handle.unwrap_or_default();
                 let outcome = notifier
                     .handle_message(m.body.as_deref().unwrap_or(""))
@@ -158,7 +164,7 @@ pub fn start_notifier(
                 let done = match outcome {
                     Ok(()) => sqs
                         .delete_message()
-                        .queue_url(&queue_url)
+                        .queue_url(queue_url)
                         .receipt_handle(handle)
                         .send()
                         .await
@@ -167,7 +173,7 @@ pub fn start_notifier(
                     Err(e) => {
                         tracing::error!(error = %e, message_id = m.message_id.as_deref().unwrap_or(""), "notification failed; will be retried");
                         sqs.change_message_visibility()
-                            .queue_url(&queue_url)
+                            .queue_url(queue_url)
                             .receipt_handle(handle)
                             .visibility_timeout(retry.as_secs() as i32)
                             .send()
@@ -179,7 +185,8 @@ pub fn start_notifier(
                 if let Err(e) = done {
                     tracing::warn!(error = %e, "queue acknowledgement failed");
                 }
-            }
+            }))
+            .await;
         }
     }))
 }

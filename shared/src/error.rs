@@ -31,6 +31,13 @@ pub enum ApiError {
     PayloadTooLarge(String),
     #[error("unsupported media type")]
     UnsupportedMediaType(String),
+    /// 403: a recruiter's monthly publication quota is used up.
+    #[error("quota of {quota} reached")]
+    Quota {
+        detail: String,
+        quota: u32,
+        reset: time::OffsetDateTime,
+    },
     /// 429 with a Retry-After header, in seconds.
     #[error("throttled for {retry_after}s")]
     Throttled { retry_after: u64 },
@@ -75,7 +82,7 @@ impl ApiError {
         match self {
             ApiError::Fields(_) | ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden(_) => StatusCode::FORBIDDEN,
+            ApiError::Forbidden(_) | ApiError::Quota { .. } => StatusCode::FORBIDDEN,
             ApiError::NotFound => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
@@ -93,6 +100,16 @@ impl ApiError {
                 "detail": format!("Requête ralentie. Nouvel essai dans {retry_after} secondes.")
             }),
             ApiError::NotFound => json!({ "detail": "Pas trouvé." }),
+            ApiError::Quota {
+                detail,
+                quota,
+                reset,
+            } => json!({
+                "detail": detail,
+                "code": "quota_depasse",
+                "quota_publications_mensuel": quota,
+                "reinitialisation": crate::users::rfc3339(*reset),
+            }),
             ApiError::Internal(_) => json!({ "detail": "Erreur interne du serveur." }),
             ApiError::BadRequest(d)
             | ApiError::Forbidden(d)

@@ -9,6 +9,7 @@ use time::OffsetDateTime;
 use utoipa::ToSchema;
 
 use crate::auth::Role;
+use crate::publications::Publication;
 
 /// The notification types of spec 15.1, plus admin announcements.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -18,6 +19,8 @@ pub enum Kind {
     StatutCandidature,
     PublicationValidee,
     PublicationRefusee,
+    /// To admins: a publication awaits review.
+    PublicationAValider,
     CompteValide,
     CompteRefuse,
     MessageRecu,
@@ -26,11 +29,12 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 9] = [
+    pub const ALL: [Kind; 10] = [
         Kind::NouvelleCandidature,
         Kind::StatutCandidature,
         Kind::PublicationValidee,
         Kind::PublicationRefusee,
+        Kind::PublicationAValider,
         Kind::CompteValide,
         Kind::CompteRefuse,
         Kind::MessageRecu,
@@ -41,7 +45,10 @@ impl Kind {
     /// Email is mandatory (spec 15.2) for everything that changes the
     /// user's standing; only the high-volume types can be muted by email.
     pub fn email_mandatory(self) -> bool {
-        !matches!(self, Kind::MessageRecu | Kind::NouvelleCandidature)
+        !matches!(
+            self,
+            Kind::MessageRecu | Kind::NouvelleCandidature | Kind::PublicationAValider
+        )
     }
 
     pub fn as_str(self) -> &'static str {
@@ -50,6 +57,7 @@ impl Kind {
             Kind::StatutCandidature => "statut_candidature",
             Kind::PublicationValidee => "publication_validee",
             Kind::PublicationRefusee => "publication_refusee",
+            Kind::PublicationAValider => "publication_a_valider",
             Kind::CompteValide => "compte_valide",
             Kind::CompteRefuse => "compte_refuse",
             Kind::MessageRecu => "message_recu",
@@ -151,6 +159,72 @@ impl Event {
             "Votre compte n'a pas été validé".into(),
             message,
             Some("/profil".into()),
+        )
+    }
+
+    /// To every admin: a publication was submitted (or resubmitted after an
+    /// edit) and awaits review.
+    pub fn publication_a_valider(p: &Publication, resubmitted: bool) -> Self {
+        let kind = p.kind();
+        let what = if resubmitted {
+            format!("a été modifié{} et attend", kind.agreement())
+        } else {
+            "attend".into()
+        };
+        Event::new(
+            Kind::PublicationAValider,
+            Audience::Role {
+                role: Role::Admin,
+                after: None,
+            },
+            format!("À valider : {}", p.titre),
+            format!(
+                "{} {} « {} » {what} votre validation.",
+                kind.article(),
+                kind.label(),
+                p.titre
+            ),
+            Some(format!("/admin/publications/{}", p.id)),
+        )
+    }
+
+    /// To its author: an admin validated a publication, now public.
+    pub fn publication_validee(p: &Publication) -> Self {
+        let kind = p.kind();
+        Event::new(
+            Kind::PublicationValidee,
+            Event::user(&p.recruteur),
+            format!("Publication validée : {}", p.titre),
+            format!(
+                "Votre {} « {} » a été validé{} et publié{} sur DestinyJobs, visible de tous.",
+                kind.label(),
+                p.titre,
+                kind.agreement(),
+                kind.agreement()
+            ),
+            Some(format!("/{}/{}", kind.plural(), p.id)),
+        )
+    }
+
+    /// To its author: an admin refused a publication, with the reason.
+    pub fn publication_refusee(p: &Publication, motif: Option<&str>) -> Self {
+        let kind = p.kind();
+        let mut message = format!(
+            "Votre {} « {} » n'a pas été validé{}.",
+            kind.label(),
+            p.titre,
+            kind.agreement()
+        );
+        if let Some(motif) = motif.filter(|m| !m.trim().is_empty()) {
+            message.push_str(&format!(" Motif : {}", motif.trim()));
+        }
+        message.push_str(" Après correction, la publication sera de nouveau examinée.");
+        Event::new(
+            Kind::PublicationRefusee,
+            Event::user(&p.recruteur),
+            format!("Publication refusée : {}", p.titre),
+            message,
+            Some(format!("/recruteur/{}/{}", kind.plural(), p.id)),
         )
     }
 
@@ -327,7 +401,14 @@ mod tests {
             .into_iter()
             .filter(|k| !k.email_mandatory())
             .collect();
-        assert_eq!(optional, [Kind::NouvelleCandidature, Kind::MessageRecu]);
+        assert_eq!(
+            optional,
+            [
+                Kind::NouvelleCandidature,
+                Kind::PublicationAValider,
+                Kind::MessageRecu
+            ]
+        );
     }
 
     #[test]

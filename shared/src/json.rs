@@ -116,6 +116,11 @@ fn deserialize_all<T: DeserializeOwned>(
                     .next()
                     .unwrap_or_default()
                     .to_string();
+                // A required field dropped for being bad is now missing:
+                // its first message says why.
+                if errors.contains_key(&field) {
+                    break;
+                }
                 errors.entry(field).or_default().push(message);
                 if value.as_object_mut().and_then(|o| o.remove(&top)).is_none() {
                     break;
@@ -279,6 +284,25 @@ mod tests {
         let f =
             fields(from_value::<Body>(json!({"email": "a@b.c", "tags": ["a", 2]})).unwrap_err());
         assert!(f.contains_key("tags[1]"), "{f:?}");
+    }
+
+    #[derive(Deserialize, Debug)]
+    #[allow(dead_code)]
+    enum Color {
+        Red,
+    }
+
+    #[derive(Deserialize, Debug)]
+    #[allow(dead_code)]
+    struct Required {
+        color: Color,
+        age: u32,
+    }
+
+    #[test]
+    fn a_bad_required_field_gets_one_message() {
+        let f = fields(from_value::<Required>(json!({"color": "Blue", "age": "x"})).unwrap_err());
+        assert_eq!(f["color"].len(), 1, "{f:?}");
     }
 
     #[test]

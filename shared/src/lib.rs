@@ -17,6 +17,7 @@ pub mod messages;
 pub mod metrics;
 pub mod notifications;
 pub mod page;
+pub mod publications;
 pub mod review;
 pub mod sessions;
 pub mod store;

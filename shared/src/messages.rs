@@ -72,26 +72,7 @@ pub fn may_write(sender: Role, sender_verified: bool, recipient: Role, is_reply:
     }
 }
 
-/// Message bodies keep basic formatting; scripts, event handlers, styles
-/// and unsafe URLs are removed (ammonia's allow-list), and images too: a
-/// remote image would tell its sender when and where the message was read.
-pub fn sanitize(html: &str) -> String {
-    ammonia::Builder::default()
-        .rm_tags(["img"])
-        .link_rel(Some("noopener noreferrer nofollow"))
-        .clean(html)
-        .to_string()
-}
-
-/// True when sanitized HTML shows no text (`<p> </p>`, `<br>`).
-pub fn is_blank(html: &str) -> bool {
-    ammonia::Builder::empty()
-        .clean(html)
-        .to_string()
-        .replace("&nbsp;", " ")
-        .trim()
-        .is_empty()
-}
+pub use crate::validation::{is_blank, sanitize};
 
 /// What lets the recipient answer: the sender wrote to them.
 #[derive(Serialize, Deserialize)]

@@ -3,8 +3,6 @@
 //! write (never counted by scanning), and the decision itself, written in
 //! one transaction with its counters and its audit entry.
 
-use std::collections::HashMap;
-
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use serde::Serialize;
 use time::OffsetDateTime;
@@ -50,21 +48,11 @@ pub fn count(
     from: Option<Verification>,
     to: Verification,
 ) -> ApiResult<TransactWriteItem> {
-    let mut update = Update::builder()
-        .table_name(&store.table)
-        .set_key(Some(store::key(&keys::stats(SCOPE))))
-        .expression_attribute_names("#to", counter(role, to))
-        .expression_attribute_values(":one", AttributeValue::N("1".into()));
-    update = match from {
-        Some(from) => update
-            .update_expression("ADD #to :one, #from :minus")
-            .expression_attribute_names("#from", counter(role, from))
-            .expression_attribute_values(":minus", AttributeValue::N("-1".into())),
-        None => update.update_expression("ADD #to :one"),
-    };
-    Ok(TransactWriteItem::builder()
-        .update(update.build().map_err(ApiError::internal)?)
-        .build())
+    let mut changes = vec![(counter(role, to), 1)];
+    if let Some(from) = from {
+        changes.push((counter(role, from), -1));
+    }
+    store.add_counters(&keys::stats(SCOPE), &changes)
 }
 
 /// Accounts per state, for one type.
@@ -83,20 +71,8 @@ pub struct Statistics {
 }
 
 pub async fn statistics(store: &Store) -> ApiResult<Statistics> {
-    let out = store
-        .client
-        .get_item()
-        .table_name(&store.table)
-        .set_key(Some(store::key(&keys::stats(SCOPE))))
-        .send()
-        .await?;
-    let item: HashMap<String, AttributeValue> = out.item.unwrap_or_default();
-    let n = |role: Role, state: Verification| {
-        item.get(&counter(role, state))
-            .and_then(|v| v.as_n().ok())
-            .and_then(|n| n.parse().ok())
-            .unwrap_or(0)
-    };
+    let counters = store.counters(&keys::stats(SCOPE)).await?;
+    let n = |role, state| counters.get(&counter(role, state)).copied().unwrap_or(0);
     let counts = |role| Counts {
         en_attente: n(role, Verification::EnAttente),
         verifie: n(role, Verification::Verifie),
@@ -164,6 +140,49 @@ pub async fn decide(
         Err(e) => return Err(e.into()),
     }
     profile.details.set_admin_validation(to);
+    profile.date_modification = now;
+    Ok(profile)
+}
+
+/// Sets a recruiter's monthly publication quota, audited (the reason
+/// records the old and new values). Returns the updated profile.
+pub async fn set_quota(store: &Store, admin: &str, sub: &str, quota: u32) -> ApiResult<Profile> {
+    let mut profile = users::get(store, sub).await?.ok_or(ApiError::NotFound)?;
+    let users::Details::Recruteur(recruteur) = &mut profile.details else {
+        return Err(ApiError::NotFound);
+    };
+    let old = recruteur.quota_publications_mensuel;
+    recruteur.quota_publications_mensuel = quota;
+    let now = OffsetDateTime::now_utc();
+    let update = Update::builder()
+        .table_name(&store.table)
+        .set_key(Some(store::key(&keys::user(sub))))
+        .condition_expression("type_compte = :recruteur")
+        .update_expression("SET quota_publications_mensuel = :q, date_modification = :now")
+        .expression_attribute_values(
+            ":recruteur",
+            AttributeValue::S(Role::Recruteur.as_str().into()),
+        )
+        .expression_attribute_values(":q", AttributeValue::N(quota.to_string()))
+        .expression_attribute_values(":now", AttributeValue::S(rfc3339(now)))
+        .build()
+        .map_err(ApiError::internal)?;
+    let entry = audit::Entry::new(
+        admin,
+        "modifier_quota",
+        "utilisateur",
+        sub,
+        Some(format!("{old} → {quota}")),
+    );
+    let written = store
+        .write(vec![
+            TransactWriteItem::builder().update(update).build(),
+            entry.put(store)?,
+        ])
+        .await?;
+    if written.is_err() {
+        return Err(ApiError::NotFound);
+    }
     profile.date_modification = now;
     Ok(profile)
 }

@@ -4,7 +4,8 @@
 
 use std::collections::HashMap;
 
-use aws_sdk_dynamodb::types::AttributeValue;
+use aws_sdk_dynamodb::types::builders::UpdateBuilder;
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
@@ -86,9 +87,25 @@ pub mod keys {
     pub fn audit_by_actor(sub: &str) -> String {
         format!("ACTOR#{sub}")
     }
-    /// A publication (P1, #4).
+    /// A publication (P1).
     pub fn publication(id: &str) -> (String, String) {
         (format!("PUB#{id}"), "PUB".into())
+    }
+    /// The public list of one kind: validated and open, newest first (P2, GSI1, sparse).
+    pub fn public_publications(kind: &str) -> String {
+        format!("PUBLIC#{kind}")
+    }
+    /// Publications awaiting review, every kind, oldest first (P4, GSI1, sparse).
+    pub fn publications_in_review() -> String {
+        "REVIEW#PUB".into()
+    }
+    /// An author's publications of one kind (P3, GSI2).
+    pub fn publications_by_owner(sub: &str, kind: &str) -> String {
+        format!("OWNER#{sub}#{kind}")
+    }
+    /// Publications an author created in one calendar month (P5).
+    pub fn quota(sub: &str, month: &str) -> (String, String) {
+        (format!("USER#{sub}"), format!("QUOTA#{month}"))
     }
     pub fn throttle(scope: &str, subject: &str, window_start: u64) -> (String, String) {
         (
@@ -165,6 +182,186 @@ impl Store {
         Ok(aws_sdk_dynamodb::types::TransactWriteItem::builder()
             .put(put)
             .build())
+    }
+
+    /// The counters of the item at `k` (S1), by name; none yet is empty.
+    pub async fn counters(&self, k: &(String, String)) -> ApiResult<HashMap<String, i64>> {
+        let out = self
+            .client
+            .get_item()
+            .table_name(&self.table)
+            .set_key(Some(key(k)))
+            .send()
+            .await?;
+        Ok(out
+            .item
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(name, v)| Some((name, v.as_n().ok()?.parse().ok()?)))
+            .collect())
+    }
+
+    /// Adds `changes` (name, amount) to the counters of the item at `k`,
+    /// as one write of a transaction: counters move with what they count.
+    pub fn add_counters(
+        &self,
+        k: &(String, String),
+        changes: &[(String, i64)],
+    ) -> ApiResult<TransactWriteItem> {
+        let mut update = Update::builder()
+            .table_name(&self.table)
+            .set_key(Some(key(k)));
+        let mut terms = Vec::new();
+        for (i, (name, n)) in changes.iter().enumerate() {
+            terms.push(format!("#c{i} :c{i}"));
+            update = update
+                .expression_attribute_names(format!("#c{i}"), name)
+                .expression_attribute_values(format!(":c{i}"), AttributeValue::N(n.to_string()));
+        }
+        let update = update
+            .update_expression(format!("ADD {}", terms.join(", ")))
+            .build()
+            .map_err(crate::ApiError::internal)?;
+        Ok(TransactWriteItem::builder().update(update).build())
+    }
+
+    /// An update that sets every attribute of `item` but its table key, and
+    /// removes the attributes named in `remove`. Names and values are
+    /// `#a<n>`, `:a<n>` and `#r<n>`: a condition added to it uses others.
+    pub fn update_all(&self, item: Item, remove: &[&str]) -> UpdateBuilder {
+        let mut update = Update::builder().table_name(&self.table);
+        let mut sets = Vec::new();
+        let mut table_key = Item::new();
+        for (i, (name, value)) in item.into_iter().enumerate() {
+            if name == attr::PK || name == attr::SK {
+                table_key.insert(name, value);
+                continue;
+            }
+            sets.push(format!("#a{i} = :a{i}"));
+            update = update
+                .expression_attribute_names(format!("#a{i}"), name)
+                .expression_attribute_values(format!(":a{i}"), value);
+        }
+        let mut expression = format!("SET {}", sets.join(", "));
+        if !remove.is_empty() {
+            let names: Vec<String> = (0..remove.len()).map(|i| format!("#r{i}")).collect();
+            expression.push_str(&format!(" REMOVE {}", names.join(", ")));
+            for (name, attribute) in names.iter().zip(remove) {
+                update = update.expression_attribute_names(name, *attribute);
+            }
+        }
+        update
+            .set_key(Some(table_key))
+            .update_expression(expression)
+    }
+
+    /// Writes `items` all or nothing: a single write as a plain request
+    /// (half the capacity of a transaction), several as a transaction,
+    /// tried again a few times when it collides with another transaction
+    /// on the same items (`TransactionConflict`, which the SDK does not
+    /// retry). `Ok(Err(failed))` when conditions failed: `failed[i]` for
+    /// the i-th item.
+    pub async fn write(
+        &self,
+        mut items: Vec<TransactWriteItem>,
+    ) -> ApiResult<Result<(), Vec<bool>>> {
+        use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError as E;
+        if items.len() == 1 {
+            return self.write_one(items.pop().expect("one item")).await;
+        }
+        let mut delay_ms = 10;
+        for _ in 0..5 {
+            let result = self
+                .client
+                .transact_write_items()
+                .set_transact_items(Some(items.clone()))
+                .send()
+                .await;
+            let err = match result {
+                Ok(_) => return Ok(Ok(())),
+                Err(err) => err,
+            };
+            let Some(E::TransactionCanceledException(cancel)) = err.as_service_error() else {
+                return Err(err.into());
+            };
+            let code = |wanted: &'static str| {
+                cancel
+                    .cancellation_reasons()
+                    .iter()
+                    .map(move |r| r.code() == Some(wanted))
+            };
+            if code("ConditionalCheckFailed").any(|failed| failed) {
+                return Ok(Err(code("ConditionalCheckFailed").collect()));
+            }
+            if !code("TransactionConflict").any(|conflict| conflict) {
+                return Err(err.into());
+            }
+            let jitter = std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.subsec_micros() as u64 % (delay_ms * 1000))
+                .unwrap_or_default();
+            tokio::time::sleep(std::time::Duration::from_micros(delay_ms * 1000 + jitter)).await;
+            delay_ms *= 2;
+        }
+        Err(crate::ApiError::Conflict(
+            "Trop de modifications simultanées de ces données ; réessayez.".into(),
+        ))
+    }
+
+    /// One write of a transaction, sent on its own.
+    async fn write_one(&self, item: TransactWriteItem) -> ApiResult<Result<(), Vec<bool>>> {
+        macro_rules! outcome {
+            ($result:expr) => {
+                match $result {
+                    Ok(_) => Ok(Ok(())),
+                    Err(e) if condition_failed(&e) => Ok(Err(vec![true])),
+                    Err(e) => Err(e.into()),
+                }
+            };
+        }
+        if let Some(u) = item.update {
+            return outcome!(
+                self.client
+                    .update_item()
+                    .table_name(u.table_name)
+                    .set_key(Some(u.key))
+                    .update_expression(u.update_expression)
+                    .set_condition_expression(u.condition_expression)
+                    .set_expression_attribute_names(u.expression_attribute_names)
+                    .set_expression_attribute_values(u.expression_attribute_values)
+                    .send()
+                    .await
+            );
+        }
+        if let Some(p) = item.put {
+            return outcome!(
+                self.client
+                    .put_item()
+                    .table_name(p.table_name)
+                    .set_item(Some(p.item))
+                    .set_condition_expression(p.condition_expression)
+                    .set_expression_attribute_names(p.expression_attribute_names)
+                    .set_expression_attribute_values(p.expression_attribute_values)
+                    .send()
+                    .await
+            );
+        }
+        if let Some(d) = item.delete {
+            return outcome!(
+                self.client
+                    .delete_item()
+                    .table_name(d.table_name)
+                    .set_key(Some(d.key))
+                    .set_condition_expression(d.condition_expression)
+                    .set_expression_attribute_names(d.expression_attribute_names)
+                    .set_expression_attribute_values(d.expression_attribute_values)
+                    .send()
+                    .await
+            );
+        }
+        Err(crate::ApiError::internal(
+            "a lone condition check writes nothing",
+        ))
     }
 
     /// Puts an item unless one with its key exists; false when it did.

@@ -107,6 +107,28 @@ pub fn plain_text(value: &str) -> Result<(), ValidationError> {
     Ok(())
 }
 
+/// Rich text (message bodies, descriptions) keeps basic formatting;
+/// scripts, event handlers, styles and unsafe URLs are removed (ammonia's
+/// allow-list), and images too: a remote image would tell its author when
+/// and where the text was read.
+pub fn sanitize(html: &str) -> String {
+    ammonia::Builder::default()
+        .rm_tags(["img"])
+        .link_rel(Some("noopener noreferrer nofollow"))
+        .clean(html)
+        .to_string()
+}
+
+/// True when sanitized HTML shows no text (`<p> </p>`, `<br>`).
+pub fn is_blank(html: &str) -> bool {
+    ammonia::Builder::empty()
+        .clean(html)
+        .to_string()
+        .replace("&nbsp;", " ")
+        .trim()
+        .is_empty()
+}
+
 /// Each entry of a list of short labels (skills, services) is plain, non
 /// empty text of at most 100 characters, with at most 50 entries.
 pub fn labels(values: &[String]) -> Result<(), ValidationError> {

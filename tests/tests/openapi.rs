@@ -127,3 +127,17 @@ fn the_served_openapi_json_is_the_one_the_code_generates() {
         "functions/docs/openapi.json is stale: run `UPDATE_OPENAPI=1 cargo test -p e2e --test openapi` and commit it"
     );
 }
+
+#[test]
+fn no_two_areas_give_one_schema_name_to_different_types() {
+    let merged = infra::openapi::document().components.unwrap().schemas;
+    for area in infra::openapi::areas() {
+        for (name, schema) in area.components.map(|c| c.schemas).unwrap_or_default() {
+            assert_eq!(
+                serde_json::to_value(&merged[&name]).unwrap(),
+                serde_json::to_value(&schema).unwrap(),
+                "two types are documented as {name}"
+            );
+        }
+    }
+}

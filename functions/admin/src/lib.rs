@@ -1,7 +1,8 @@
-//! The admin area (spec 2.1): recruteur and prestataire accounts awaiting
-//! validation, the decision (validate, or refuse with a reason), and the
-//! validation statistics. Admins only, on every route. Each decision is
-//! audited and notifies the account by email and in-app (#3's pipeline).
+//! The admin area (spec 2.1, 2.2): recruteur and prestataire accounts and
+//! publications awaiting validation, the decisions (validate, or refuse
+//! with a reason), the validation statistics, and recruiters' publication
+//! quotas. Admins only, on every route. Each decision is audited and
+//! notifies the account holder or author by email and in-app.
 
 use axum::Json as AxumJson;
 use axum::extract::{OriginalUri, Path, State};
@@ -11,7 +12,8 @@ use shared::cursor::Paginated;
 use shared::error::{ApiError, ApiResult};
 use shared::events::Event;
 use shared::json::{Json, OptionalJson};
-use shared::page::{self, Listing, PageParams};
+use shared::page::{self, Filter, Listing, PageParams};
+use shared::publications::{self, Kind, Publication, StatutValidation};
 use shared::review::{self, Statistics};
 use shared::store::keys;
 use shared::users::{Profile, Verification};
@@ -21,7 +23,8 @@ use validator::Validate;
 
 pub use shared::events::Notifying as AreaState;
 
-shared::area!(AreaState; pending_accounts, validate_account, refuse_account, account_statistics);
+shared::area!(AreaState; pending_accounts, validate_account, refuse_account, account_statistics,
+    set_quota, pending_publications, validate_publication, refuse_publication, publication_statistics);
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -151,4 +154,148 @@ async fn account_statistics(
     _admin: AdminUser,
 ) -> ApiResult<AxumJson<Statistics>> {
     Ok(AxumJson(review::statistics(&state.services.store).await?))
+}
+
+/// A recruiter's new monthly publication quota.
+#[derive(Deserialize, Validate, ToSchema)]
+pub struct Quota {
+    /// Publications per calendar month (UTC), every kind together.
+    #[validate(required, range(min = 0, max = 10000))]
+    pub quota_publications_mensuel: Option<u32>,
+}
+
+#[utoipa::path(put, path = "/api/admin/recruteurs/{id}/quota/", tag = "admin", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Id du compte recruteur")),
+    request_body = Quota,
+    responses((status = 200, body = Profile, description = "Quota modifié ; il vaut dès la prochaine publication du mois en cours"),
+        (status = 400, description = "Quota manquant ou hors limites"),
+        (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux administrateurs"),
+        (status = 404, description = "Pas de compte recruteur de ce numéro")))]
+async fn set_quota(
+    State(state): State<AreaState>,
+    AdminUser(user): AdminUser,
+    Path(id): Path<String>,
+    Json(body): Json<Quota>,
+) -> ApiResult<AxumJson<Profile>> {
+    let id = shared::store::path_id(&id)?;
+    let quota = body.quota_publications_mensuel.unwrap_or_default();
+    Ok(AxumJson(
+        review::set_quota(&state.services.store, &user.sub, id, quota).await?,
+    ))
+}
+
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PublicationFilters {
+    /// offre, financement, bourse or consultation; every kind by default.
+    pub type_publication: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/admin/publications-en-attente/", tag = "admin", security(("bearer" = [])),
+    params(PublicationFilters, PageParams),
+    responses((status = 200, body = Paginated<Publication>, description = "Publications à valider, de la plus anciennement soumise à la plus récente"),
+        (status = 400, description = "Type, taille de page ou curseur invalide"),
+        (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux administrateurs")))]
+async fn pending_publications(
+    State(state): State<AreaState>,
+    _admin: AdminUser,
+    OriginalUri(uri): OriginalUri,
+) -> ApiResult<AxumJson<Paginated<Publication>>> {
+    let filters: PublicationFilters = page::query(&uri)?;
+    let kind = match filters.type_publication.as_deref() {
+        None | Some("") => None,
+        Some(text) => Some(Kind::parse(text).ok_or_else(|| {
+            ApiError::field(
+                "type_publication",
+                "« offre », « financement », « bourse » ou « consultation » attendu.",
+            )
+        })?),
+    };
+    let scope = format!("review:{kind:?}");
+    let services = &state.services;
+    let request = page::query::<PageParams>(&uri)?.resolve(&services.cursors, &scope)?;
+    let filter = kind.map(|k| {
+        (
+            "type_publication",
+            aws_sdk_dynamodb::types::AttributeValue::S(k.as_str().into()),
+        )
+    });
+    let page = Listing::index("GSI1", keys::publications_in_review())
+        .oldest_first()
+        .filter(Filter::equal(filter.into_iter().collect()))
+        .page::<Publication>(&services.store, &request)
+        .await?;
+    Ok(AxumJson(page.into_response(
+        &services.cursors,
+        &scope,
+        &uri,
+        |p| p,
+    )))
+}
+
+/// Records the decision, then notifies the author.
+async fn decide_publication(
+    state: &AreaState,
+    user: &AuthUser,
+    id: &str,
+    to: StatutValidation,
+    motif: Option<String>,
+) -> ApiResult<AxumJson<Publication>> {
+    let id = shared::store::path_id(id)?;
+    let motif = motif.map(|m| m.trim().to_string());
+    let p = publications::store::decide(&state.services.store, &user.sub, id, to, motif.clone())
+        .await?;
+    let event = match to {
+        StatutValidation::Validee => Event::publication_validee(&p),
+        _ => Event::publication_refusee(&p, motif.as_deref()),
+    };
+    if let Err(e) = state.publisher.publish(&event).await {
+        tracing::error!(error = %e, event_id = %event.id, "publication decision not notified");
+    }
+    Ok(AxumJson(p))
+}
+
+#[utoipa::path(put, path = "/api/admin/publications/{id}/valider/", tag = "admin", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Id de la publication, de toute catégorie")),
+    request_body(content = Validation, description = "Facultatif"),
+    responses((status = 200, body = Publication, description = "Validée et publique si elle est ouverte ; l'auteur est prévenu"),
+        (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux administrateurs"),
+        (status = 404, description = "Pas de publication de ce numéro"),
+        (status = 409, description = "Déjà validée, ou modifiée au même moment")))]
+async fn validate_publication(
+    State(state): State<AreaState>,
+    AdminUser(user): AdminUser,
+    Path(id): Path<String>,
+    OptionalJson(body): OptionalJson<Validation>,
+) -> ApiResult<AxumJson<Publication>> {
+    decide_publication(&state, &user, &id, StatutValidation::Validee, body.motif).await
+}
+
+#[utoipa::path(put, path = "/api/admin/publications/{id}/refuser/", tag = "admin", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Id de la publication, de toute catégorie")),
+    request_body = Refusal,
+    responses((status = 200, body = Publication, description = "Refusée, retirée du public ; le motif est envoyé à l'auteur"),
+        (status = 400, description = "Motif manquant ou invalide"),
+        (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux administrateurs"),
+        (status = 404, description = "Pas de publication de ce numéro"),
+        (status = 409, description = "Déjà refusée, ou modifiée au même moment")))]
+async fn refuse_publication(
+    State(state): State<AreaState>,
+    AdminUser(user): AdminUser,
+    Path(id): Path<String>,
+    Json(body): Json<Refusal>,
+) -> ApiResult<AxumJson<Publication>> {
+    decide_publication(&state, &user, &id, StatutValidation::Refuse, body.motif).await
+}
+
+#[utoipa::path(get, path = "/api/admin/publications/statistiques/", tag = "admin", security(("bearer" = [])),
+    responses((status = 200, body = publications::Statistics, description = "Publications par catégorie et par état"),
+        (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux administrateurs")))]
+async fn publication_statistics(
+    State(state): State<AreaState>,
+    _admin: AdminUser,
+) -> ApiResult<AxumJson<publications::Statistics>> {
+    Ok(AxumJson(
+        publications::store::statistics(&state.services.store).await?,
+    ))
 }

@@ -106,13 +106,20 @@ impl Notifier {
         &self,
         batch: aws_lambda_events::sqs::SqsEvent,
     ) -> aws_lambda_events::sqs::SqsBatchResponse {
+        // The batch's messages are independent (each delivery is claimed
+        // on its own): they are handled together.
+        let outcomes =
+            futures_util::future::join_all(batch.records.into_iter().map(|record| async move {
+                let id = record.message_id.unwrap_or_default();
+                let outcome = self
+                    .handle_message(record.body.as_deref().unwrap_or(""))
+                    .await;
+                (id, outcome)
+            }))
+            .await;
         let mut response = aws_lambda_events::sqs::SqsBatchResponse::default();
-        for record in batch.records {
-            let id = record.message_id.unwrap_or_default();
-            if let Err(e) = self
-                .handle_message(record.body.as_deref().unwrap_or(""))
-                .await
-            {
+        for (id, outcome) in outcomes {
+            if let Err(e) = outcome {
                 tracing::error!(error = %e, message_id = %id, "notification failed; will be retried");
                 let mut failure = aws_lambda_events::sqs::BatchItemFailure::default();
                 failure.item_identifier = id;

@@ -1,0 +1,321 @@
+//! The HTTP side of the four kinds, written once: public list and detail,
+//! the author's create, read, update, delete and list. Each kind's
+//! function crate declares its routes with `publication_area!`, which
+//! documents them with the kind's paths and body schema and calls these.
+
+use axum::Json as AxumJson;
+use axum::http::StatusCode;
+use http::Uri;
+use serde::Deserialize;
+use serde_json::Value;
+use time::OffsetDateTime;
+use utoipa::IntoParams;
+
+use super::{Content, Kind, Publication, Statut, StatutValidation, store};
+use crate::audit;
+use crate::auth::{AuthUser, Role};
+use crate::cursor::Paginated;
+use crate::error::{ApiError, ApiResult};
+use crate::events::{Event, Notifying};
+use crate::page::{self, Filter, Listing, PageParams};
+use crate::store::{keys, path_id};
+use crate::users::{self, Details as Account, Verification};
+
+pub type ListResponse = ApiResult<AxumJson<Paginated<Publication>>>;
+pub type ItemResponse = ApiResult<AxumJson<Publication>>;
+
+/// Filters of an author's own list.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MineFilters {
+    /// en_attente, validee or refuse.
+    pub statut_validation: Option<String>,
+    /// active or fermee.
+    pub statut: Option<String>,
+}
+
+/// An enumeration from a query parameter, or a 400 naming it.
+fn choice<T: serde::de::DeserializeOwned>(name: &str, value: Option<&str>) -> ApiResult<Option<T>> {
+    match value {
+        None | Some("") => Ok(None),
+        Some(text) => serde_json::from_value(Value::String(text.into()))
+            .map(Some)
+            .map_err(|_| ApiError::field(name, format!("« {text} » n'est pas un choix valide."))),
+    }
+}
+
+/// The public list of a kind: validated, open publications, newest first.
+pub async fn list_public(state: &Notifying, kind: Kind, uri: &Uri) -> ListResponse {
+    let services = &state.services;
+    let scope = format!("public:{}", kind.as_str());
+    let request = page::query::<PageParams>(uri)?.resolve(&services.cursors, &scope)?;
+    let page = Listing::index("GSI1", keys::public_publications(kind.as_str()))
+        .page::<Publication>(&services.store, &request)
+        .await?;
+    Ok(AxumJson(page.into_response(
+        &services.cursors,
+        &scope,
+        uri,
+        |p| p,
+    )))
+}
+
+/// A public publication; anything else (awaiting review, refused, closed,
+/// another kind) is not found.
+pub async fn detail_public(state: &Notifying, kind: Kind, id: &str) -> ItemResponse {
+    store::get(&state.services.store, path_id(id)?, false)
+        .await?
+        .filter(|p| p.kind() == kind && p.is_public())
+        .map(AxumJson)
+        .ok_or(ApiError::NotFound)
+}
+
+/// The caller's publication of this kind, or, for an admin, any. Another
+/// author's is not found (404): its existence is not disclosed.
+async fn owned(state: &Notifying, kind: Kind, user: &AuthUser, id: &str) -> ApiResult<Publication> {
+    store::get(&state.services.store, path_id(id)?, true)
+        .await?
+        .filter(|p| p.kind() == kind && (p.recruteur == user.sub || user.is_admin()))
+        .ok_or(ApiError::NotFound)
+}
+
+fn recruiter_only(user: &AuthUser) -> ApiResult<()> {
+    user.require(&[Role::Recruteur]).map_err(|_| {
+        ApiError::Forbidden(
+            "Seuls les comptes recruteurs publient et gèrent des publications.".into(),
+        )
+    })
+}
+
+/// The author's publications of a kind, newest first, in every state.
+pub async fn list_mine(state: &Notifying, kind: Kind, user: &AuthUser, uri: &Uri) -> ListResponse {
+    recruiter_only(user)?;
+    let filters: MineFilters = page::query(uri)?;
+    let review: Option<StatutValidation> =
+        choice("statut_validation", filters.statut_validation.as_deref())?;
+    let statut: Option<Statut> = choice("statut", filters.statut.as_deref())?;
+    let services = &state.services;
+    let scope = format!("mine:{}:{}:{review:?}:{statut:?}", user.sub, kind.as_str());
+    let request = page::query::<PageParams>(uri)?.resolve(&services.cursors, &scope)?;
+    let mut equal = Vec::new();
+    if let Some(review) = review {
+        equal.push((
+            "statut_validation",
+            aws_sdk_dynamodb::types::AttributeValue::S(review.as_str().into()),
+        ));
+    }
+    if let Some(statut) = statut {
+        equal.push((
+            "statut",
+            aws_sdk_dynamodb::types::AttributeValue::S(statut.as_str().into()),
+        ));
+    }
+    let page = Listing::index(
+        "GSI2",
+        keys::publications_by_owner(&user.sub, kind.as_str()),
+    )
+    .filter(Filter::equal(equal))
+    .page::<Publication>(&services.store, &request)
+    .await?;
+    Ok(AxumJson(page.into_response(
+        &services.cursors,
+        &scope,
+        uri,
+        |p| p,
+    )))
+}
+
+/// One of the author's publications, in any state.
+pub async fn detail_mine(state: &Notifying, kind: Kind, user: &AuthUser, id: &str) -> ItemResponse {
+    recruiter_only(user)?;
+    owned(state, kind, user, id).await.map(AxumJson)
+}
+
+/// Tells the admins a publication awaits them. The write stands if this
+/// fails; only the notification is missing (logged).
+async fn notify(state: &Notifying, event: Event) {
+    if let Err(e) = state.publisher.publish(&event).await {
+        tracing::error!(error = %e, event_id = %event.id, "publication event not published");
+    }
+}
+
+/// A new publication by a verified recruiter, within its monthly quota:
+/// awaiting review, invisible to the public; admins are notified.
+pub async fn create(
+    state: &Notifying,
+    kind: Kind,
+    user: &AuthUser,
+    mut body: Value,
+) -> ApiResult<(StatusCode, AxumJson<Publication>)> {
+    recruiter_only(user)?;
+    let store = &state.services.store;
+    let profile = store
+        .get::<users::Profile>(&keys::user(&user.sub), true)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let Account::Recruteur(recruteur) = &profile.details else {
+        return Err(ApiError::forbidden());
+    };
+    if recruteur.statut_verification_admin != Verification::Verifie {
+        return Err(ApiError::Forbidden(
+            "Votre compte recruteur doit être validé par un administrateur avant de publier. \
+             Complétez votre profil et vos documents de vérification (Kbis...) ; vous serez prévenu par e-mail."
+                .into(),
+        ));
+    }
+    if kind == Kind::Offre && body.get("entreprise").is_none_or(Value::is_null) {
+        body["entreprise"] = Value::String(recruteur.entreprise.clone());
+    }
+    let now = OffsetDateTime::now_utc();
+    let publication = Publication::new(&user.sub, Content::parse(kind, body)?, now);
+    store::create(
+        store,
+        &publication,
+        recruteur.quota_publications_mensuel,
+        now,
+    )
+    .await?;
+    notify(state, Event::publication_a_valider(&publication, false)).await;
+    Ok((StatusCode::CREATED, AxumJson(publication)))
+}
+
+/// The author's edit: only the fields sent change. A change to what an
+/// admin approved sends it back to review (and notifies the admins);
+/// `statut` closes or reopens it.
+pub async fn update(
+    state: &Notifying,
+    kind: Kind,
+    user: &AuthUser,
+    id: &str,
+    body: Value,
+) -> ItemResponse {
+    recruiter_only(user)?;
+    let before = owned(state, kind, user, id).await?;
+    let mut merged = serde_json::to_value(&before).map_err(ApiError::internal)?;
+    if let (Some(target), Value::Object(changes)) = (merged.as_object_mut(), body) {
+        target.extend(changes);
+    }
+    let after = before.edited(Content::parse(kind, merged)?, OffsetDateTime::now_utc());
+    store::save(&state.services.store, &before, &after, None).await?;
+    if after.statut_validation == StatutValidation::EnAttente
+        && before.statut_validation != StatutValidation::EnAttente
+    {
+        notify(state, Event::publication_a_valider(&after, true)).await;
+    }
+    Ok(AxumJson(after))
+}
+
+/// Deletes a publication without applications, by its author or an admin
+/// (audited); one with applications is kept (409, close it instead).
+pub async fn delete(
+    state: &Notifying,
+    kind: Kind,
+    user: &AuthUser,
+    id: &str,
+) -> ApiResult<StatusCode> {
+    user.require(&[Role::Recruteur, Role::Admin])?;
+    let p = owned(state, kind, user, id).await?;
+    let entry = user.is_admin().then(|| {
+        audit::Entry::new(
+            &user.sub,
+            "supprimer_publication",
+            "publication",
+            &p.id,
+            None,
+        )
+    });
+    store::delete(&state.services.store, &p, entry.as_ref()).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Declares a kind's area: its routes, documented with the kind's paths
+/// and body schema, each calling the generic handler above. A function
+/// crate is this one call plus its `main`.
+#[macro_export]
+macro_rules! publication_area {
+    (
+        kind: $kind:ident,
+        fields: $fields:ident,
+        tag: $tag:tt,
+        public: $public:tt,
+        public_item: $public_item:tt,
+        mine: $mine:tt,
+        mine_item: $mine_item:tt $(,)?
+    ) => {
+        use axum::extract::{OriginalUri, Path, State};
+        use axum::http::StatusCode;
+        use axum::Json as AxumJson;
+        use shared::auth::AuthUser;
+        use shared::cursor::Paginated;
+        use shared::json::JsonObject;
+        use shared::page::PageParams;
+        use shared::publications::api::{self, ItemResponse, ListResponse, MineFilters};
+        use shared::publications::{Input, Kind, Publication, $fields};
+
+        pub use shared::events::Notifying as AreaState;
+
+        const KIND: Kind = Kind::$kind;
+
+        shared::area!(AreaState; list, detail, mine, create, mine_detail, update, delete);
+
+        #[utoipa::path(get, path = $public, tag = $tag, params(PageParams),
+            responses((status = 200, body = Paginated<Publication>, description = "Publications validées et ouvertes, de la plus récente à la plus ancienne"),
+                (status = 400, description = "Taille de page ou curseur invalide")))]
+        async fn list(State(state): State<AreaState>, OriginalUri(uri): OriginalUri) -> ListResponse {
+            api::list_public(&state, KIND, &uri).await
+        }
+
+        #[utoipa::path(get, path = $public_item, tag = $tag,
+            params(("id" = String, Path, description = "Id de la publication")),
+            responses((status = 200, body = Publication),
+                (status = 404, description = "Introuvable, en attente de validation, refusée ou fermée")))]
+        async fn detail(State(state): State<AreaState>, Path(id): Path<String>) -> ItemResponse {
+            api::detail_public(&state, KIND, &id).await
+        }
+
+        #[utoipa::path(get, path = $mine, tag = $tag, security(("bearer" = [])), params(MineFilters, PageParams),
+            responses((status = 200, body = Paginated<Publication>, description = "Mes publications, dans tous les états, de la plus récente à la plus ancienne"),
+                (status = 400, description = "Filtre, taille de page ou curseur invalide"),
+                (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux recruteurs")))]
+        async fn mine(State(state): State<AreaState>, user: AuthUser, OriginalUri(uri): OriginalUri) -> ListResponse {
+            api::list_mine(&state, KIND, &user, &uri).await
+        }
+
+        #[utoipa::path(post, path = $mine, tag = $tag, security(("bearer" = [])), request_body = Input<$fields>,
+            responses((status = 201, body = Publication, description = "Créée en attente de validation ; les administrateurs sont prévenus"),
+                (status = 400, description = "Champs invalides"), (status = 401, description = "Non authentifié"),
+                (status = 403, description = "Pas un recruteur, compte pas encore validé, ou quota mensuel atteint (`quota_publications_mensuel`, `reinitialisation`)")))]
+        async fn create(State(state): State<AreaState>, user: AuthUser, JsonObject(body): JsonObject) -> Result<(StatusCode, AxumJson<Publication>), shared::ApiError> {
+            api::create(&state, KIND, &user, body).await
+        }
+
+        #[utoipa::path(get, path = $mine_item, tag = $tag, security(("bearer" = [])),
+            params(("id" = String, Path, description = "Id de la publication")),
+            responses((status = 200, body = Publication), (status = 401, description = "Non authentifié"),
+                (status = 403, description = "Réservé aux recruteurs"), (status = 404, description = "Pas une de mes publications")))]
+        async fn mine_detail(State(state): State<AreaState>, user: AuthUser, Path(id): Path<String>) -> ItemResponse {
+            api::detail_mine(&state, KIND, &user, &id).await
+        }
+
+        #[utoipa::path(put, path = $mine_item, tag = $tag, security(("bearer" = [])),
+            params(("id" = String, Path, description = "Id de la publication")),
+            request_body(content = Input<$fields>, description = "Les champs à modifier seulement. Modifier un autre champ que `statut` renvoie la publication en validation."),
+            responses((status = 200, body = Publication), (status = 400, description = "Champs invalides"),
+                (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux recruteurs"),
+                (status = 404, description = "Pas une de mes publications"),
+                (status = 409, description = "Modifiée au même moment par ailleurs (décision d'un administrateur)")))]
+        async fn update(State(state): State<AreaState>, user: AuthUser, Path(id): Path<String>, JsonObject(body): JsonObject) -> ItemResponse {
+            api::update(&state, KIND, &user, &id, body).await
+        }
+
+        #[utoipa::path(delete, path = $mine_item, tag = $tag, security(("bearer" = [])),
+            params(("id" = String, Path, description = "Id de la publication")),
+            responses((status = 204, description = "Supprimée"), (status = 401, description = "Non authentifié"),
+                (status = 403, description = "Réservé aux recruteurs et aux administrateurs"),
+                (status = 404, description = "Pas une de mes publications"),
+                (status = 409, description = "Elle a reçu des candidatures : fermez-la plutôt")))]
+        async fn delete(State(state): State<AreaState>, user: AuthUser, Path(id): Path<String>) -> Result<StatusCode, shared::ApiError> {
+            api::delete(&state, KIND, &user, &id).await
+        }
+    };
+}

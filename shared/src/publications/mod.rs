@@ -1,0 +1,870 @@
+//! Publications (spec 3, 5, 6, 7 and 14.2). The four kinds (offres,
+//! financements, bourses, consultations) share one model, one set of rules
+//! and one storage; what differs per kind is its fields (`Details`) and
+//! their checks. The HTTP side is `api`, which each kind's function crate
+//! serves through `publication_area!`. docs/publications.md tells the
+//! workflow.
+
+#[cfg(feature = "sns")]
+pub mod api;
+pub mod store;
+
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+use time::OffsetDateTime;
+use utoipa::ToSchema;
+use validator::Validate;
+
+use crate::error::{ApiError, ApiResult, FieldErrors};
+use crate::json;
+use crate::validation;
+
+/// The four kinds of publication.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[schema(as = TypePublication)]
+pub enum Kind {
+    Offre,
+    Financement,
+    Bourse,
+    Consultation,
+}
+
+impl Kind {
+    pub const ALL: [Kind; 4] = [
+        Kind::Offre,
+        Kind::Financement,
+        Kind::Bourse,
+        Kind::Consultation,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Kind::Offre => "offre",
+            Kind::Financement => "financement",
+            Kind::Bourse => "bourse",
+            Kind::Consultation => "consultation",
+        }
+    }
+
+    /// The path segment of its routes: `/api/offres/`.
+    pub fn plural(self) -> &'static str {
+        match self {
+            Kind::Offre => "offres",
+            Kind::Financement => "financements",
+            Kind::Bourse => "bourses",
+            Kind::Consultation => "consultations",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Kind> {
+        Kind::ALL.into_iter().find(|k| k.as_str() == text)
+    }
+
+    /// Its indefinite article, capitalized: « Une offre », « Un financement ».
+    pub fn article(self) -> &'static str {
+        match self {
+            Kind::Financement => "Un",
+            _ => "Une",
+        }
+    }
+
+    /// The ending of a past participle that agrees with it (« validée »).
+    pub fn agreement(self) -> &'static str {
+        match self {
+            Kind::Financement => "",
+            _ => "e",
+        }
+    }
+
+    /// Its name in a French sentence: « votre offre d'emploi ».
+    pub fn label(self) -> &'static str {
+        match self {
+            Kind::Offre => "offre d'emploi",
+            Kind::Financement => "financement",
+            Kind::Bourse => "bourse",
+            Kind::Consultation => "consultation",
+        }
+    }
+}
+
+/// Admin review state (spec 14.2).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum StatutValidation {
+    #[default]
+    EnAttente,
+    Validee,
+    Refuse,
+}
+
+impl StatutValidation {
+    pub const ALL: [StatutValidation; 3] = [
+        StatutValidation::EnAttente,
+        StatutValidation::Validee,
+        StatutValidation::Refuse,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StatutValidation::EnAttente => "en_attente",
+            StatutValidation::Validee => "validee",
+            StatutValidation::Refuse => "refuse",
+        }
+    }
+}
+
+/// Open for applications, or closed by its author.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Statut {
+    #[default]
+    Active,
+    Fermee,
+}
+
+impl Statut {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Statut::Active => "active",
+            Statut::Fermee => "fermee",
+        }
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TypeContrat {
+    Cdi,
+    Cdd,
+    Stage,
+    Alternance,
+    Freelance,
+    Interim,
+    TempsPartiel,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TypeFinancement {
+    Subvention,
+    Pret,
+    PretHonneur,
+    Investissement,
+    Microcredit,
+    Prix,
+    Autre,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TypeBourse {
+    Merite,
+    Sociale,
+    Excellence,
+    Recherche,
+    Mobilite,
+    FormationProfessionnelle,
+    Autre,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TypeConsultation {
+    Strategie,
+    Juridique,
+    Finance,
+    Informatique,
+    Marketing,
+    RessourcesHumaines,
+    Ingenierie,
+    Formation,
+    Autre,
+}
+
+/// The fields of an offre d'emploi (spec 3.1). Amounts are whole units of
+/// the currency; salaries are yearly and gross.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+pub struct Offre {
+    /// The hiring company; the recruiter's own by default.
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "validation::plain_text")
+    )]
+    pub entreprise: String,
+    pub type_contrat: TypeContrat,
+    #[serde(default)]
+    #[validate(range(min = 0, max = 1_000_000_000_000i64))]
+    #[schema(minimum = 0)]
+    pub salaire_min: Option<i64>,
+    /// At least `salaire_min`.
+    #[serde(default)]
+    #[validate(range(min = 0, max = 1_000_000_000_000i64))]
+    #[schema(minimum = 0)]
+    pub salaire_max: Option<i64>,
+    #[serde(default)]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "validation::plain_text")
+    )]
+    pub localisation: Option<String>,
+    #[serde(default)]
+    #[validate(custom(function = "validation::labels"))]
+    pub competences_requises: Vec<String>,
+    /// Years of experience.
+    #[serde(default)]
+    #[validate(range(min = 0, max = 50))]
+    pub experience_requise: Option<i64>,
+}
+
+/// The fields of a financement (spec 5.1).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+pub struct Financement {
+    #[serde(default)]
+    #[validate(range(min = 0, max = 1_000_000_000_000i64))]
+    #[schema(minimum = 0)]
+    pub montant: Option<i64>,
+    pub type_financement: TypeFinancement,
+    #[serde(default)]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "validation::plain_text")
+    )]
+    pub secteur: Option<String>,
+    #[serde(default)]
+    #[validate(
+        length(min = 1, max = 5000),
+        custom(function = "validation::plain_text")
+    )]
+    pub conditions: Option<String>,
+    #[serde(default)]
+    #[validate(custom(function = "validation::labels"))]
+    pub documents_requis: Vec<String>,
+}
+
+/// The fields of a bourse (spec 6.1).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+pub struct Bourse {
+    #[serde(default)]
+    #[validate(range(min = 0, max = 1_000_000_000_000i64))]
+    #[schema(minimum = 0)]
+    pub montant: Option<i64>,
+    pub type_bourse: TypeBourse,
+    #[serde(default)]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "validation::plain_text")
+    )]
+    pub domaine_etude: Option<String>,
+    #[serde(default)]
+    #[validate(
+        length(min = 1, max = 5000),
+        custom(function = "validation::plain_text")
+    )]
+    pub conditions: Option<String>,
+    #[serde(default)]
+    #[validate(custom(function = "validation::labels"))]
+    pub documents_requis: Vec<String>,
+}
+
+/// The fields of a consultation (spec 7.1).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+pub struct Consultation {
+    pub type_consultation: TypeConsultation,
+    #[serde(default)]
+    #[validate(range(min = 0, max = 1_000_000_000_000i64))]
+    #[schema(minimum = 0)]
+    pub budget: Option<i64>,
+    /// As written: « 3 mois », « 10 jours ».
+    #[serde(default)]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "validation::plain_text")
+    )]
+    pub duree: Option<String>,
+    #[serde(default)]
+    #[validate(custom(function = "validation::labels"))]
+    pub competences_requises: Vec<String>,
+}
+
+/// The fields of each kind, tagged by `type_publication`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[serde(tag = "type_publication", rename_all = "snake_case")]
+#[schema(as = PublicationDetails)]
+pub enum Details {
+    Offre(Offre),
+    Financement(Financement),
+    Bourse(Bourse),
+    Consultation(Consultation),
+}
+
+impl Details {
+    pub fn kind(&self) -> Kind {
+        match self {
+            Details::Offre(_) => Kind::Offre,
+            Details::Financement(_) => Kind::Financement,
+            Details::Bourse(_) => Kind::Bourse,
+            Details::Consultation(_) => Kind::Consultation,
+        }
+    }
+
+    /// The fields of `kind` from a body (other keys are ignored), checked.
+    pub fn parse(kind: Kind, value: Value) -> ApiResult<Details> {
+        let details = match kind {
+            Kind::Offre => Details::Offre(json::parse(value)?),
+            Kind::Financement => Details::Financement(json::parse(value)?),
+            Kind::Bourse => Details::Bourse(json::parse(value)?),
+            Kind::Consultation => Details::Consultation(json::parse(value)?),
+        };
+        details.check()?;
+        Ok(details)
+    }
+
+    /// The rules across fields.
+    fn check(&self) -> ApiResult<()> {
+        if let Details::Offre(o) = self
+            && let (Some(min), Some(max)) = (o.salaire_min, o.salaire_max)
+            && min > max
+        {
+            return Err(ApiError::field(
+                "salaire_max",
+                "Le salaire maximum doit être supérieur ou égal au salaire minimum.",
+            ));
+        }
+        Ok(())
+    }
+}
+
+/// Longest description, in characters, as sent.
+pub const MAX_DESCRIPTION_CHARS: u64 = 20_000;
+
+/// The fields every kind has.
+#[derive(Deserialize, Validate)]
+struct Common {
+    #[validate(
+        length(min = 3, max = 200),
+        custom(function = "validation::plain_text")
+    )]
+    titre: String,
+    #[validate(length(min = 1, max = 20_000))]
+    description: String,
+    #[serde(default)]
+    statut: Statut,
+}
+
+/// What an author writes: everything but the review state, the counters
+/// and the dates.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Content {
+    pub titre: String,
+    /// Sanitized HTML.
+    pub description: String,
+    pub statut: Statut,
+    pub details: Details,
+}
+
+impl Content {
+    /// A publication of `kind` from JSON, every bad field reported at once;
+    /// keys that are not content (`statut_validation`, `recruteur`...) are
+    /// ignored.
+    pub fn parse(kind: Kind, value: Value) -> ApiResult<Content> {
+        let mut errors = FieldErrors::new();
+        let common = json::collect(json::parse::<Common>(value.clone()), &mut errors)?;
+        let details = json::collect(Details::parse(kind, value.clone()), &mut errors)?;
+        // Checked on the text sent, so the message comes with the others.
+        let description = value
+            .get("description")
+            .and_then(Value::as_str)
+            .map(validation::sanitize);
+        if description.as_deref().is_some_and(validation::is_blank) {
+            errors
+                .entry("description".into())
+                .or_insert_with(|| vec!["Ce champ ne peut pas être vide.".into()]);
+        }
+        match (common, description, details) {
+            (Some(common), Some(description), Some(details)) if errors.is_empty() => Ok(Content {
+                titre: common.titre.trim().to_string(),
+                description,
+                statut: common.statut,
+                details,
+            }),
+            _ => Err(ApiError::Fields(errors)),
+        }
+    }
+
+    /// True when going from `self` to `new` changes what an admin approved:
+    /// any field but `statut` (closing and reopening are not reviewed).
+    pub fn needs_review(&self, new: &Content) -> bool {
+        self.titre != new.titre
+            || self.description != new.description
+            || self.details != new.details
+    }
+}
+
+/// The schema of a create or update body of one kind (documentation only:
+/// bodies are parsed by `Content::parse`). Create needs `titre`,
+/// `description` and the kind's required fields; update takes any of them.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct Input<F: ToSchema> {
+    #[schema(min_length = 3, max_length = 200)]
+    titre: String,
+    /// Basic HTML; scripts, styles and images are removed.
+    #[schema(max_length = 20000)]
+    description: String,
+    /// `fermee` closes the publication (no longer public), `active` reopens it.
+    statut: Option<Statut>,
+    #[serde(flatten)]
+    fields: F,
+}
+
+/// A publication as stored and shown.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+pub struct Publication {
+    pub id: String,
+    pub titre: String,
+    /// Sanitized HTML.
+    pub description: String,
+    /// The author's id.
+    pub recruteur: String,
+    pub statut_validation: StatutValidation,
+    pub statut: Statut,
+    /// Why an admin refused it (shown to its author).
+    pub motif_refus: Option<String>,
+    pub nombre_candidatures: u64,
+    #[serde(with = "time::serde::rfc3339")]
+    pub date_creation: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub date_modification: OffsetDateTime,
+    /// Set when an admin first validates it.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub date_publication: Option<OffsetDateTime>,
+    #[serde(flatten)]
+    pub details: Details,
+}
+
+impl Publication {
+    /// A new publication: awaiting review, open, no application yet.
+    pub fn new(author: &str, content: Content, now: OffsetDateTime) -> Publication {
+        Publication {
+            id: ulid::Ulid::new().to_string(),
+            titre: content.titre,
+            description: content.description,
+            recruteur: author.into(),
+            statut_validation: StatutValidation::EnAttente,
+            statut: content.statut,
+            motif_refus: None,
+            nombre_candidatures: 0,
+            date_creation: now,
+            date_modification: now,
+            date_publication: None,
+            details: content.details,
+        }
+    }
+
+    pub fn kind(&self) -> Kind {
+        self.details.kind()
+    }
+
+    pub fn content(&self) -> Content {
+        Content {
+            titre: self.titre.clone(),
+            description: self.description.clone(),
+            statut: self.statut,
+            details: self.details.clone(),
+        }
+    }
+
+    /// The publication after its author's edit: a change an admin must see
+    /// again sends it back to review (a refused one is resubmitted).
+    pub fn edited(&self, content: Content, now: OffsetDateTime) -> Publication {
+        let review = self.content().needs_review(&content);
+        Publication {
+            titre: content.titre,
+            description: content.description,
+            statut: content.statut,
+            details: content.details,
+            statut_validation: if review {
+                StatutValidation::EnAttente
+            } else {
+                self.statut_validation
+            },
+            date_modification: now,
+            ..self.clone()
+        }
+    }
+
+    /// Visible to the public: validated and open.
+    pub fn is_public(&self) -> bool {
+        self.statut_validation == StatutValidation::Validee && self.statut == Statut::Active
+    }
+
+    /// The publication after an admin's decision (checked by `check_decision`).
+    pub fn decided(
+        &self,
+        to: StatutValidation,
+        motif: Option<String>,
+        now: OffsetDateTime,
+    ) -> Publication {
+        let validated = to == StatutValidation::Validee;
+        Publication {
+            statut_validation: to,
+            motif_refus: if validated { None } else { motif },
+            // The first validation dates it; a re-validated edit keeps its place.
+            date_publication: match self.date_publication {
+                None if validated => Some(now),
+                date => date,
+            },
+            ..self.clone()
+        }
+    }
+}
+
+/// Whether an admin may move a publication from `from` to `to`: validate
+/// or refuse, from any other state (a validated publication can be taken
+/// down with a reason; a refused one validated after all).
+pub fn check_decision(from: StatutValidation, to: StatutValidation) -> ApiResult<()> {
+    if to == StatutValidation::EnAttente {
+        return Err(ApiError::BadRequest(
+            "Une décision valide ou refuse une publication.".into(),
+        ));
+    }
+    if from == to {
+        return Err(ApiError::Conflict(match to {
+            StatutValidation::Validee => "Cette publication est déjà validée.".into(),
+            _ => "Cette publication est déjà refusée.".into(),
+        }));
+    }
+    Ok(())
+}
+
+/// The calendar month (UTC) a quota counts in: `2026-11`.
+pub fn quota_month(now: OffsetDateTime) -> String {
+    format!("{:04}-{:02}", now.year(), u8::from(now.month()))
+}
+
+/// When the quota of `now`'s month resets: the first of the next month,
+/// midnight UTC.
+pub fn quota_reset(now: OffsetDateTime) -> OffsetDateTime {
+    let (year, month) = match now.month() {
+        time::Month::December => (now.year() + 1, time::Month::January),
+        m => (now.year(), m.next()),
+    };
+    time::Date::from_calendar_date(year, month, 1)
+        .expect("the first of a month exists")
+        .midnight()
+        .assume_utc()
+}
+
+/// The 403 of a recruiter over its monthly quota.
+pub fn quota_exceeded(quota: u32, now: OffsetDateTime) -> ApiError {
+    let reset = quota_reset(now);
+    ApiError::Quota {
+        detail: format!(
+            "Quota mensuel atteint : {quota} publication(s) par mois, toutes catégories confondues. \
+             Il se renouvelle le {} (UTC).",
+            crate::users::rfc3339(reset)
+        ),
+        quota,
+        reset,
+    }
+}
+
+/// Publications per state, for one kind (or all).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, ToSchema)]
+#[schema(as = PublicationCounts)]
+pub struct Counts {
+    pub en_attente: i64,
+    pub validee: i64,
+    pub refuse: i64,
+    /// Closed by their authors (whatever their review state).
+    pub fermee: i64,
+    /// Every publication not deleted.
+    pub total: i64,
+}
+
+/// Publication statistics, from counters kept in step with every write.
+#[derive(Clone, Debug, Default, Serialize, ToSchema)]
+#[schema(as = PublicationStatistics)]
+pub struct Statistics {
+    pub offre: Counts,
+    pub financement: Counts,
+    pub bourse: Counts,
+    pub consultation: Counts,
+    pub total: Counts,
+}
+
+/// The counter attribute of one kind in one state (`offre_validee`,
+/// `bourse_fermee`).
+pub fn counter(kind: Kind, state: &str) -> String {
+    format!("{}_{state}", kind.as_str())
+}
+
+/// How the counters move when a publication goes from `before` to `after`
+/// (`None`: it did not exist, or no longer does). Zero moves are left out.
+pub fn count_changes(
+    before: Option<&Publication>,
+    after: Option<&Publication>,
+) -> Vec<(String, i64)> {
+    let mut changes: Vec<(String, i64)> = Vec::new();
+    let mut add = |name: String, n: i64| match changes.iter_mut().find(|(c, _)| *c == name) {
+        Some((_, m)) => *m += n,
+        None => changes.push((name, n)),
+    };
+    for (p, n) in [(before, -1), (after, 1)] {
+        if let Some(p) = p {
+            add(counter(p.kind(), p.statut_validation.as_str()), n);
+            if p.statut == Statut::Fermee {
+                add(counter(p.kind(), Statut::Fermee.as_str()), n);
+            }
+        }
+    }
+    changes.retain(|(_, n)| *n != 0);
+    changes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn fields(err: ApiError) -> FieldErrors {
+        match err {
+            ApiError::Fields(f) => f,
+            other => panic!("expected field errors, got {other:?}"),
+        }
+    }
+
+    fn offre() -> Value {
+        json!({"titre": "Développeur Rust", "description": "<p>CDI à Abidjan</p>", "entreprise": "Acme", "type_contrat": "cdi"})
+    }
+
+    #[test]
+    fn each_kind_parses_its_fields_and_requires_its_type() {
+        let c = Content::parse(Kind::Offre, offre()).unwrap();
+        assert_eq!(c.details.kind(), Kind::Offre);
+        assert_eq!(c.statut, Statut::Active);
+        for (kind, field) in [
+            (Kind::Offre, "type_contrat"),
+            (Kind::Financement, "type_financement"),
+            (Kind::Bourse, "type_bourse"),
+            (Kind::Consultation, "type_consultation"),
+        ] {
+            let f = fields(
+                // The API fills `entreprise` in from the recruiter's profile.
+                Content::parse(
+                    kind,
+                    json!({"titre": "Un titre", "description": "x", "entreprise": "Acme"}),
+                )
+                .unwrap_err(),
+            );
+            assert_eq!(f[field], vec![validation::REQUIRED], "{kind:?}");
+        }
+        let f = fields(
+            Content::parse(
+                Kind::Bourse,
+                json!({"titre": "Bourse", "description": "x", "type_bourse": "loterie"}),
+            )
+            .unwrap_err(),
+        );
+        assert_eq!(
+            f["type_bourse"],
+            vec!["« loterie » n'est pas un choix valide."]
+        );
+    }
+
+    #[test]
+    fn amounts_are_not_negative_and_salaries_are_ordered() {
+        let mut body = offre();
+        body["salaire_min"] = json!(-1);
+        let f = fields(Content::parse(Kind::Offre, body).unwrap_err());
+        assert_eq!(
+            f["salaire_min"],
+            vec!["Cette valeur doit être comprise entre 0 et 1000000000000."]
+        );
+        let f = fields(
+            Content::parse(
+                Kind::Financement,
+                json!({"titre": "Fonds", "description": "x", "type_financement": "pret", "montant": -5}),
+            )
+            .unwrap_err(),
+        );
+        assert!(f.contains_key("montant"), "{f:?}");
+        let mut body = offre();
+        body["salaire_min"] = json!(500);
+        body["salaire_max"] = json!(400);
+        let f = fields(Content::parse(Kind::Offre, body.clone()).unwrap_err());
+        assert!(f.contains_key("salaire_max"), "{f:?}");
+        body["salaire_max"] = json!(500);
+        assert!(Content::parse(Kind::Offre, body).is_ok());
+    }
+
+    #[test]
+    fn every_bad_field_is_reported_at_once() {
+        let f = fields(
+            Content::parse(
+                Kind::Offre,
+                json!({"titre": "ab", "description": "<script>x</script>", "entreprise": "Acme", "type_contrat": "cdi", "experience_requise": 99}),
+            )
+            .unwrap_err(),
+        );
+        assert!(
+            f.contains_key("titre")
+                && f.contains_key("description")
+                && f.contains_key("experience_requise"),
+            "{f:?}"
+        );
+    }
+
+    #[test]
+    fn descriptions_are_sanitized_and_titles_plain() {
+        let mut body = offre();
+        body["description"] = json!(
+            r#"<p onclick="x()">Poste <script>alert(1)</script><a href="javascript:x">ici</a></p>"#
+        );
+        let c = Content::parse(Kind::Offre, body).unwrap();
+        assert!(
+            !c.description.contains("script")
+                && !c.description.contains("onclick")
+                && !c.description.contains("javascript")
+        );
+        assert!(c.description.contains("Poste"));
+        let mut body = offre();
+        body["titre"] = json!("<b>Gros</b> titre");
+        assert!(fields(Content::parse(Kind::Offre, body).unwrap_err()).contains_key("titre"));
+    }
+
+    #[test]
+    fn review_fields_are_every_field_but_statut() {
+        let old = Content::parse(Kind::Offre, offre()).unwrap();
+        let mut closed = old.clone();
+        closed.statut = Statut::Fermee;
+        assert!(!old.needs_review(&closed));
+        assert!(!old.needs_review(&old.clone()));
+        let mut body = offre();
+        body["salaire_max"] = json!(1000);
+        assert!(old.needs_review(&Content::parse(Kind::Offre, body).unwrap()));
+        let mut body = offre();
+        body["titre"] = json!("Développeur Rust senior");
+        assert!(old.needs_review(&Content::parse(Kind::Offre, body).unwrap()));
+    }
+
+    #[test]
+    fn an_edit_sends_a_validated_or_refused_publication_back_to_review() {
+        let now = OffsetDateTime::now_utc();
+        let content = Content::parse(Kind::Offre, offre()).unwrap();
+        let p = Publication::new("r1", content.clone(), now).decided(
+            StatutValidation::Validee,
+            None,
+            now,
+        );
+        assert!(p.is_public() && p.date_publication == Some(now));
+        let mut changed = content.clone();
+        changed.titre = "Autre titre".into();
+        let edited = p.edited(changed.clone(), now);
+        assert_eq!(edited.statut_validation, StatutValidation::EnAttente);
+        assert_eq!(
+            edited.date_publication,
+            Some(now),
+            "keeps its first publication date"
+        );
+        let mut closed = content.clone();
+        closed.statut = Statut::Fermee;
+        let edited = p.edited(closed, now);
+        assert_eq!(edited.statut_validation, StatutValidation::Validee);
+        assert!(!edited.is_public());
+        let refused = p.decided(StatutValidation::Refuse, Some("Hors sujet".into()), now);
+        assert_eq!(refused.motif_refus.as_deref(), Some("Hors sujet"));
+        assert_eq!(
+            refused.edited(changed, now).statut_validation,
+            StatutValidation::EnAttente
+        );
+        assert_eq!(
+            refused
+                .decided(StatutValidation::Validee, None, now)
+                .motif_refus,
+            None
+        );
+    }
+
+    #[test]
+    fn decisions_change_the_state() {
+        use StatutValidation::*;
+        assert!(check_decision(EnAttente, Validee).is_ok());
+        assert!(check_decision(EnAttente, Refuse).is_ok());
+        assert!(check_decision(Validee, Refuse).is_ok());
+        assert!(check_decision(Refuse, Validee).is_ok());
+        assert!(matches!(
+            check_decision(Validee, Validee),
+            Err(ApiError::Conflict(_))
+        ));
+        assert!(matches!(
+            check_decision(Refuse, EnAttente),
+            Err(ApiError::BadRequest(_))
+        ));
+    }
+
+    #[test]
+    fn quotas_count_per_calendar_month_in_utc() {
+        let t = time::macros::datetime!(2026-11-30 23:59:59 UTC);
+        assert_eq!(quota_month(t), "2026-11");
+        assert_eq!(
+            quota_reset(t),
+            time::macros::datetime!(2026-12-01 00:00 UTC)
+        );
+        let t = time::macros::datetime!(2026-12-15 08:00 UTC);
+        assert_eq!(quota_month(t), "2026-12");
+        assert_eq!(
+            quota_reset(t),
+            time::macros::datetime!(2027-01-01 00:00 UTC)
+        );
+        let ApiError::Quota { detail, quota, .. } = quota_exceeded(5, t) else {
+            panic!()
+        };
+        assert_eq!(quota, 5);
+        assert!(
+            detail.contains("5 publication") && detail.contains("2027-01-01T00:00:00Z"),
+            "{detail}"
+        );
+    }
+
+    #[test]
+    fn counters_follow_every_change() {
+        let now = OffsetDateTime::now_utc();
+        let p = Publication::new(
+            "r1",
+            Content::parse(
+                Kind::Bourse,
+                json!({"titre": "Bourse", "description": "x", "type_bourse": "merite"}),
+            )
+            .unwrap(),
+            now,
+        );
+        assert_eq!(
+            count_changes(None, Some(&p)),
+            vec![("bourse_en_attente".to_string(), 1)]
+        );
+        let v = p.decided(StatutValidation::Validee, None, now);
+        assert_eq!(
+            count_changes(Some(&p), Some(&v)),
+            vec![
+                ("bourse_en_attente".to_string(), -1),
+                ("bourse_validee".to_string(), 1)
+            ]
+        );
+        let mut closed = v.clone();
+        closed.statut = Statut::Fermee;
+        assert_eq!(
+            count_changes(Some(&v), Some(&closed)),
+            vec![("bourse_fermee".to_string(), 1)]
+        );
+        assert_eq!(
+            count_changes(Some(&closed), None),
+            vec![
+                ("bourse_validee".to_string(), -1),
+                ("bourse_fermee".to_string(), -1)
+            ]
+        );
+        assert!(count_changes(Some(&v), Some(&v)).is_empty());
+    }
+}

@@ -1,0 +1,250 @@
+//! Publications in the table (P1–P5 in docs/data-model.md). Every change
+//! writes the publication, its list keys and the statistics counters
+//! together, under a condition on the state it was read in, so two
+//! concurrent changes never leave the counters or the lists wrong.
+
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
+use time::OffsetDateTime;
+
+use super::{
+    Counts, Kind, Publication, Statistics, StatutValidation, count_changes, counter, quota_month,
+    quota_reset,
+};
+use crate::audit;
+use crate::error::{ApiError, ApiResult};
+use crate::store::{self, Store, attr, keys};
+use crate::users::rfc3339;
+
+const STATS: &str = "publications";
+
+/// Where a publication is listed on GSI1, and from when: the public list
+/// of its kind while validated and open (by first publication), the
+/// review queue while it awaits an admin (by submission).
+pub fn listing(p: &Publication) -> Option<(String, OffsetDateTime)> {
+    match p.statut_validation {
+        StatutValidation::Validee if p.is_public() => Some((
+            keys::public_publications(p.kind().as_str()),
+            p.date_publication.unwrap_or(p.date_modification),
+        )),
+        StatutValidation::EnAttente => Some((keys::publications_in_review(), p.date_modification)),
+        _ => None,
+    }
+}
+
+fn order(date: OffsetDateTime, id: &str) -> String {
+    format!("{}#{id}", rfc3339(date))
+}
+
+/// The item of a publication, with its keys: the table's, its author's
+/// list (GSI2) and, when listed, GSI1.
+fn item(p: &Publication) -> ApiResult<store::Item> {
+    let (pk, sk) = keys::publication(&p.id);
+    let mut k = vec![
+        (attr::PK, pk),
+        (attr::SK, sk),
+        (
+            attr::GSI2PK,
+            keys::publications_by_owner(&p.recruteur, p.kind().as_str()),
+        ),
+        (attr::GSI2SK, order(p.date_creation, &p.id)),
+    ];
+    if let Some((list, since)) = listing(p) {
+        k.push((attr::GSI1PK, list));
+        k.push((attr::GSI1SK, order(since, &p.id)));
+    }
+    store::to_item(&k, p)
+}
+
+fn counters(
+    store: &Store,
+    before: Option<&Publication>,
+    after: Option<&Publication>,
+) -> ApiResult<Option<TransactWriteItem>> {
+    let changes = count_changes(before, after);
+    if changes.is_empty() {
+        return Ok(None);
+    }
+    store.add_counters(&keys::stats(STATS), &changes).map(Some)
+}
+
+/// A publication by id (strongly consistent for its author and admins).
+pub async fn get(store: &Store, id: &str, consistent: bool) -> ApiResult<Option<Publication>> {
+    store.get(&keys::publication(id), consistent).await
+}
+
+/// Stores a new publication, counted in its author's quota for this
+/// calendar month and in the statistics, all in one transaction: the
+/// quota counter's condition makes concurrent creates exact.
+pub async fn create(
+    store: &Store,
+    p: &Publication,
+    quota: u32,
+    now: OffsetDateTime,
+) -> ApiResult<()> {
+    let put = Put::builder()
+        .table_name(&store.table)
+        .set_item(Some(item(p)?))
+        .condition_expression("attribute_not_exists(PK)")
+        .build()
+        .map_err(ApiError::internal)?;
+    // Kept a month past its own: the counter is gone once it can't matter.
+    let expires = quota_reset(quota_reset(now)).unix_timestamp();
+    let used = Update::builder()
+        .table_name(&store.table)
+        .set_key(Some(store::key(&keys::quota(
+            &p.recruteur,
+            &quota_month(now),
+        ))))
+        .update_expression("ADD publications :one SET #exp = :exp")
+        .condition_expression("attribute_not_exists(publications) OR publications < :quota")
+        .expression_attribute_names("#exp", attr::EXPIRES_AT)
+        .expression_attribute_values(":one", AttributeValue::N("1".into()))
+        .expression_attribute_values(":quota", AttributeValue::N(quota.to_string()))
+        .expression_attribute_values(":exp", AttributeValue::N(expires.to_string()))
+        .build()
+        .map_err(ApiError::internal)?;
+    let mut items = vec![
+        TransactWriteItem::builder().put(put).build(),
+        TransactWriteItem::builder().update(used).build(),
+    ];
+    items.extend(counters(store, None, Some(p))?);
+    match store.write(items).await? {
+        Ok(()) => Ok(()),
+        Err(_) => Err(super::quota_exceeded(quota, now)),
+    }
+}
+
+/// Stores a change of a publication (its author's edit, an admin's
+/// decision) with its counters and, for admins, its audit entry; only if
+/// nobody changed its state since it was read (409 otherwise).
+/// `nombre_candidatures` is left alone: applications count it.
+pub async fn save(
+    store: &Store,
+    before: &Publication,
+    after: &Publication,
+    audit: Option<&audit::Entry>,
+) -> ApiResult<()> {
+    let mut attributes = item(after)?;
+    attributes.remove("nombre_candidatures");
+    let remove: &[&str] = if listing(after).is_none() {
+        &[attr::GSI1PK, attr::GSI1SK]
+    } else {
+        &[]
+    };
+    let update = store
+        .update_all(attributes, remove)
+        .condition_expression("statut_validation = :was AND statut = :was_statut")
+        .expression_attribute_values(
+            ":was",
+            AttributeValue::S(before.statut_validation.as_str().into()),
+        )
+        .expression_attribute_values(
+            ":was_statut",
+            AttributeValue::S(before.statut.as_str().into()),
+        )
+        .build()
+        .map_err(ApiError::internal)?;
+    let mut items = vec![TransactWriteItem::builder().update(update).build()];
+    items.extend(counters(store, Some(before), Some(after))?);
+    if let Some(entry) = audit {
+        items.push(entry.put(store)?);
+    }
+    match store.write(items).await? {
+        Ok(()) => Ok(()),
+        Err(_) => Err(ApiError::Conflict(
+            "Cette publication vient d'être modifiée par ailleurs ; rechargez-la.".into(),
+        )),
+    }
+}
+
+/// Deletes a publication that has no application yet. One that has
+/// applications is kept (409): its author closes it instead, so no
+/// application is ever lost.
+pub async fn delete(store: &Store, p: &Publication, audit: Option<&audit::Entry>) -> ApiResult<()> {
+    let delete = Delete::builder()
+        .table_name(&store.table)
+        .set_key(Some(store::key(&keys::publication(&p.id))))
+        .condition_expression(
+            "nombre_candidatures = :zero AND statut_validation = :was AND statut = :was_statut",
+        )
+        .expression_attribute_values(":zero", AttributeValue::N("0".into()))
+        .expression_attribute_values(
+            ":was",
+            AttributeValue::S(p.statut_validation.as_str().into()),
+        )
+        .expression_attribute_values(":was_statut", AttributeValue::S(p.statut.as_str().into()))
+        .build()
+        .map_err(ApiError::internal)?;
+    let mut items = vec![TransactWriteItem::builder().delete(delete).build()];
+    items.extend(counters(store, Some(p), None)?);
+    if let Some(entry) = audit {
+        items.push(entry.put(store)?);
+    }
+    if store.write(items).await?.is_ok() {
+        return Ok(());
+    }
+    match get(store, &p.id, true).await? {
+        None => Err(ApiError::NotFound),
+        Some(now) if now.nombre_candidatures > 0 => Err(ApiError::Conflict(format!(
+            "Cette publication a reçu {} candidature(s) : elle ne peut plus être supprimée. \
+             Fermez-la (statut « fermee ») pour la retirer du public.",
+            now.nombre_candidatures
+        ))),
+        Some(_) => Err(ApiError::Conflict(
+            "Cette publication vient d'être modifiée par ailleurs ; rechargez-la.".into(),
+        )),
+    }
+}
+
+/// Publication statistics from the counters.
+pub async fn statistics(store: &Store) -> ApiResult<Statistics> {
+    let values = store.counters(&keys::stats(STATS)).await?;
+    let counts = |kind: Kind| {
+        let n = |state: &str| values.get(&counter(kind, state)).copied().unwrap_or(0);
+        let mut c = Counts {
+            en_attente: n("en_attente"),
+            validee: n("validee"),
+            refuse: n("refuse"),
+            fermee: n("fermee"),
+            total: 0,
+        };
+        c.total = c.en_attente + c.validee + c.refuse;
+        c
+    };
+    let [offre, financement, bourse, consultation] = Kind::ALL.map(counts);
+    let mut total = Counts::default();
+    for c in [offre, financement, bourse, consultation] {
+        total.en_attente += c.en_attente;
+        total.validee += c.validee;
+        total.refuse += c.refuse;
+        total.fermee += c.fermee;
+        total.total += c.total;
+    }
+    Ok(Statistics {
+        offre,
+        financement,
+        bourse,
+        consultation,
+        total,
+    })
+}
+
+/// Records an admin's decision on a publication, audited, and returns it.
+pub async fn decide(
+    store: &Store,
+    admin: &str,
+    id: &str,
+    to: StatutValidation,
+    motif: Option<String>,
+) -> ApiResult<Publication> {
+    let before = get(store, id, true).await?.ok_or(ApiError::NotFound)?;
+    super::check_decision(before.statut_validation, to)?;
+    let after = before.decided(to, motif.clone(), OffsetDateTime::now_utc());
+    let action = match to {
+        StatutValidation::Validee => "valider_publication",
+        _ => "refuser_publication",
+    };
+    let entry = audit::Entry::new(admin, action, "publication", id, motif);
+    save(store, &before, &after, Some(&entry)).await?;
+    Ok(after)
+}
