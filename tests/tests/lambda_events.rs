@@ -32,6 +32,23 @@ const EXPECTED: &[(&str, u16)] = &[
     ("admin/statistics", 200),
     ("admin/validate-unknown", 404),
     ("admin/refuse-without-reason", 400),
+    ("admin/publications-pending", 200),
+    ("admin/publications-statistics", 200),
+    ("admin/publication-validate-unknown", 404),
+    ("admin/publication-refuse-forbidden", 403),
+    ("admin/quota-invalid-base64", 400),
+    ("offres/list-public", 200),
+    ("offres/detail-unknown", 404),
+    ("offres/create-recruteur-base64", 201),
+    ("offres/create-candidat-forbidden", 403),
+    ("financements/list-public", 200),
+    ("financements/create-recruteur-invalid", 400),
+    ("bourses/list-public", 200),
+    ("bourses/mine-recruteur", 200),
+    ("bourses/mine-candidat-forbidden", 403),
+    ("consultations/list-public", 200),
+    ("consultations/update-recruteur-unknown", 404),
+    ("consultations/delete-recruteur-unknown", 404),
     ("messages/inbox", 200),
     ("messages/send-to-admin-base64", 201),
     ("messages/send-invalid", 400),
@@ -45,7 +62,16 @@ const EXPECTED: &[(&str, u16)] = &[
 ];
 
 /// The HTTP functions with sample events.
-const FUNCTIONS: &[&str] = &["auth", "admin", "messages", "notifications"];
+const FUNCTIONS: &[&str] = &[
+    "auth",
+    "admin",
+    "messages",
+    "notifications",
+    "offres",
+    "financements",
+    "bourses",
+    "consultations",
+];
 
 struct Vars {
     email: String,
@@ -55,8 +81,20 @@ struct Vars {
     admin_access: String,
 }
 
-/// A fresh user for one replay (registered unless the event registers it).
+/// A fresh user for one replay (registered unless the event registers
+/// it): a verified recruiter for the events named `*-recruteur*`, else a
+/// candidat.
 async fn vars(app: &TestApp, event: &str, admin: &(String, String)) -> Vars {
+    if event.contains("-recruteur") && !event.starts_with("auth/") {
+        let (email, _, access) = app.verified_recruiter(&admin.1).await;
+        return Vars {
+            email,
+            access,
+            refresh: String::new(),
+            admin: admin.0.clone(),
+            admin_access: admin.1.clone(),
+        };
+    }
     if event.starts_with("auth/register") {
         return Vars {
             email: e2e::email("event"),
@@ -111,6 +149,7 @@ fn normalize(mut body: Value) -> Value {
                     "expediteur",
                     "destinataire",
                     "date_envoi",
+                    "recruteur",
                 ]
                 .contains(&k.as_str())
                     && val.is_string()
@@ -135,6 +174,10 @@ async fn through_lambda(app: &TestApp, function: &str, event: &Value) -> (u16, V
         "admin" => admin::router(notifying()),
         "messages" => messages::router(notifying()),
         "notifications" => notifications::router(notifying()),
+        "offres" => offres::router(notifying()),
+        "financements" => financements::router(notifying()),
+        "bourses" => bourses::router(notifying()),
+        "consultations" => consultations::router(notifying()),
         other => panic!("no router for {other}"),
     };
     let router = shared::http::conventions(router, &app.config);

@@ -317,22 +317,11 @@ async fn a_message_may_point_to_an_existing_publication_and_be_filtered() {
     let app = TestApp::spawn().await;
     let (_, candidat, _, c) = app.user("candidat").await;
     let (_, admin) = app.admin().await;
-    // Publications come with #4; until then one is written straight in the table.
-    let publication = ulid::Ulid::new().to_string();
-    aws_sdk_dynamodb::Client::new(&app.stack.sdk)
-        .put_item()
-        .table_name(&app.config.table_name)
-        .item(
-            "PK",
-            aws_sdk_dynamodb::types::AttributeValue::S(format!("PUB#{publication}")),
-        )
-        .item(
-            "SK",
-            aws_sdk_dynamodb::types::AttributeValue::S("PUB".into()),
-        )
-        .send()
-        .await
-        .unwrap();
+    let (_, _, recruiter) = app.verified_recruiter(&admin).await;
+    let publication = app.publish(&recruiter, "offres", "Offre liée").await["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
     let to = c["id"].as_str().unwrap();
     let r = app
         .post_auth(
