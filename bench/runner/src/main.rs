@@ -209,6 +209,10 @@ fn functions(email: &str, access: &str, sub: &str) -> Vec<Function> {
                 200,
             ),
         },
+        publication_function("offres"),
+        publication_function("financements"),
+        publication_function("bourses"),
+        publication_function("consultations"),
         Function {
             name: "notifier",
             cold: (sqs(vec![]), "an empty SQS batch", 0),
@@ -219,6 +223,22 @@ fn functions(email: &str, access: &str, sub: &str) -> Vec<Function> {
             ),
         },
     ]
+}
+
+/// A publication kind's function: cold, its recruiter list without a
+/// token (401, no AWS call); warm, its public list.
+fn publication_function(name: &'static str) -> Function {
+    let mine = format!("/api/recruteur/{name}/");
+    let public = format!("/api/{name}/");
+    Function {
+        name,
+        cold: (
+            event("GET", &mine, None, None),
+            "GET /api/recruteur/<kind>/ (401, no AWS call)",
+            401,
+        ),
+        burst: (event("GET", &public, None, None), "GET /api/<kind>/", 200),
+    }
 }
 
 fn template_functions() -> Vec<String> {
@@ -634,6 +654,7 @@ async fn main() {
         })
     }));
     routes.extend(notification_routes(&http, &base, &access, &sub).await);
+    routes.extend(publication_routes(&http, &base).await);
     for route in minimums.keys() {
         assert!(
             routes.iter().any(|(r, _, _)| r == route),
@@ -895,5 +916,275 @@ async fn notification_routes(
                     .bearer_auth(&t)
             })
         }),
+    ]
+}
+
+/// The publication routes (one kind stands for the four: same code), and
+/// the admin routes. A verified recruiter publishes; what a route consumes
+/// (a pending publication to decide or delete, a pending account) is made
+/// beforehand, one per request.
+async fn publication_routes(
+    http: &reqwest::Client,
+    base: &str,
+) -> Vec<(&'static str, u16, RequestFn)> {
+    let admin = login_as(
+        http,
+        base,
+        local::DEFAULT_ADMIN_EMAIL,
+        local::DEFAULT_ADMIN_PASSWORD,
+    )
+    .await;
+    let admin = admin["access"].as_str().expect("admin login").to_string();
+    let register = |kind: &str| {
+        let email = format!(
+            "bench-{kind}-{}@destinyjobs.test",
+            ulid::Ulid::new().to_string().to_lowercase()
+        );
+        let body = json!({"email": email, "password": PASSWORD, "nom": "Bench", "prenom": "Pub", "type_compte": kind, "entreprise": "Bench SA", "specialite": "Audit"});
+        async move {
+            let r = http
+                .post(format!("{base}/api/auth/register/"))
+                .json(&body)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(r.status(), 201);
+            (
+                email,
+                r.json::<Value>().await.unwrap()["id"]
+                    .as_str()
+                    .unwrap()
+                    .to_string(),
+            )
+        }
+    };
+    let (email, recruiter_sub) = register("recruteur").await;
+    let ok = |r: reqwest::Response| async move {
+        assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    };
+    ok(http
+        .put(format!(
+            "{base}/api/admin/recruteurs/{recruiter_sub}/valider/"
+        ))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap())
+    .await;
+    ok(http
+        .put(format!(
+            "{base}/api/admin/recruteurs/{recruiter_sub}/quota/"
+        ))
+        .bearer_auth(&admin)
+        .json(&json!({"quota_publications_mensuel": 10000}))
+        .send()
+        .await
+        .unwrap())
+    .await;
+    let recruiter = login_as(http, base, &email, PASSWORD).await["access"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let offre = |i: usize| json!({"titre": format!("Offre bench {i}"), "description": "<p>Poste à pourvoir.</p>", "type_contrat": "cdi", "salaire_min": 100, "salaire_max": 200});
+    let publish = |i: usize| {
+        let request = http
+            .post(format!("{base}/api/recruteur/offres/"))
+            .bearer_auth(&recruiter)
+            .json(&offre(i));
+        async move {
+            request.send().await.unwrap().json::<Value>().await.unwrap()["id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        }
+    };
+    let mut pending = Vec::new();
+    for i in 0..3 * REQUESTS_PER_ROUTE {
+        pending.push(publish(i).await);
+    }
+    let to_refuse: Vec<String> = pending.split_off(2 * REQUESTS_PER_ROUTE);
+    let to_delete: Vec<String> = pending.split_off(REQUESTS_PER_ROUTE);
+    let to_validate = pending;
+    let public = publish(0).await;
+    ok(http
+        .put(format!("{base}/api/admin/publications/{public}/valider/"))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap())
+    .await;
+    let mut accounts = Vec::new();
+    for i in 0..2 * REQUESTS_PER_ROUTE {
+        accounts.push(
+            register(if i % 2 == 0 {
+                "recruteur"
+            } else {
+                "prestataire"
+            })
+            .await
+            .1,
+        );
+    }
+    let (to_validate_accounts, to_refuse_accounts): (Vec<_>, Vec<_>) = accounts
+        .chunks(2)
+        .map(|pair| (pair[0].clone(), pair[1].clone()))
+        .unzip();
+
+    let get = |path: String, token: Option<&str>| -> RequestFn {
+        let (h, t) = (http.clone(), token.map(String::from));
+        Box::new(move |_| match &t {
+            Some(t) => h.get(&path).bearer_auth(t),
+            None => h.get(&path),
+        })
+    };
+    let each = |ids: Vec<String>,
+                token: &str,
+                method: reqwest::Method,
+                path: &'static str,
+                body: Option<Value>|
+     -> RequestFn {
+        let (h, t, b) = (http.clone(), token.to_string(), base.to_string());
+        Box::new(move |i| {
+            let request = h
+                .request(
+                    method.clone(),
+                    format!("{b}{}", path.replace("{id}", &ids[i])),
+                )
+                .bearer_auth(&t);
+            match &body {
+                Some(body) => request.json(body),
+                None => request,
+            }
+        })
+    };
+    let u = |path: &str| format!("{base}{path}");
+    let put = reqwest::Method::PUT;
+    vec![
+        ("GET /api/offres/", 200, get(u("/api/offres/"), None)),
+        (
+            "GET /api/offres/{id}/",
+            200,
+            get(u(&format!("/api/offres/{public}/")), None),
+        ),
+        (
+            "GET /api/recruteur/offres/",
+            200,
+            get(u("/api/recruteur/offres/"), Some(&recruiter)),
+        ),
+        (
+            "GET /api/recruteur/offres/{id}/",
+            200,
+            get(
+                u(&format!("/api/recruteur/offres/{public}/")),
+                Some(&recruiter),
+            ),
+        ),
+        ("POST /api/recruteur/offres/", 201, {
+            let (h, t, b) = (http.clone(), recruiter.clone(), base.to_string());
+            Box::new(move |i| {
+                h.post(format!("{b}/api/recruteur/offres/"))
+                    .bearer_auth(&t)
+                    .json(&offre(i))
+            })
+        }),
+        ("PUT /api/recruteur/offres/{id}/", 200, {
+            let (h, t, path) = (
+                http.clone(),
+                recruiter.clone(),
+                u(&format!("/api/recruteur/offres/{}/", to_delete[0])),
+            );
+            Box::new(move |i| {
+                h.put(&path)
+                    .bearer_auth(&t)
+                    .json(&json!({"localisation": format!("Abidjan {i}")}))
+            })
+        }),
+        (
+            "DELETE /api/recruteur/offres/{id}/",
+            204,
+            each(
+                to_delete,
+                &recruiter,
+                reqwest::Method::DELETE,
+                "/api/recruteur/offres/{id}/",
+                None,
+            ),
+        ),
+        (
+            "GET /api/admin/recruteurs-en-attente/",
+            200,
+            get(u("/api/admin/recruteurs-en-attente/"), Some(&admin)),
+        ),
+        (
+            "PUT /api/admin/recruteurs/{id}/valider/",
+            200,
+            each(
+                to_validate_accounts,
+                &admin,
+                put.clone(),
+                "/api/admin/recruteurs/{id}/valider/",
+                None,
+            ),
+        ),
+        (
+            "PUT /api/admin/recruteurs/{id}/refuser/",
+            200,
+            each(
+                to_refuse_accounts,
+                &admin,
+                put.clone(),
+                "/api/admin/recruteurs/{id}/refuser/",
+                Some(json!({"motif": "Kbis illisible"})),
+            ),
+        ),
+        (
+            "GET /api/admin/recruteurs/statistiques/",
+            200,
+            get(u("/api/admin/recruteurs/statistiques/"), Some(&admin)),
+        ),
+        ("PUT /api/admin/recruteurs/{id}/quota/", 200, {
+            let (h, t, path) = (
+                http.clone(),
+                admin.clone(),
+                u(&format!("/api/admin/recruteurs/{recruiter_sub}/quota/")),
+            );
+            Box::new(move |i| {
+                h.put(&path)
+                    .bearer_auth(&t)
+                    .json(&json!({"quota_publications_mensuel": 10000 + i}))
+            })
+        }),
+        (
+            "GET /api/admin/publications-en-attente/",
+            200,
+            get(u("/api/admin/publications-en-attente/"), Some(&admin)),
+        ),
+        (
+            "PUT /api/admin/publications/{id}/valider/",
+            200,
+            each(
+                to_validate,
+                &admin,
+                put.clone(),
+                "/api/admin/publications/{id}/valider/",
+                None,
+            ),
+        ),
+        (
+            "PUT /api/admin/publications/{id}/refuser/",
+            200,
+            each(
+                to_refuse,
+                &admin,
+                put,
+                "/api/admin/publications/{id}/refuser/",
+                Some(json!({"motif": "Hors sujet"})),
+            ),
+        ),
+        (
+            "GET /api/admin/publications/statistiques/",
+            200,
+            get(u("/api/admin/publications/statistiques/"), Some(&admin)),
+        ),
     ]
 }
