@@ -98,6 +98,10 @@ impl TestApp {
 
     /// An app with some configuration overridden.
     pub async fn spawn_with(overrides: &[(&str, &str)]) -> TestApp {
+        // `TEST_LOGS=1` shows the server's logs (with `--nocapture`).
+        if std::env::var_os("TEST_LOGS").is_some() {
+            shared::telemetry::init();
+        }
         let stack = stack().await;
         let mut vars: HashMap<String, String> = HashMap::from([
             // Tests come from one address: each picks its own client address.

@@ -30,17 +30,22 @@ impl Emulator {
     /// Starts moto on `port` (0: a free one) and waits until it answers.
     pub async fn start(port: u16) -> Result<Emulator, String> {
         let port = if port == 0 { free_port() } else { port };
-        let bin = super::local::project_root().join(".venv/bin/moto_server");
-        if !bin.exists() {
+        let root = super::local::project_root();
+        let bin = root.join(".venv/bin/python");
+        // moto's server, with DynamoDB transactions isolated (see the script).
+        let server = root.join("infra/moto_server.py");
+        let moto = root.join(".venv/bin/moto_server");
+        if !moto.exists() {
             return Err(format!(
                 "{} is missing: run `make venv` (make test does it)",
-                bin.display()
+                moto.display()
             ));
         }
         // `read` returns when our end of the pipe closes: then moto is killed.
         let script = format!(
-            "\"{}\" -H 127.0.0.1 -p {port} >/dev/null 2>&1 & pid=$!; read _; kill $pid",
-            bin.display()
+            "\"{}\" \"{}\" -H 127.0.0.1 -p {port} >/dev/null 2>&1 & pid=$!; read _; kill $pid",
+            bin.display(),
+            server.display()
         );
         let mut child = Command::new("sh")
             .arg("-c")

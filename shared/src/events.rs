@@ -283,6 +283,18 @@ impl Notifying {
 }
 
 #[cfg(feature = "sns")]
+impl Notifying {
+    /// Publishes the event of an action already done. The action stands
+    /// if this fails; only its notification is missing, which is logged
+    /// (the error alarm sees it).
+    pub async fn notify(&self, event: &Event) {
+        if let Err(e) = self.publisher.publish(event).await {
+            tracing::error!(error = %e, event_id = %event.id, kind = event.kind.as_str(), "event not published");
+        }
+    }
+}
+
+#[cfg(feature = "sns")]
 impl axum::extract::FromRef<Notifying> for std::sync::Arc<crate::Services> {
     fn from_ref(state: &Notifying) -> Self {
         state.services.clone()

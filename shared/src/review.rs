@@ -52,7 +52,7 @@ pub fn count(
     if let Some(from) = from {
         changes.push((counter(role, from), -1));
     }
-    store.add_counters(&keys::stats(SCOPE), &changes)
+    store.add_counters(SCOPE, &changes)
 }
 
 /// Accounts per state, for one type.
@@ -71,7 +71,7 @@ pub struct Statistics {
 }
 
 pub async fn statistics(store: &Store) -> ApiResult<Statistics> {
-    let counters = store.counters(&keys::stats(SCOPE)).await?;
+    let counters = store.counters(SCOPE).await?;
     let n = |role, state| counters.get(&counter(role, state)).copied().unwrap_or(0);
     let counts = |role| Counts {
         en_attente: n(role, Verification::EnAttente),

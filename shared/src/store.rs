@@ -76,9 +76,13 @@ pub mod keys {
     pub fn delivery(event_id: &str, channel: &str) -> (String, String) {
         (format!("EVENT#{event_id}"), channel.into())
     }
-    /// Counters kept in step with writes (S1): `STATS#<scope>` / `ALL`.
-    pub fn stats(scope: &str) -> (String, String) {
-        (format!("STATS#{scope}"), "ALL".into())
+    /// Counters kept in step with writes (S1): `STATS#<scope>` / `ALL#<shard>`,
+    /// summed over the shards when read.
+    pub fn stats(scope: &str, shard: u32) -> (String, String) {
+        (stats_partition(scope), format!("ALL#{shard}"))
+    }
+    pub fn stats_partition(scope: &str) -> String {
+        format!("STATS#{scope}")
     }
     /// The audit log: by day, and by actor (GSI1) (L1).
     pub fn audit(day: &str, order: &str) -> (String, String) {
@@ -114,6 +118,9 @@ pub mod keys {
         )
     }
 }
+
+/// Items each counter scope is spread over (`Store::add_counters`).
+pub const COUNTER_SHARDS: u32 = 10;
 
 /// The table, with its client. Cloned freely (the client is an Arc).
 #[derive(Clone)]
@@ -184,33 +191,42 @@ impl Store {
             .build())
     }
 
-    /// The counters of the item at `k` (S1), by name; none yet is empty.
-    pub async fn counters(&self, k: &(String, String)) -> ApiResult<HashMap<String, i64>> {
+    /// The counters of `scope` (S1), by name, summed over their shards
+    /// (one Query); none yet is empty.
+    pub async fn counters(&self, scope: &str) -> ApiResult<HashMap<String, i64>> {
         let out = self
             .client
-            .get_item()
+            .query()
             .table_name(&self.table)
-            .set_key(Some(key(k)))
+            .key_condition_expression("PK = :pk")
+            .expression_attribute_values(":pk", AttributeValue::S(keys::stats_partition(scope)))
             .send()
             .await?;
-        Ok(out
-            .item
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|(name, v)| Some((name, v.as_n().ok()?.parse().ok()?)))
-            .collect())
+        let mut sums = HashMap::new();
+        for item in out.items.unwrap_or_default() {
+            for (name, value) in item {
+                if let Some(n) = value.as_n().ok().and_then(|n| n.parse::<i64>().ok()) {
+                    *sums.entry(name).or_default() += n;
+                }
+            }
+        }
+        Ok(sums)
     }
 
-    /// Adds `changes` (name, amount) to the counters of the item at `k`,
-    /// as one write of a transaction: counters move with what they count.
+    /// Adds `changes` (name, amount) to the counters of `scope`, as one
+    /// write of a transaction: counters move with what they count. Each
+    /// write picks one of `COUNTER_SHARDS` items at random, so writes by
+    /// different users rarely meet on one item (a `TransactionConflict`
+    /// on real DynamoDB); reads sum the shards.
     pub fn add_counters(
         &self,
-        k: &(String, String),
+        scope: &str,
         changes: &[(String, i64)],
     ) -> ApiResult<TransactWriteItem> {
+        let shard = (ulid::Ulid::new().random() % COUNTER_SHARDS as u128) as u32;
         let mut update = Update::builder()
             .table_name(&self.table)
-            .set_key(Some(key(k)));
+            .set_key(Some(key(&keys::stats(scope, shard))));
         let mut terms = Vec::new();
         for (i, (name, n)) in changes.iter().enumerate() {
             terms.push(format!("#c{i} :c{i}"));
@@ -270,7 +286,7 @@ impl Store {
             return self.write_one(items.pop().expect("one item")).await;
         }
         let mut delay_ms = 10;
-        for _ in 0..5 {
+        for _ in 0..8 {
             let result = self
                 .client
                 .transact_write_items()
@@ -301,7 +317,7 @@ impl Store {
                 .map(|d| d.subsec_micros() as u64 % (delay_ms * 1000))
                 .unwrap_or_default();
             tokio::time::sleep(std::time::Duration::from_micros(delay_ms * 1000 + jitter)).await;
-            delay_ms *= 2;
+            delay_ms = (delay_ms * 2).min(160);
         }
         Err(crate::ApiError::Conflict(
             "Trop de modifications simultanées de ces données ; réessayez.".into(),

@@ -129,6 +129,15 @@ pub fn is_blank(html: &str) -> bool {
         .is_empty()
 }
 
+/// Text that is more than blanks (a reason, a title).
+pub fn not_blank(value: &str) -> Result<(), ValidationError> {
+    if value.trim().is_empty() {
+        Err(error("blank", "Ce champ ne peut pas être vide."))
+    } else {
+        Ok(())
+    }
+}
+
 /// Each entry of a list of short labels (skills, services) is plain, non
 /// empty text of at most 100 characters, with at most 50 entries.
 pub fn labels(values: &[String]) -> Result<(), ValidationError> {

@@ -69,9 +69,9 @@ async fn statistics_follow_every_change_and_admin_actions_are_audited() {
 
     // A deletion is counted out; a second decision on the same state is a 409.
     let r = app
-        .delete_auth(&format!("/api/recruteur/bourses/{}/", id(&bourse)), &token)
+        .delete_auth(&format!("/api/recruteur/bourses/{}/", id(&bourse)), &admin)
         .await;
-    assert_eq!(r.status, 204);
+    assert_eq!(r.status, 204, "an admin deletes it: {}", r.body);
     let r = app
         .put_auth(
             &format!("/api/admin/publications/{}/valider/", id(&offre)),
@@ -102,7 +102,7 @@ async fn statistics_follow_every_change_and_admin_actions_are_audited() {
         .into_iter()
         .filter(|i| i["acteur"].as_s().unwrap() == &admin_sub)
         .map(|i| {
-            let s = |k: &str| i[k].as_s().map(String::clone).ok();
+            let s = |k: &str| i[k].as_s().ok().cloned();
             (
                 s("action").unwrap(),
                 s("type_cible").unwrap(),
@@ -131,6 +131,7 @@ async fn statistics_follow_every_change_and_admin_actions_are_audited() {
             id(&bourse),
             Some("Pièces manquantes".to_string()),
         ),
+        ("supprimer_publication", "publication", id(&bourse), None),
     ] {
         let expected = (
             expected.0.to_string(),

@@ -75,7 +75,8 @@ async fn pending_accounts(
 pub struct Validation {
     #[validate(
         length(min = 1, max = 1000),
-        custom(function = "validation::plain_text")
+        custom(function = "validation::plain_text"),
+        custom(function = "validation::not_blank")
     )]
     pub motif: Option<String>,
 }
@@ -86,7 +87,8 @@ pub struct Refusal {
     #[validate(
         required,
         length(min = 1, max = 1000),
-        custom(function = "validation::plain_text")
+        custom(function = "validation::plain_text"),
+        custom(function = "validation::not_blank")
     )]
     pub motif: Option<String>,
 }
@@ -106,10 +108,7 @@ async fn decide(
         Verification::Verifie => Event::compte_valide(id),
         _ => Event::compte_refuse(id, motif.as_deref()),
     };
-    if let Err(e) = state.publisher.publish(&event).await {
-        // The decision stands; only its notification is missing.
-        tracing::error!(error = %e, event_id = %event.id, "account decision not notified");
-    }
+    state.notify(&event).await;
     Ok(AxumJson(profile))
 }
 
@@ -249,9 +248,7 @@ async fn decide_publication(
         StatutValidation::Validee => Event::publication_validee(&p),
         _ => Event::publication_refusee(&p, motif.as_deref()),
     };
-    if let Err(e) = state.publisher.publish(&event).await {
-        tracing::error!(error = %e, event_id = %event.id, "publication decision not notified");
-    }
+    state.notify(&event).await;
     Ok(AxumJson(p))
 }
 

@@ -212,11 +212,8 @@ async fn send(
     };
     messages::send(&state.services.store, &message).await?;
     let event = Event::message_recu(&to, &message.expediteur_nom, &message.sujet, &message.id);
-    if let Err(e) = state.publisher.publish(&event).await {
-        // The message is delivered (it is in the inbox); only its
-        // notification is missing. Logged for the alarm on errors.
-        tracing::error!(error = %e, event_id = %event.id, "message notification not published");
-    }
+    // The message is delivered (it is in the inbox) even if this fails.
+    state.notify(&event).await;
     Ok((StatusCode::CREATED, AxumJson(message)))
 }
 

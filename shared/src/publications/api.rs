@@ -131,11 +131,23 @@ pub async fn detail_mine(state: &Notifying, kind: Kind, user: &AuthUser, id: &st
     owned(state, kind, user, id).await.map(AxumJson)
 }
 
-/// Tells the admins a publication awaits them. The write stands if this
-/// fails; only the notification is missing (logged).
-async fn notify(state: &Notifying, event: Event) {
-    if let Err(e) = state.publisher.publish(&event).await {
-        tracing::error!(error = %e, event_id = %event.id, "publication event not published");
+/// The caller's recruiter profile, if an admin verified it (403 with the
+/// reason otherwise): what submitting for review needs.
+async fn verified(state: &Notifying, user: &AuthUser) -> ApiResult<users::Recruteur> {
+    let profile = state
+        .services
+        .store
+        .get::<users::Profile>(&keys::user(&user.sub), true)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    match profile.details {
+        Account::Recruteur(r) if r.statut_verification_admin == Verification::Verifie => Ok(r),
+        Account::Recruteur(_) => Err(ApiError::Forbidden(
+            "Votre compte recruteur doit être validé par un administrateur avant de publier. \
+             Complétez votre profil et vos documents de vérification (Kbis...) ; vous serez prévenu par e-mail."
+                .into(),
+        )),
+        _ => Err(ApiError::forbidden()),
     }
 }
 
@@ -149,20 +161,7 @@ pub async fn create(
 ) -> ApiResult<(StatusCode, AxumJson<Publication>)> {
     recruiter_only(user)?;
     let store = &state.services.store;
-    let profile = store
-        .get::<users::Profile>(&keys::user(&user.sub), true)
-        .await?
-        .ok_or(ApiError::NotFound)?;
-    let Account::Recruteur(recruteur) = &profile.details else {
-        return Err(ApiError::forbidden());
-    };
-    if recruteur.statut_verification_admin != Verification::Verifie {
-        return Err(ApiError::Forbidden(
-            "Votre compte recruteur doit être validé par un administrateur avant de publier. \
-             Complétez votre profil et vos documents de vérification (Kbis...) ; vous serez prévenu par e-mail."
-                .into(),
-        ));
-    }
+    let recruteur = verified(state, user).await?;
     if kind == Kind::Offre && body.get("entreprise").is_none_or(Value::is_null) {
         body["entreprise"] = Value::String(recruteur.entreprise.clone());
     }
@@ -175,7 +174,9 @@ pub async fn create(
         now,
     )
     .await?;
-    notify(state, Event::publication_a_valider(&publication, false)).await;
+    state
+        .notify(&Event::publication_a_valider(&publication, false))
+        .await;
     Ok((StatusCode::CREATED, AxumJson(publication)))
 }
 
@@ -196,11 +197,17 @@ pub async fn update(
         target.extend(changes);
     }
     let after = before.edited(Content::parse(kind, merged)?, OffsetDateTime::now_utc());
+    let resubmitted = after.statut_validation == StatutValidation::EnAttente
+        && before.statut_validation != StatutValidation::EnAttente;
+    if resubmitted {
+        // A recruiter whose account was refused since cannot resubmit.
+        verified(state, user).await?;
+    }
     store::save(&state.services.store, &before, &after, None).await?;
-    if after.statut_validation == StatutValidation::EnAttente
-        && before.statut_validation != StatutValidation::EnAttente
-    {
-        notify(state, Event::publication_a_valider(&after, true)).await;
+    if resubmitted {
+        state
+            .notify(&Event::publication_a_valider(&after, true))
+            .await;
     }
     Ok(AxumJson(after))
 }

@@ -336,7 +336,7 @@ impl Details {
 }
 
 /// Longest description, in characters, as sent.
-pub const MAX_DESCRIPTION_CHARS: u64 = 20_000;
+pub const MAX_DESCRIPTION_CHARS: usize = 20_000;
 
 /// The fields every kind has.
 #[derive(Deserialize, Validate)]
@@ -346,7 +346,7 @@ struct Common {
         custom(function = "validation::plain_text")
     )]
     titre: String,
-    #[validate(length(min = 1, max = 20_000))]
+    #[validate(length(min = 1))]
     description: String,
     #[serde(default)]
     statut: Statut,
@@ -367,8 +367,12 @@ impl Content {
     /// A publication of `kind` from JSON, every bad field reported at once;
     /// keys that are not content (`statut_validation`, `recruteur`...) are
     /// ignored.
-    pub fn parse(kind: Kind, value: Value) -> ApiResult<Content> {
+    pub fn parse(kind: Kind, mut value: Value) -> ApiResult<Content> {
         let mut errors = FieldErrors::new();
+        // The title is checked as it will be stored.
+        if let Some(Value::String(titre)) = value.get_mut("titre") {
+            *titre = titre.trim().to_string();
+        }
         let common = json::collect(json::parse::<Common>(value.clone()), &mut errors)?;
         let details = json::collect(Details::parse(kind, value.clone()), &mut errors)?;
         // Checked on the text sent, so the message comes with the others.
@@ -381,9 +385,21 @@ impl Content {
                 .entry("description".into())
                 .or_insert_with(|| vec!["Ce champ ne peut pas être vide.".into()]);
         }
+        // Measured as stored (sanitizing may escape), so a stored
+        // description always passes again when another field is edited.
+        if description
+            .as_deref()
+            .is_some_and(|d| d.chars().count() > MAX_DESCRIPTION_CHARS)
+        {
+            errors.entry("description".into()).or_insert_with(|| {
+                vec![format!(
+                    "Ce champ ne doit pas dépasser {MAX_DESCRIPTION_CHARS} caractères."
+                )]
+            });
+        }
         match (common, description, details) {
             (Some(common), Some(description), Some(details)) if errors.is_empty() => Ok(Content {
-                titre: common.titre.trim().to_string(),
+                titre: common.titre,
                 description,
                 statut: common.statut,
                 details,

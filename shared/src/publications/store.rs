@@ -17,6 +17,14 @@ use crate::users::rfc3339;
 
 const STATS: &str = "publications";
 
+/// The condition of every change: the publication is as it was read. Its
+/// state, so counters move from the right state; its `date_modification`,
+/// which every author's edit sets, so a decision never approves content
+/// its admin did not see, and of two edits at once one gets 409 rather
+/// than being lost.
+const UNCHANGED: &str =
+    "statut_validation = :was AND statut = :was_statut AND date_modification = :was_modified";
+
 /// Where a publication is listed on GSI1, and from when: the public list
 /// of its kind while validated and open (by first publication), the
 /// review queue while it awaits an admin (by submission).
@@ -64,7 +72,7 @@ fn counters(
     if changes.is_empty() {
         return Ok(None);
     }
-    store.add_counters(&keys::stats(STATS), &changes).map(Some)
+    store.add_counters(STATS, &changes).map(Some)
 }
 
 /// A publication by id (strongly consistent for its author and admins).
@@ -81,6 +89,11 @@ pub async fn create(
     quota: u32,
     now: OffsetDateTime,
 ) -> ApiResult<()> {
+    // The condition lets a month's first create through: none at all is
+    // refused here.
+    if quota == 0 {
+        return Err(super::quota_exceeded(quota, now));
+    }
     let put = Put::builder()
         .table_name(&store.table)
         .set_item(Some(item(p)?))
@@ -133,7 +146,11 @@ pub async fn save(
     };
     let update = store
         .update_all(attributes, remove)
-        .condition_expression("statut_validation = :was AND statut = :was_statut")
+        .condition_expression(UNCHANGED)
+        .expression_attribute_values(
+            ":was_modified",
+            AttributeValue::S(rfc3339(before.date_modification)),
+        )
         .expression_attribute_values(
             ":was",
             AttributeValue::S(before.statut_validation.as_str().into()),
@@ -164,8 +181,10 @@ pub async fn delete(store: &Store, p: &Publication, audit: Option<&audit::Entry>
     let delete = Delete::builder()
         .table_name(&store.table)
         .set_key(Some(store::key(&keys::publication(&p.id))))
-        .condition_expression(
-            "nombre_candidatures = :zero AND statut_validation = :was AND statut = :was_statut",
+        .condition_expression(format!("nombre_candidatures = :zero AND {UNCHANGED}"))
+        .expression_attribute_values(
+            ":was_modified",
+            AttributeValue::S(rfc3339(p.date_modification)),
         )
         .expression_attribute_values(":zero", AttributeValue::N("0".into()))
         .expression_attribute_values(
@@ -198,7 +217,7 @@ pub async fn delete(store: &Store, p: &Publication, audit: Option<&audit::Entry>
 
 /// Publication statistics from the counters.
 pub async fn statistics(store: &Store) -> ApiResult<Statistics> {
-    let values = store.counters(&keys::stats(STATS)).await?;
+    let values = store.counters(STATS).await?;
     let counts = |kind: Kind| {
         let n = |state: &str| values.get(&counter(kind, state)).copied().unwrap_or(0);
         let mut c = Counts {
