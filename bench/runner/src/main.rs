@@ -1151,7 +1151,7 @@ async fn publication_routes(
             Box::new(move |i| {
                 h.put(&path)
                     .bearer_auth(&t)
-                    .json(&json!({"quota_publications_mensuel": 10000 + i}))
+                    .json(&json!({"quota_publications_mensuel": 5000 + i}))
             })
         }),
         (
