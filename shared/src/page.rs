@@ -162,6 +162,19 @@ impl Listing {
             .collect()
     }
 
+    /// The response of a list served as stored: the page size and cursor
+    /// from `uri`'s query (checked against `scope`), one page, the links.
+    pub async fn respond<T: DeserializeOwned>(
+        &self,
+        services: &crate::Services,
+        scope: &str,
+        uri: &Uri,
+    ) -> ApiResult<Paginated<T>> {
+        let request = query::<PageParams>(uri)?.resolve(&services.cursors, scope)?;
+        let page = self.page::<T>(&services.store, &request).await?;
+        Ok(page.into_response(&services.cursors, scope, uri, |item| item))
+    }
+
     /// One page, in natural order (newest first, or oldest first), with the
     /// cursors around it.
     pub async fn page<T: DeserializeOwned>(

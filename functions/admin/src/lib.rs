@@ -56,18 +56,9 @@ async fn pending_accounts(
     };
     let scope = format!("pending:{}", role.as_str());
     let services = &state.services;
-    let request = page::query::<PageParams>(&uri)?.resolve(&services.cursors, &scope)?;
     let list = keys::users_by_validation(role.as_str(), Verification::EnAttente.as_str());
-    let page = Listing::index("GSI2", list)
-        .oldest_first()
-        .page::<Profile>(&services.store, &request)
-        .await?;
-    Ok(AxumJson(page.into_response(
-        &services.cursors,
-        &scope,
-        &uri,
-        |p| p,
-    )))
+    let list = Listing::index("GSI2", list).oldest_first();
+    Ok(AxumJson(list.respond(services, &scope, &uri).await?))
 }
 
 /// A validation, with an optional note for the audit log.
@@ -212,24 +203,16 @@ async fn pending_publications(
     };
     let scope = format!("review:{kind:?}");
     let services = &state.services;
-    let request = page::query::<PageParams>(&uri)?.resolve(&services.cursors, &scope)?;
     let filter = kind.map(|k| {
         (
             "type_publication",
             aws_sdk_dynamodb::types::AttributeValue::S(k.as_str().into()),
         )
     });
-    let page = Listing::index("GSI1", keys::publications_in_review())
+    let list = Listing::index("GSI1", keys::publications_in_review())
         .oldest_first()
-        .filter(Filter::equal(filter.into_iter().collect()))
-        .page::<Publication>(&services.store, &request)
-        .await?;
-    Ok(AxumJson(page.into_response(
-        &services.cursors,
-        &scope,
-        &uri,
-        |p| p,
-    )))
+        .filter(Filter::equal(filter.into_iter().collect()));
+    Ok(AxumJson(list.respond(services, &scope, &uri).await?))
 }
 
 /// Records the decision, then notifies the author.

@@ -17,7 +17,7 @@ use crate::auth::{AuthUser, Role};
 use crate::cursor::Paginated;
 use crate::error::{ApiError, ApiResult};
 use crate::events::{Event, Notifying};
-use crate::page::{self, Filter, Listing, PageParams};
+use crate::page::{self, Filter, Listing};
 use crate::store::{keys, path_id};
 use crate::users::{self, Details as Account, Verification};
 
@@ -48,16 +48,8 @@ fn choice<T: serde::de::DeserializeOwned>(name: &str, value: Option<&str>) -> Ap
 pub async fn list_public(state: &Notifying, kind: Kind, uri: &Uri) -> ListResponse {
     let services = &state.services;
     let scope = format!("public:{}", kind.as_str());
-    let request = page::query::<PageParams>(uri)?.resolve(&services.cursors, &scope)?;
-    let page = Listing::index("GSI1", keys::public_publications(kind.as_str()))
-        .page::<Publication>(&services.store, &request)
-        .await?;
-    Ok(AxumJson(page.into_response(
-        &services.cursors,
-        &scope,
-        uri,
-        |p| p,
-    )))
+    let list = Listing::index("GSI1", keys::public_publications(kind.as_str()));
+    Ok(AxumJson(list.respond(services, &scope, uri).await?))
 }
 
 /// A public publication; anything else (awaiting review, refused, closed,
@@ -96,7 +88,6 @@ pub async fn list_mine(state: &Notifying, kind: Kind, user: &AuthUser, uri: &Uri
     let statut: Option<Statut> = choice("statut", filters.statut.as_deref())?;
     let services = &state.services;
     let scope = format!("mine:{}:{}:{review:?}:{statut:?}", user.sub, kind.as_str());
-    let request = page::query::<PageParams>(uri)?.resolve(&services.cursors, &scope)?;
     let mut equal = Vec::new();
     if let Some(review) = review {
         equal.push((
@@ -110,19 +101,12 @@ pub async fn list_mine(state: &Notifying, kind: Kind, user: &AuthUser, uri: &Uri
             aws_sdk_dynamodb::types::AttributeValue::S(statut.as_str().into()),
         ));
     }
-    let page = Listing::index(
+    let list = Listing::index(
         "GSI2",
         keys::publications_by_owner(&user.sub, kind.as_str()),
     )
-    .filter(Filter::equal(equal))
-    .page::<Publication>(&services.store, &request)
-    .await?;
-    Ok(AxumJson(page.into_response(
-        &services.cursors,
-        &scope,
-        uri,
-        |p| p,
-    )))
+    .filter(Filter::equal(equal));
+    Ok(AxumJson(list.respond(services, &scope, uri).await?))
 }
 
 /// One of the author's publications, in any state.
