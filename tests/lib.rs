@@ -43,7 +43,8 @@ pub async fn stack() -> &'static Stack {
         .await
 }
 
-/// Drains the notifications queue as the dev server does, once per test
+/// Drains the notifications queue and runs the reminders' job every
+/// second, as the dev server does, once per test
 /// binary, on a runtime of its own: each test's runtime ends with the test,
 /// and a drain cut off mid-batch would hide its messages from the others.
 /// A failed message comes back after a second.
@@ -59,6 +60,8 @@ fn start_notifier(endpoint: &str, resources: &Resources) {
             let sdk = local::sdk_config(&endpoint, REGION).await;
             let config = local::config(&endpoint, REGION, &resources, |_| None).expect("config");
             let queue = resources.id("NotificationsQueue").unwrap().to_string();
+            local::start_reminders(&config, &sdk, std::time::Duration::from_secs(1))
+                .expect("reminders");
             local::start_notifier(&config, &sdk, queue, std::time::Duration::from_secs(1))
                 .expect("notifier")
                 .await

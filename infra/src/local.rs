@@ -116,6 +116,7 @@ pub fn app(
         .merge(financements::router(notifying.clone()))
         .merge(bourses::router(notifying.clone()))
         .merge(consultations::router(notifying.clone()))
+        .merge(candidatures::router(notifying.clone()))
         .merge(notifications::router(notifying))
         .merge(docs::router());
     Ok(shared::http::conventions(api, &config))
@@ -187,6 +188,35 @@ pub fn start_notifier(
                 }
             }))
             .await;
+        }
+    }))
+}
+
+/// Plays the reminders' schedule (EventBridge Scheduler in AWS): runs the
+/// `rappels` job every `every`.
+pub fn start_reminders(
+    config: &Config,
+    sdk: &aws_config::SdkConfig,
+    every: std::time::Duration,
+) -> Result<tokio::task::JoinHandle<()>, shared::config::ConfigError> {
+    let state = shared::events::Notifying::new(Services::new(config.clone(), sdk), sdk)?;
+    Ok(tokio::spawn(async move {
+        let mut tick = tokio::time::interval(every);
+        loop {
+            tick.tick().await;
+            let sent = shared::applications::api::send_due_reminders(
+                &state.services.store,
+                &state.publisher,
+                time::OffsetDateTime::now_utc(),
+            )
+            .await;
+            match sent {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(sent = n, "interview reminders"),
+                Err(e) => {
+                    tracing::warn!(error = %e, "interview reminders failed; next run retries")
+                }
+            }
         }
     }))
 }

@@ -8,6 +8,9 @@ use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
+use crate::applications::Application;
+use crate::applications::Statut;
+use crate::applications::store::Reminder;
 use crate::auth::Role;
 use crate::publications::Publication;
 
@@ -228,6 +231,74 @@ impl Event {
         )
     }
 
+    /// To the recruiter: someone applied to one of their publications.
+    pub fn nouvelle_candidature(a: &Application) -> Self {
+        let kind = a.type_publication;
+        Event::new(
+            Kind::NouvelleCandidature,
+            Event::user(&a.recruteur),
+            format!("Nouvelle candidature : {}", a.publication_titre),
+            format!(
+                "{} a postulé à votre {} « {} » (compatibilité : {}/100).",
+                a.candidat_nom,
+                kind.label(),
+                a.publication_titre,
+                a.score_compatibilite
+            ),
+            Some(format!("/recruteur/candidatures/{}", a.id)),
+        )
+    }
+
+    /// To the applicant: the recruiter changed the status of their
+    /// application (with the interview date, if one was set).
+    pub fn statut_candidature(a: &Application) -> Self {
+        let mut message = format!(
+            "Votre candidature à « {} » est désormais {}.",
+            a.publication_titre,
+            a.statut.label()
+        );
+        if let Some(date) = a.date_entretien.filter(|_| a.statut == Statut::EnCours) {
+            message.push_str(&format!(" Entretien prévu le {}.", french_date(date)));
+        }
+        Event::new(
+            Kind::StatutCandidature,
+            Event::user(&a.candidat),
+            format!("Candidature {} : {}", a.statut.label(), a.publication_titre),
+            message,
+            Some(format!("/candidat/candidatures/{}", a.id)),
+        )
+    }
+
+    /// To the applicant, the day before: their interview. Its id is fixed
+    /// by the application and the date, so a reminder sent twice is
+    /// delivered once.
+    pub fn rappel_entretien(r: &Reminder) -> Self {
+        Event {
+            id: format!(
+                "rappel-{}-{}",
+                r.application,
+                r.date_entretien.unix_timestamp()
+            ),
+            ..Event::new(
+                Kind::RappelEntretien,
+                Event::user(&r.candidat),
+                format!("Rappel : entretien le {}", french_date(r.date_entretien)),
+                format!(
+                    "Votre entretien pour « {} » a lieu le {}. Bonne préparation !",
+                    r.publication_titre,
+                    french_date(r.date_entretien)
+                ),
+                Some(format!("/candidat/candidatures/{}", r.application)),
+            )
+        }
+    }
+
+    /// This event with a given id: one derived from what it is about, so
+    /// that publishing it again (a retried batch) delivers it once.
+    pub fn with_id(self, id: String) -> Self {
+        Event { id, ..self }
+    }
+
     /// An admin's announcement to one user or to every user of a type.
     pub fn annonce(to: Audience, titre: String, message: String, lien: Option<String>) -> Self {
         Event::new(Kind::Annonce, to, titre, message, lien)
@@ -250,6 +321,19 @@ impl Event {
             Audience::Role { .. } => None,
         }
     }
+}
+
+/// `27/11/2026 à 14:30 (UTC)`.
+pub fn french_date(t: OffsetDateTime) -> String {
+    let t = t.to_offset(time::UtcOffset::UTC);
+    format!(
+        "{:02}/{:02}/{} à {:02}:{:02} (UTC)",
+        t.day(),
+        u8::from(t.month()),
+        t.year(),
+        t.hour(),
+        t.minute()
+    )
 }
 
 /// The state of an area that notifies: the shared services, the SNS
@@ -328,8 +412,14 @@ impl Publisher {
 
     /// Publishes many events, ten per request (the API's batch limit).
     pub async fn publish_all(&self, events: &[Event]) -> crate::ApiResult<()> {
+        self.publish_all_json(events).await
+    }
+
+    /// Publishes many messages for the queue (events, or other jobs such
+    /// as a mass mailing's batches) as JSON, ten per request.
+    pub async fn publish_all_json<T: serde::Serialize>(&self, jobs: &[T]) -> crate::ApiResult<()> {
         use aws_sdk_sns::types::PublishBatchRequestEntry;
-        for chunk in events.chunks(10) {
+        for chunk in jobs.chunks(10) {
             let entries = chunk
                 .iter()
                 .enumerate()

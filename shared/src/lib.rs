@@ -3,6 +3,7 @@
 
 #[cfg(feature = "cognito")]
 pub mod accounts;
+pub mod applications;
 pub mod audit;
 pub mod auth;
 pub mod config;
@@ -22,6 +23,7 @@ pub mod review;
 pub mod sessions;
 pub mod store;
 pub mod telemetry;
+pub mod text;
 pub mod throttle;
 pub mod users;
 pub mod validation;

@@ -82,8 +82,9 @@ struct ContactItem {
 }
 
 /// Stores a message in both boxes and lets the recipient reply, in one
-/// transaction.
-pub async fn send(store: &Store, m: &Message) -> ApiResult<()> {
+/// transaction, unless the recipient already has a message with its id
+/// (a mass mailing's batch sent again): false then, and nothing written.
+pub async fn send(store: &Store, m: &Message) -> ApiResult<bool> {
     let put = |k: (String, String), mut item: store::Item| -> ApiResult<TransactWriteItem> {
         item.insert(attr::PK.into(), AttributeValue::S(k.0));
         item.insert(attr::SK.into(), AttributeValue::S(k.1));
@@ -93,15 +94,87 @@ pub async fn send(store: &Store, m: &Message) -> ApiResult<()> {
     let contact: store::Item = serde_dynamo::to_item(ContactItem {
         depuis: m.date_envoi,
     })?;
-    store
-        .client
-        .transact_write_items()
-        .transact_items(put(keys::inbox(&m.destinataire, &m.id), message.clone())?)
-        .transact_items(put(keys::outbox(&m.expediteur, &m.id), message)?)
-        .transact_items(put(keys::contact(&m.destinataire, &m.expediteur), contact)?)
-        .send()
+    let mut inbox = put(keys::inbox(&m.destinataire, &m.id), message.clone())?;
+    if let Some(p) = inbox.put.as_mut() {
+        p.condition_expression = Some("attribute_not_exists(PK)".into());
+    }
+    let written = store
+        .write(vec![
+            inbox,
+            put(keys::outbox(&m.expediteur, &m.id), message)?,
+            put(keys::contact(&m.destinataire, &m.expediteur), contact)?,
+        ])
         .await?;
-    Ok(())
+    Ok(written.is_ok())
+}
+
+/// A recipient of a mass mailing.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Recipient {
+    pub id: String,
+    pub nom: String,
+}
+
+/// One batch of a mass mailing (`POST /api/recruteur/messages/envoi-masse/`),
+/// as it travels on the queue: the message, and up to `BULK_BATCH`
+/// recipients. The notifier stores one message per recipient, with an id
+/// made of the mailing's and the recipient's, so a batch handled twice
+/// sends nothing twice.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Bulk {
+    /// The mailing's id.
+    pub id: String,
+    pub expediteur: String,
+    pub expediteur_nom: String,
+    pub sujet: String,
+    pub contenu: String,
+    pub type_message: TypeMessage,
+    pub offre_liee: Option<String>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub date_envoi: OffsetDateTime,
+    pub destinataires: Vec<Recipient>,
+}
+
+/// Recipients per queue message of a mass mailing.
+pub const BULK_BATCH: usize = 50;
+
+/// How a mass mailing's batch travels on the queue, next to events.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct BulkJob {
+    pub envoi_masse: Bulk,
+}
+
+impl Bulk {
+    /// The message `to` receives.
+    pub fn message(&self, to: &Recipient) -> Message {
+        Message {
+            id: format!("{}-{}", self.id, to.id),
+            expediteur: self.expediteur.clone(),
+            expediteur_nom: self.expediteur_nom.clone(),
+            destinataire: to.id.clone(),
+            destinataire_nom: to.nom.clone(),
+            sujet: self.sujet.clone(),
+            contenu: self.contenu.clone(),
+            type_message: self.type_message,
+            date_envoi: self.date_envoi,
+            lu: false,
+            offre_liee: self.offre_liee.clone(),
+        }
+    }
+
+    /// The mailing in queue messages of `BULK_BATCH` recipients.
+    pub fn batches(mut self) -> Vec<BulkJob> {
+        let everyone = std::mem::take(&mut self.destinataires);
+        everyone
+            .chunks(BULK_BATCH)
+            .map(|chunk| BulkJob {
+                envoi_masse: Bulk {
+                    destinataires: chunk.to_vec(),
+                    ..self.clone()
+                },
+            })
+            .collect()
+    }
 }
 
 /// One of the caller's messages, received or sent.
@@ -169,6 +242,47 @@ pub async fn delete(store: &Store, sub: &str, id: &str) -> ApiResult<bool> {
 mod tests {
     use super::*;
     use Role::*;
+
+    #[test]
+    fn a_mass_mailing_travels_in_batches_with_stable_message_ids() {
+        let bulk = Bulk {
+            id: "01ENVOI".into(),
+            expediteur: "r".into(),
+            expediteur_nom: "R".into(),
+            sujet: "s".into(),
+            contenu: "c".into(),
+            type_message: TypeMessage::Candidature,
+            offre_liee: Some("p".into()),
+            date_envoi: OffsetDateTime::UNIX_EPOCH,
+            destinataires: (0..120)
+                .map(|i| Recipient {
+                    id: format!("c{i}"),
+                    nom: format!("N{i}"),
+                })
+                .collect(),
+        };
+        let batches = bulk.clone().batches();
+        let sizes: Vec<usize> = batches
+            .iter()
+            .map(|b| b.envoi_masse.destinataires.len())
+            .collect();
+        assert_eq!(sizes, [50, 50, 20]);
+        let mut ids: Vec<String> = batches
+            .iter()
+            .flat_map(|b| {
+                b.envoi_masse
+                    .destinataires
+                    .iter()
+                    .map(|r| b.envoi_masse.message(r).id)
+            })
+            .collect();
+        assert_eq!(ids[0], "01ENVOI-c0");
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 120);
+        let text = serde_json::to_string(&batches[2]).unwrap();
+        assert!(text.starts_with(r#"{"envoi_masse":"#), "{text}");
+    }
 
     #[test]
     fn candidates_cannot_cold_message() {

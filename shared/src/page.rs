@@ -78,7 +78,12 @@ pub struct Filter {
 impl Filter {
     /// `a = :a AND b = :b ...` over the given attributes; `None` if empty.
     pub fn equal(pairs: Vec<(&str, AttributeValue)>) -> Option<Filter> {
-        if pairs.is_empty() {
+        Filter::all(pairs.into_iter().map(|(n, v)| (n, "=", v)).collect())
+    }
+
+    /// `a <op> :a AND ...` (`op`: `=`, `<=`, `>=`...); `None` if empty.
+    pub fn all(terms: Vec<(&str, &str, AttributeValue)>) -> Option<Filter> {
+        if terms.is_empty() {
             return None;
         }
         let mut f = Filter {
@@ -86,13 +91,13 @@ impl Filter {
             names: Vec::new(),
             values: Vec::new(),
         };
-        let mut terms = Vec::new();
-        for (i, (name, value)) in pairs.into_iter().enumerate() {
-            terms.push(format!("#f{i} = :f{i}"));
+        let mut parts = Vec::new();
+        for (i, (name, op, value)) in terms.into_iter().enumerate() {
+            parts.push(format!("#f{i} {op} :f{i}"));
             f.names.push((format!("#f{i}"), name.to_string()));
             f.values.push((format!(":f{i}"), value));
         }
-        f.expression = terms.join(" AND ");
+        f.expression = parts.join(" AND ");
         Some(f)
     }
 }
@@ -148,7 +153,8 @@ impl Listing {
         match self.index {
             None => (attr::PK, attr::SK),
             Some("GSI1") => (attr::GSI1PK, attr::GSI1SK),
-            Some(_) => (attr::GSI2PK, attr::GSI2SK),
+            Some("GSI2") => (attr::GSI2PK, attr::GSI2SK),
+            Some(_) => (attr::GSI3PK, attr::GSI3SK),
         }
     }
 

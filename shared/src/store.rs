@@ -21,6 +21,8 @@ pub mod attr {
     pub const GSI1SK: &str = "GSI1SK";
     pub const GSI2PK: &str = "GSI2PK";
     pub const GSI2SK: &str = "GSI2SK";
+    pub const GSI3PK: &str = "GSI3PK";
+    pub const GSI3SK: &str = "GSI3SK";
     /// Epoch seconds after which DynamoDB may delete the item (TTL).
     pub const EXPIRES_AT: &str = "expires_at";
 }
@@ -110,6 +112,30 @@ pub mod keys {
     /// Publications an author created in one calendar month (P5).
     pub fn quota(sub: &str, month: &str) -> (String, String) {
         (format!("USER#{sub}"), format!("QUOTA#{month}"))
+    }
+    /// An application: in its publication's partition, one per applicant (A1).
+    pub fn application(publication: &str, applicant: &str) -> (String, String) {
+        (
+            format!("PUB#{publication}"),
+            format!("{APPLICATION_PREFIX}{applicant}"),
+        )
+    }
+    pub const APPLICATION_PREFIX: &str = "APP#";
+    /// An applicant's applications, newest first (A2, GSI1).
+    pub fn applications_by_applicant(sub: &str) -> String {
+        format!("APPLICANT#{sub}")
+    }
+    /// The applications a recruiter received for one kind, by date (A3,
+    /// GSI2) and by score (A4, GSI3).
+    pub fn applications_received(recruiter: &str, kind: &str) -> String {
+        format!("RECEIVED#{recruiter}#{kind}")
+    }
+    /// An interview reminder, by the day it is due (A5).
+    pub fn reminder(day: &str, order: &str) -> (String, String) {
+        (reminders(day), order.into())
+    }
+    pub fn reminders(day: &str) -> String {
+        format!("REMINDER#{day}")
     }
     pub fn throttle(scope: &str, subject: &str, window_start: u64) -> (String, String) {
         (

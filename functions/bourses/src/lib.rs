@@ -10,4 +10,6 @@ shared::publication_area! {
     public_item: "/api/bourses/{id}/",
     mine: "/api/recruteur/bourses/",
     mine_item: "/api/recruteur/bourses/{id}/",
+    postuler: "/api/bourses/{id}/postuler/",
+    received: "/api/recruteur/bourses/postulations/",
 }

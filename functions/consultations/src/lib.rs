@@ -10,4 +10,6 @@ shared::publication_area! {
     public_item: "/api/consultations/{id}/",
     mine: "/api/recruteur/consultations/",
     mine_item: "/api/recruteur/consultations/{id}/",
+    postuler: "/api/consultations/{id}/postuler/",
+    received: "/api/recruteur/consultations/postulations/",
 }

@@ -10,4 +10,6 @@ shared::publication_area! {
     public_item: "/api/financements/{id}/",
     mine: "/api/recruteur/financements/",
     mine_item: "/api/recruteur/financements/{id}/",
+    postuler: "/api/financements/{id}/postuler/",
+    received: "/api/recruteur/financements/postulations/",
 }

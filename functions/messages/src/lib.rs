@@ -210,6 +210,7 @@ async fn send(
         lu: false,
         offre_liee: body.offre_liee,
     };
+    // A fresh id: never already delivered.
     messages::send(&state.services.store, &message).await?;
     let event = Event::message_recu(&to, &message.expediteur_nom, &message.sujet, &message.id);
     // The message is delivered (it is in the inbox) even if this fails.

@@ -19,6 +19,7 @@ use shared::auth::Role;
 use shared::error::{ApiError, ApiResult};
 use shared::events::{Audience, Event, Publisher};
 use shared::mail::{self, Recipient};
+use shared::messages::{self, Bulk, BulkJob};
 use shared::notifications::{self, Contact, Device, Notification};
 use shared::store::{self, Store, attr, condition_failed, keys, now_epoch};
 
@@ -129,11 +130,54 @@ impl Notifier {
         response
     }
 
-    /// Handles one queue message. An error means "try again later".
+    /// Handles one queue message: an event, or a mass mailing's batch. An
+    /// error means "try again later".
     pub async fn handle_message(&self, body: &str) -> ApiResult<()> {
+        if body.starts_with(r#"{"envoi_masse":"#) {
+            let job: BulkJob = serde_json::from_str(body)
+                .map_err(|e| ApiError::internal(format!("unreadable mailing: {e}")))?;
+            return self.send_bulk(&job.envoi_masse).await;
+        }
         let event: Event = serde_json::from_str(body)
             .map_err(|e| ApiError::internal(format!("unreadable event: {e}")))?;
         self.handle(&event).await
+    }
+
+    /// One batch of a mass mailing: each recipient's message, stored once
+    /// (its id is the mailing's and the recipient's), then the recipients
+    /// notified with events whose ids are fixed the same way. Sent again
+    /// after a failure, the batch writes and notifies nothing twice.
+    pub async fn send_bulk(&self, bulk: &Bulk) -> ApiResult<()> {
+        let each: Vec<messages::Message> = bulk
+            .destinataires
+            .iter()
+            .map(|to| bulk.message(to))
+            .collect();
+        let mut stored = Vec::with_capacity(each.len());
+        for group in each.chunks(8) {
+            let sent = futures_util::future::join_all(
+                group.iter().map(|m| messages::send(&self.store, m)),
+            )
+            .await;
+            for outcome in sent {
+                stored.push(outcome?);
+            }
+        }
+        let events: Vec<Event> = each
+            .iter()
+            .map(|m| {
+                Event::message_recu(&m.destinataire, &bulk.expediteur_nom, &bulk.sujet, &m.id)
+                    .with_id(format!("msg-{}", m.id))
+            })
+            .collect();
+        self.publisher.publish_all(&events).await?;
+        tracing::info!(
+            mailing = %bulk.id,
+            recipients = stored.len(),
+            new = stored.iter().filter(|s| **s).count(),
+            "mass mailing batch"
+        );
+        Ok(())
     }
 
     pub async fn handle(&self, event: &Event) -> ApiResult<()> {

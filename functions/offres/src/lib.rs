@@ -10,4 +10,6 @@ shared::publication_area! {
     public_item: "/api/offres/{id}/",
     mine: "/api/recruteur/offres/",
     mine_item: "/api/recruteur/offres/{id}/",
+    postuler: "/api/offres/{id}/postuler/",
+    received: "/api/recruteur/candidatures/",
 }

@@ -52,6 +52,11 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
             .transpose()?
             .unwrap_or(2);
         local::start_notifier(&config, &sdk, queue, std::time::Duration::from_secs(retry))?;
+        let every = env("REMINDERS_INTERVAL_SECONDS")
+            .map(|s| s.parse())
+            .transpose()?
+            .unwrap_or(60);
+        local::start_reminders(&config, &sdk, std::time::Duration::from_secs(every))?;
     }
     let app = local::app(config.clone(), &sdk)?;
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
@@ -68,6 +73,9 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("  Emails auto-confirmed: {}", config.auto_confirm_email);
     println!(
         "  Notifications     delivered in-process from the queue (email, push, SMS: see /moto-api/data.json)"
+    );
+    println!(
+        "  Reminders         interview reminders checked every REMINDERS_INTERVAL_SECONDS (60)"
     );
     println!();
     axum::serve(

@@ -1,5 +1,6 @@
 //! The HTTP side of the four kinds, written once: public list and detail,
-//! the author's create, read, update, delete and list. Each kind's
+//! the author's create, read, update, delete and list, and (through
+//! `application_routes!`) applying and the applications received. Each kind's
 //! function crate declares its routes with `publication_area!`, which
 //! documents them with the kind's paths and body schema and calls these.
 
@@ -35,7 +36,10 @@ pub struct MineFilters {
 }
 
 /// An enumeration from a query parameter, or a 400 naming it.
-fn choice<T: serde::de::DeserializeOwned>(name: &str, value: Option<&str>) -> ApiResult<Option<T>> {
+pub fn choice<T: serde::de::DeserializeOwned>(
+    name: &str,
+    value: Option<&str>,
+) -> ApiResult<Option<T>> {
     match value {
         None | Some("") => Ok(None),
         Some(text) => serde_json::from_value(Value::String(text.into()))
@@ -231,7 +235,9 @@ macro_rules! publication_area {
         public: $public:tt,
         public_item: $public_item:tt,
         mine: $mine:tt,
-        mine_item: $mine_item:tt $(,)?
+        mine_item: $mine_item:tt,
+        postuler: $postuler:tt,
+        received: $received:tt $(,)?
     ) => {
         use axum::extract::{OriginalUri, Path, State};
         use axum::http::StatusCode;
@@ -247,7 +253,9 @@ macro_rules! publication_area {
 
         const KIND: Kind = Kind::$kind;
 
-        shared::area!(AreaState; list, detail, mine, create, mine_detail, update, delete);
+        shared::area!(AreaState; list, detail, mine, create, mine_detail, update, delete, postuler, received);
+
+        shared::application_routes!(tag: $tag, postuler: $postuler, received: $received);
 
         #[utoipa::path(get, path = $public, tag = $tag, params(PageParams),
             responses((status = 200, body = Paginated<Publication>, description = "Publications validées et ouvertes, de la plus récente à la plus ancienne"),

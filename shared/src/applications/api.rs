@@ -1,0 +1,529 @@
+//! The HTTP side of applications, written once for the four kinds:
+//! applying (`postuler`), the applicant's list, detail and withdrawal,
+//! the recruiter's lists, detail and status changes, the mass mailing to
+//! a publication's applicants, and the interview reminders' job.
+
+use axum::Json as AxumJson;
+use axum::http::StatusCode;
+use http::Uri;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::{IntoParams, ToSchema};
+use validator::Validate;
+
+use super::{
+    Application, MAX_TEXT_CHARS, Statut, check_applicant, check_transition, check_withdrawal,
+    split_id,
+};
+use crate::auth::{AuthUser, Role};
+use crate::cursor::Paginated;
+use crate::error::{ApiError, ApiResult, FieldErrors};
+use crate::events::{Event, Notifying, Publisher};
+use crate::messages::{Bulk, Recipient, TypeMessage};
+use crate::page::{self, Filter, Listing};
+use crate::publications::api::choice;
+use crate::publications::{Kind, Publication, StatutValidation};
+use crate::store::{self as table, Store, keys, path_id};
+use crate::users::{Profile, Verification};
+use crate::validation;
+
+pub type ListResponse = ApiResult<AxumJson<Paginated<Application>>>;
+pub type ItemResponse = ApiResult<AxumJson<Application>>;
+
+/// The body of `postuler` (optional: applying without a letter is fine).
+#[derive(Deserialize, Validate, ToSchema)]
+#[schema(as = Postuler)]
+pub struct ApplyBody {
+    /// Lettre de motivation : HTML simple (nettoyé), 5000 caractères au plus.
+    #[serde(default)]
+    pub lettre_motivation: Option<String>,
+}
+
+/// `POST /api/candidat/candidatures/`: `postuler` to an offre, by id.
+#[derive(Deserialize, Validate, ToSchema)]
+#[schema(as = NouvelleCandidature)]
+pub struct NewApplication {
+    /// Id de l'offre d'emploi.
+    #[validate(required, length(min = 1, max = 64))]
+    pub offre: Option<String>,
+    #[serde(default)]
+    pub lettre_motivation: Option<String>,
+}
+
+/// The cover letter, sanitized; none if blank; a 400 if too long.
+fn letter(text: Option<String>) -> ApiResult<Option<String>> {
+    let Some(text) = text else { return Ok(None) };
+    let clean = validation::sanitize(&text);
+    if validation::is_blank(&clean) {
+        return Ok(None);
+    }
+    if clean.chars().count() > MAX_TEXT_CHARS {
+        return Err(ApiError::field(
+            "lettre_motivation",
+            format!("La lettre de motivation dépasse {MAX_TEXT_CHARS} caractères."),
+        ));
+    }
+    Ok(Some(clean))
+}
+
+/// Applies to a validated, open publication of `kind`, as one of the roles
+/// that may (403 otherwise). The application is scored, counted on the
+/// publication in the same transaction, and its recruiter notified. 404
+/// for an unknown (or unvalidated) publication, 409 for a closed one or a
+/// second application.
+pub async fn apply(
+    state: &Notifying,
+    kind: Kind,
+    user: &AuthUser,
+    id: &str,
+    lettre_motivation: Option<String>,
+) -> ApiResult<(StatusCode, AxumJson<Application>)> {
+    // The role first, without reading anything; the verification below.
+    check_applicant(kind, user.role, true)?;
+    let lettre = letter(lettre_motivation)?;
+    let db = &state.services.store;
+    let mut found = db
+        .get_many(&[keys::publication(path_id(id)?), keys::user(&user.sub)])
+        .await?
+        .into_iter();
+    let publication: Option<Publication> =
+        found.next().flatten().map(table::from_item).transpose()?;
+    let profile: Profile = found
+        .next()
+        .flatten()
+        .map(table::from_item)
+        .transpose()?
+        .ok_or(ApiError::NotFound)?;
+    let p = publication
+        .filter(|p| p.kind() == kind && p.statut_validation == StatutValidation::Validee)
+        .ok_or(ApiError::NotFound)?;
+    if !p.is_public() {
+        return Err(ApiError::Conflict(super::store::CLOSED.into()));
+    }
+    let verified = profile.details.admin_validation() == Some(Verification::Verifie);
+    check_applicant(kind, user.role, verified)?;
+    let a = Application::new(&p, &profile, lettre, OffsetDateTime::now_utc());
+    super::store::create(db, &a).await?;
+    state.notify(&Event::nouvelle_candidature(&a)).await;
+    Ok((StatusCode::CREATED, AxumJson(a.for_applicant())))
+}
+
+fn applicant_only(user: &AuthUser) -> ApiResult<()> {
+    user.require(&[Role::Candidat, Role::Prestataire])
+        .map_err(|_| {
+            ApiError::Forbidden(
+                "Réservé aux candidats et aux prestataires, pour leurs candidatures.".into(),
+            )
+        })
+}
+
+fn recruiter_only(user: &AuthUser) -> ApiResult<()> {
+    user.require(&[Role::Recruteur]).map_err(|_| {
+        ApiError::Forbidden(
+            "Réservé aux recruteurs, pour les candidatures à leurs publications.".into(),
+        )
+    })
+}
+
+/// Filters of the applicant's list.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct MineFilters {
+    /// nouvelle, en_cours, acceptee or refusee.
+    pub statut: Option<String>,
+    /// offre, financement, bourse or consultation.
+    pub type_publication: Option<String>,
+}
+
+/// The caller's applications, every kind, newest first, without the
+/// recruiters' notes.
+pub async fn list_mine(state: &Notifying, user: &AuthUser, uri: &Uri) -> ListResponse {
+    applicant_only(user)?;
+    let filters: MineFilters = page::query(uri)?;
+    let statut: Option<Statut> = choice("statut", filters.statut.as_deref())?;
+    let kind: Option<Kind> = choice("type_publication", filters.type_publication.as_deref())?;
+    let mut equal = Vec::new();
+    if let Some(statut) = statut {
+        equal.push(("statut", s(statut.as_str())));
+    }
+    if let Some(kind) = kind {
+        equal.push(("type_publication", s(kind.as_str())));
+    }
+    let scope = format!("applications:{}:{statut:?}:{kind:?}", user.sub);
+    let list = Listing::index("GSI1", keys::applications_by_applicant(&user.sub))
+        .filter(Filter::equal(equal));
+    let mut page: Paginated<Application> = list.respond(&state.services, &scope, uri).await?;
+    page.results = page
+        .results
+        .into_iter()
+        .map(Application::for_applicant)
+        .collect();
+    Ok(AxumJson(page))
+}
+
+fn s(text: &str) -> aws_sdk_dynamodb::types::AttributeValue {
+    aws_sdk_dynamodb::types::AttributeValue::S(text.into())
+}
+
+/// The caller's own application (another's, or none, is 404).
+async fn mine(state: &Notifying, user: &AuthUser, id: &str) -> ApiResult<Application> {
+    applicant_only(user)?;
+    match split_id(path_id(id)?) {
+        Some((_, applicant)) if applicant == user.sub => {}
+        _ => return Err(ApiError::NotFound),
+    }
+    super::store::get(&state.services.store, id)
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+/// One of the caller's applications, with its history, without the
+/// recruiter's notes.
+pub async fn detail_mine(state: &Notifying, user: &AuthUser, id: &str) -> ItemResponse {
+    Ok(AxumJson(mine(state, user, id).await?.for_applicant()))
+}
+
+/// Withdraws one of the caller's open applications.
+pub async fn withdraw(state: &Notifying, user: &AuthUser, id: &str) -> ApiResult<StatusCode> {
+    let a = mine(state, user, id).await?;
+    check_withdrawal(a.statut)?;
+    super::store::withdraw(&state.services.store, &a).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Filters and order of a recruiter's lists.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ReceivedFilters {
+    /// Id of one of my publications.
+    pub publication: Option<String>,
+    /// nouvelle, en_cours, acceptee or refusee.
+    pub statut: Option<String>,
+    /// Lowest score_compatibilite, 0 to 100.
+    pub score_min: Option<String>,
+    /// Highest score_compatibilite, 0 to 100.
+    pub score_max: Option<String>,
+    /// `-date_candidature` (default: newest first), `date_candidature`,
+    /// `-score_compatibilite` (best first) or `score_compatibilite`.
+    pub ordering: Option<String>,
+}
+
+/// A score bound from the query, or a field error.
+fn score_bound(name: &str, value: Option<&str>, errors: &mut FieldErrors) -> Option<u8> {
+    let text = value.filter(|v| !v.is_empty())?;
+    match text.parse::<u8>() {
+        Ok(n) if n <= 100 => Some(n),
+        _ => {
+            errors
+                .entry(name.into())
+                .or_default()
+                .push("Un entier entre 0 et 100 est attendu.".into());
+            None
+        }
+    }
+}
+
+/// The applications a recruiter received for publications of `kind`:
+/// by date or by score, filtered by publication, statut and score.
+pub async fn list_received(
+    state: &Notifying,
+    kind: Kind,
+    user: &AuthUser,
+    uri: &Uri,
+) -> ListResponse {
+    recruiter_only(user)?;
+    let f: ReceivedFilters = page::query(uri)?;
+    let mut errors = FieldErrors::new();
+    let min = score_bound("score_min", f.score_min.as_deref(), &mut errors);
+    let max = score_bound("score_max", f.score_max.as_deref(), &mut errors);
+    if let (Some(min), Some(max)) = (min, max)
+        && min > max
+    {
+        errors
+            .entry("score_min".into())
+            .or_default()
+            .push("score_min dépasse score_max.".into());
+    }
+    let ordering = f
+        .ordering
+        .as_deref()
+        .filter(|o| !o.is_empty())
+        .unwrap_or("-date_candidature");
+    let (index, oldest_first) = match ordering {
+        "-date_candidature" => ("GSI2", false),
+        "date_candidature" => ("GSI2", true),
+        "-score_compatibilite" => ("GSI3", false),
+        "score_compatibilite" => ("GSI3", true),
+        _ => {
+            errors.entry("ordering".into()).or_default().push(
+                "-date_candidature, date_candidature, -score_compatibilite ou score_compatibilite."
+                    .into(),
+            );
+            ("GSI2", false)
+        }
+    };
+    let statut = match choice::<Statut>("statut", f.statut.as_deref()) {
+        Ok(statut) => statut,
+        Err(ApiError::Fields(e)) => {
+            errors.extend(e);
+            None
+        }
+        Err(e) => return Err(e),
+    };
+    if !errors.is_empty() {
+        return Err(ApiError::Fields(errors));
+    }
+    let publication = f.publication.filter(|p| !p.is_empty());
+    let mut terms = Vec::new();
+    if let Some(p) = &publication {
+        terms.push(("publication", "=", s(p)));
+    }
+    if let Some(statut) = statut {
+        terms.push(("statut", "=", s(statut.as_str())));
+    }
+    let n = |v: u8| aws_sdk_dynamodb::types::AttributeValue::N(v.to_string());
+    if let Some(min) = min {
+        terms.push(("score_compatibilite", ">=", n(min)));
+    }
+    if let Some(max) = max {
+        terms.push(("score_compatibilite", "<=", n(max)));
+    }
+    let scope = format!(
+        "received:{}:{}:{publication:?}:{statut:?}:{min:?}:{max:?}:{ordering}",
+        user.sub,
+        kind.as_str()
+    );
+    let mut list = Listing::index(index, keys::applications_received(&user.sub, kind.as_str()))
+        .filter(Filter::all(terms));
+    if oldest_first {
+        list = list.oldest_first();
+    }
+    Ok(AxumJson(list.respond(&state.services, &scope, uri).await?))
+}
+
+/// An application to one of the caller's publications (or, for an admin,
+/// any); another recruiter's is 404.
+async fn received(state: &Notifying, user: &AuthUser, id: &str) -> ApiResult<Application> {
+    super::store::get(&state.services.store, path_id(id)?)
+        .await?
+        .filter(|a| a.recruteur == user.sub || user.is_admin())
+        .ok_or(ApiError::NotFound)
+}
+
+/// One application received, with the recruiter's notes and the history.
+pub async fn detail_received(state: &Notifying, user: &AuthUser, id: &str) -> ItemResponse {
+    user.require(&[Role::Recruteur, Role::Admin])?;
+    received(state, user, id).await.map(AxumJson)
+}
+
+/// A status change by the recruiter.
+#[derive(Deserialize, Validate, ToSchema)]
+#[schema(as = ChangementDeStatut)]
+pub struct StatusBody {
+    #[validate(required)]
+    pub statut: Option<Statut>,
+    /// Private notes (replace the previous ones; "" clears them).
+    #[validate(length(max = 5000), custom(function = "validation::plain_text"))]
+    pub notes_recruteur: Option<String>,
+    /// RFC 3339, with `en_cours` only: schedules the reminder the day before.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub date_entretien: Option<OffsetDateTime>,
+}
+
+/// Moves an application along the workflow (docs/applications.md),
+/// recorded in its history; the applicant is notified.
+pub async fn set_status(
+    state: &Notifying,
+    user: &AuthUser,
+    id: &str,
+    body: StatusBody,
+) -> ItemResponse {
+    user.require(&[Role::Recruteur]).map_err(|_| {
+        ApiError::Forbidden(
+            "Seul le recruteur de la publication change le statut d'une candidature.".into(),
+        )
+    })?;
+    let before = received(state, user, id).await?;
+    let to = body
+        .statut
+        .ok_or_else(|| ApiError::field("statut", "Ce champ est obligatoire."))?;
+    let now = OffsetDateTime::now_utc();
+    check_transition(before.statut, to, body.date_entretien, now)?;
+    let after = before.moved(
+        to,
+        &user.sub,
+        body.notes_recruteur,
+        body.date_entretien,
+        now,
+    );
+    super::store::save(&state.services.store, &before, &after).await?;
+    state.notify(&Event::statut_candidature(&after)).await;
+    Ok(AxumJson(after))
+}
+
+/// `POST /api/recruteur/messages/envoi-masse/`.
+#[derive(Deserialize, Validate, ToSchema)]
+#[schema(as = EnvoiMasse)]
+pub struct BulkBody {
+    /// Id of one of my publications: its applicants receive the message.
+    #[validate(required, length(min = 1, max = 64))]
+    pub publication: Option<String>,
+    /// Only the applications in this statut.
+    pub statut: Option<Statut>,
+    #[validate(
+        required,
+        length(min = 1, max = 200),
+        custom(function = "validation::plain_text")
+    )]
+    pub sujet: Option<String>,
+    /// HTML simple, nettoyé.
+    #[validate(required, length(min = 1, max = 10000))]
+    pub contenu: Option<String>,
+    /// `candidature` by default.
+    pub type_message: Option<TypeMessage>,
+}
+
+#[derive(Serialize, ToSchema)]
+#[schema(as = EnvoiMasseEnFile)]
+pub struct BulkQueued {
+    /// Id of the mailing: each message's id starts with it.
+    pub envoi: String,
+    /// How many messages were queued.
+    pub destinataires: usize,
+}
+
+/// Messages every applicant of one of the caller's publications (in a
+/// statut, if given). The applicants are read here; the messages are
+/// written by the notifier from the queue, `BULK_BATCH` per queue message.
+pub async fn bulk_message(
+    state: &Notifying,
+    user: &AuthUser,
+    body: BulkBody,
+) -> ApiResult<(StatusCode, AxumJson<BulkQueued>)> {
+    recruiter_only(user)?;
+    let publication = body.publication.unwrap_or_default();
+    let sujet = body.sujet.unwrap_or_default().trim().to_string();
+    let contenu = validation::sanitize(&body.contenu.unwrap_or_default());
+    let mut errors = FieldErrors::new();
+    if sujet.is_empty() {
+        errors
+            .entry("sujet".into())
+            .or_default()
+            .push("Ce champ ne peut être vide.".into());
+    }
+    if validation::is_blank(&contenu) {
+        errors
+            .entry("contenu".into())
+            .or_default()
+            .push("Le message est vide une fois le contenu non autorisé retiré.".into());
+    }
+    let db = &state.services.store;
+    let mut found = db
+        .get_many(&[
+            keys::publication(path_id(&publication)?),
+            keys::user(&user.sub),
+        ])
+        .await?
+        .into_iter();
+    let p: Option<Publication> = found.next().flatten().map(table::from_item).transpose()?;
+    let sender: Profile = found
+        .next()
+        .flatten()
+        .map(table::from_item)
+        .transpose()?
+        .ok_or(ApiError::NotFound)?;
+    if p.as_ref().is_none_or(|p| p.recruteur != user.sub) {
+        errors
+            .entry("publication".into())
+            .or_default()
+            .push("Publication introuvable parmi les vôtres.".into());
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Fields(errors));
+    }
+    if sender.details.admin_validation() != Some(Verification::Verifie) {
+        return Err(ApiError::Forbidden(
+            "Votre compte recruteur doit être validé pour écrire aux candidats.".into(),
+        ));
+    }
+    let applicants = super::store::applicants(db, &publication, body.statut).await?;
+    let bulk = Bulk {
+        id: ulid::Ulid::new().to_string(),
+        expediteur: user.sub.clone(),
+        expediteur_nom: format!("{} {}", sender.prenom, sender.nom),
+        sujet,
+        contenu,
+        type_message: body.type_message.unwrap_or(TypeMessage::Candidature),
+        offre_liee: Some(publication),
+        date_envoi: OffsetDateTime::now_utc(),
+        destinataires: applicants
+            .into_iter()
+            .map(|a| Recipient {
+                id: a.candidat,
+                nom: a.candidat_nom,
+            })
+            .collect(),
+    };
+    let queued = BulkQueued {
+        envoi: bulk.id.clone(),
+        destinataires: bulk.destinataires.len(),
+    };
+    state.publisher.publish_all_json(&bulk.batches()).await?;
+    Ok((StatusCode::ACCEPTED, AxumJson(queued)))
+}
+
+/// The interview reminders' job (the `rappels` function, every few
+/// minutes; the dev server's ticker locally): publishes each due
+/// reminder's event, then drops it. Its event id is fixed, so a reminder
+/// published twice (a run cut short) is delivered once. Returns how many
+/// were sent.
+pub async fn send_due_reminders(
+    store: &Store,
+    publisher: &Publisher,
+    now: OffsetDateTime,
+) -> ApiResult<usize> {
+    let due = super::store::due_reminders(store, now).await?;
+    for chunk in due.chunks(10) {
+        let events: Vec<Event> = chunk
+            .iter()
+            .map(|(_, r)| Event::rappel_entretien(r))
+            .collect();
+        publisher.publish_all(&events).await?;
+        for (key, _) in chunk {
+            super::store::reminder_sent(store, key).await?;
+        }
+    }
+    Ok(due.len())
+}
+
+/// Declares the `postuler` and received-list routes of a kind's area
+/// (called by `publication_area!`).
+#[macro_export]
+macro_rules! application_routes {
+    (tag: $tag:tt, postuler: $postuler:tt, received: $received:tt $(,)?) => {
+        #[utoipa::path(post, path = $postuler, tag = $tag, security(("bearer" = [])),
+            params(("id" = String, Path, description = "Id de la publication")),
+            request_body(content = Option<shared::applications::api::ApplyBody>, description = "Facultatif"),
+            responses((status = 201, body = shared::applications::Application, description = "Candidature enregistrée, notée (score_compatibilite) ; le recruteur est prévenu. Sans notes_recruteur."),
+                (status = 400, description = "Lettre de motivation trop longue"), (status = 401, description = "Non authentifié"),
+                (status = 403, description = "Type de compte qui ne peut pas postuler à ce type de publication (docs/applications.md), ou prestataire non validé pour une consultation"),
+                (status = 404, description = "Publication introuvable ou pas encore validée"),
+                (status = 409, description = "Déjà postulé, ou publication fermée")))]
+        async fn postuler(State(state): State<AreaState>, user: AuthUser, Path(id): Path<String>,
+            shared::json::OptionalJson(body): shared::json::OptionalJson<shared::applications::api::ApplyBody>)
+            -> Result<(StatusCode, AxumJson<shared::applications::Application>), shared::ApiError> {
+            shared::applications::api::apply(&state, KIND, &user, &id, body.lettre_motivation).await
+        }
+
+        #[utoipa::path(get, path = $received, tag = $tag, security(("bearer" = [])),
+            params(shared::applications::api::ReceivedFilters, PageParams),
+            responses((status = 200, body = Paginated<shared::applications::Application>, description = "Candidatures reçues pour mes publications de ce type"),
+                (status = 400, description = "Filtre, tri, taille de page ou curseur invalide"),
+                (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux recruteurs")))]
+        async fn received(State(state): State<AreaState>, user: AuthUser, OriginalUri(uri): OriginalUri)
+            -> shared::applications::api::ListResponse {
+            shared::applications::api::list_received(&state, KIND, &user, &uri).await
+        }
+    };
+}

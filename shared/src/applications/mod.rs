@@ -1,0 +1,605 @@
+//! Applications (spec 4, and `postuler` in 3.2, 5.2, 6.2, 7.2): the
+//! candidature item, who may apply to what, the status workflow and its
+//! history, as plain functions. docs/applications.md tells the rules.
+
+#[cfg(feature = "sns")]
+pub mod api;
+pub mod score;
+pub mod store;
+
+use serde::{Deserialize, Serialize};
+use time::{Duration, OffsetDateTime};
+use utoipa::ToSchema;
+
+use crate::auth::Role;
+use crate::error::{ApiError, ApiResult};
+use crate::publications::{Details as Publication_, Kind, Publication};
+use crate::users::{Details as Account, Profile};
+
+pub use score::{Critere, Criterion};
+
+/// Longest cover letter and recruiter's notes, in characters.
+pub const MAX_TEXT_CHARS: usize = 5000;
+/// How long before an interview its reminder goes out.
+pub const REMINDER_BEFORE: Duration = Duration::hours(24);
+/// How far ahead an interview may be set.
+pub const MAX_INTERVIEW_AHEAD: Duration = Duration::days(365);
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[schema(as = StatutCandidature)]
+pub enum Statut {
+    Nouvelle,
+    EnCours,
+    Acceptee,
+    Refusee,
+}
+
+impl Statut {
+    pub const ALL: [Statut; 4] = [
+        Statut::Nouvelle,
+        Statut::EnCours,
+        Statut::Acceptee,
+        Statut::Refusee,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Statut::Nouvelle => "nouvelle",
+            Statut::EnCours => "en_cours",
+            Statut::Acceptee => "acceptee",
+            Statut::Refusee => "refusee",
+        }
+    }
+
+    /// Still open: the applicant may withdraw, the recruiter decide.
+    pub fn is_open(self) -> bool {
+        matches!(self, Statut::Nouvelle | Statut::EnCours)
+    }
+
+    /// In French, for messages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Statut::Nouvelle => "nouvelle",
+            Statut::EnCours => "en cours d'examen",
+            Statut::Acceptee => "acceptée",
+            Statut::Refusee => "refusée",
+        }
+    }
+}
+
+/// One entry of an application's history.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
+#[schema(as = ChangementStatut)]
+pub struct Change {
+    /// None for the application itself.
+    pub de: Option<Statut>,
+    pub vers: Statut,
+    /// Who made the change (a user id).
+    pub par: String,
+    #[serde(with = "time::serde::rfc3339")]
+    pub date: OffsetDateTime,
+    /// The interview date set with this change, if any.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub date_entretien: Option<OffsetDateTime>,
+}
+
+/// An application to a publication, as stored and as its recruiter sees
+/// it; its applicant sees it without `notes_recruteur`.
+#[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
+#[schema(as = Candidature)]
+pub struct Application {
+    /// `<publication>.<candidat>`: one application per applicant and
+    /// publication.
+    pub id: String,
+    /// Id of the publication.
+    pub publication: String,
+    pub type_publication: Kind,
+    pub publication_titre: String,
+    /// The publication's author.
+    pub recruteur: String,
+    /// The applicant's id, and their contact details as they were when
+    /// applying (the recruiter may contact them).
+    pub candidat: String,
+    pub candidat_nom: String,
+    pub candidat_email: String,
+    pub candidat_telephone: Option<String>,
+    /// candidat or prestataire.
+    pub type_compte: Role,
+    pub statut: Statut,
+    /// Sanitized HTML.
+    pub lettre_motivation: Option<String>,
+    /// Id of the applicant's CV upload, from their profile.
+    pub cv: Option<String>,
+    /// 0 to 100, computed when applying (docs/applications.md).
+    pub score_compatibilite: u8,
+    pub score_details: Vec<Criterion>,
+    /// The recruiter's own notes: never shown to the applicant.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notes_recruteur: Option<String>,
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub date_entretien: Option<OffsetDateTime>,
+    pub historique: Vec<Change>,
+    #[serde(with = "time::serde::rfc3339")]
+    pub date_candidature: OffsetDateTime,
+    #[serde(with = "time::serde::rfc3339")]
+    pub date_modification: OffsetDateTime,
+}
+
+/// An application's id: the publication's and the applicant's.
+pub fn application_id(publication: &str, applicant: &str) -> String {
+    format!("{publication}.{applicant}")
+}
+
+/// The publication and applicant an id names, if it is well formed.
+pub fn split_id(id: &str) -> Option<(&str, &str)> {
+    id.split_once('.')
+        .filter(|(p, a)| !p.is_empty() && !a.is_empty() && p.len() <= 64 && a.len() <= 64)
+}
+
+/// Who may apply to each kind (docs/applications.md): candidats to offres
+/// and bourses; prestataires whose account an admin verified to
+/// consultations; both to financements.
+pub fn check_applicant(kind: Kind, role: Role, verified: bool) -> ApiResult<()> {
+    let allowed: &[Role] = match kind {
+        Kind::Offre | Kind::Bourse => &[Role::Candidat],
+        Kind::Consultation => &[Role::Prestataire],
+        Kind::Financement => &[Role::Candidat, Role::Prestataire],
+    };
+    if !allowed.contains(&role) {
+        let who = match kind {
+            Kind::Offre | Kind::Bourse => "aux candidats",
+            Kind::Consultation => "aux prestataires",
+            Kind::Financement => "aux candidats et aux prestataires",
+        };
+        return Err(ApiError::Forbidden(format!(
+            "Postuler à {} {} est réservé {who}.",
+            kind.article().to_lowercase(),
+            kind.label()
+        )));
+    }
+    if kind == Kind::Consultation && !verified {
+        return Err(ApiError::Forbidden(
+            "Votre compte prestataire doit être validé par un administrateur avant de postuler à une consultation."
+                .into(),
+        ));
+    }
+    Ok(())
+}
+
+/// The recruiter's moves (docs/applications.md): nouvelle → en_cours or
+/// refusee; en_cours → acceptee or refusee, or en_cours again to set a new
+/// interview date. acceptee and refusee are final. An interview date goes
+/// with en_cours only, in the future (within a year).
+pub fn check_transition(
+    from: Statut,
+    to: Statut,
+    interview: Option<OffsetDateTime>,
+    now: OffsetDateTime,
+) -> ApiResult<()> {
+    use Statut::*;
+    let allowed = matches!(
+        (from, to),
+        (Nouvelle, EnCours) | (Nouvelle, Refusee) | (EnCours, Acceptee) | (EnCours, Refusee)
+    ) || (from == EnCours && to == EnCours && interview.is_some());
+    if !allowed {
+        let message = if !from.is_open() {
+            format!(
+                "Cette candidature est déjà {} : son statut ne change plus.",
+                from.label()
+            )
+        } else if from == to {
+            format!("La candidature est déjà « {} ».", to.as_str())
+        } else {
+            format!(
+                "Passage de « {} » à « {} » impossible : {}.",
+                from.as_str(),
+                to.as_str(),
+                match from {
+                    Nouvelle => "une nouvelle candidature passe en_cours ou refusee",
+                    _ => "une candidature en_cours passe acceptee ou refusee",
+                }
+            )
+        };
+        return Err(ApiError::field("statut", message));
+    }
+    if let Some(date) = interview {
+        if to != EnCours {
+            return Err(ApiError::field(
+                "date_entretien",
+                "Une date d'entretien accompagne le passage en « en_cours ».",
+            ));
+        }
+        if date <= now || date > now + MAX_INTERVIEW_AHEAD {
+            return Err(ApiError::field(
+                "date_entretien",
+                "La date d'entretien doit être à venir, dans l'année.",
+            ));
+        }
+    }
+    Ok(())
+}
+
+/// The applicant may withdraw an application still open; a decided one
+/// stays as the recruiter's record (409).
+pub fn check_withdrawal(statut: Statut) -> ApiResult<()> {
+    if statut.is_open() {
+        Ok(())
+    } else {
+        Err(ApiError::Conflict(format!(
+            "Cette candidature est {} : elle ne peut plus être retirée.",
+            statut.label()
+        )))
+    }
+}
+
+/// What a publication asks for, for the score.
+pub fn requirements(p: &Publication) -> score::Requirements {
+    match &p.details {
+        Publication_::Offre(o) => score::Requirements {
+            skills: o.competences_requises.clone(),
+            experience: o.experience_requise,
+            location: o.localisation.clone(),
+            pay: o.salaire_max.or(o.salaire_min),
+        },
+        Publication_::Consultation(c) => score::Requirements {
+            skills: c.competences_requises.clone(),
+            ..Default::default()
+        },
+        Publication_::Financement(f) => score::Requirements {
+            skills: f.secteur.iter().cloned().collect(),
+            ..Default::default()
+        },
+        Publication_::Bourse(b) => score::Requirements {
+            skills: b.domaine_etude.iter().cloned().collect(),
+            ..Default::default()
+        },
+    }
+}
+
+/// What an applicant's profile brings, for the score.
+pub fn applicant(p: &Profile) -> score::Applicant {
+    match &p.details {
+        Account::Candidat(c) => score::Applicant {
+            skills: c.competences.clone(),
+            text: c.formation.clone(),
+            experience: c.experience,
+            location: c.localisation.clone(),
+            expected_pay: c.salaire_souhaite,
+            availability: c.disponibilite,
+        },
+        Account::Prestataire(s) => {
+            let mut skills = s.services_offerts.clone();
+            skills.push(s.specialite.clone());
+            score::Applicant {
+                skills,
+                text: Some(s.specialite.clone()),
+                availability: s.disponibilite,
+                ..Default::default()
+            }
+        }
+        _ => score::Applicant::default(),
+    }
+}
+
+impl Application {
+    /// A new application of `who` to `p`, scored.
+    pub fn new(
+        p: &Publication,
+        who: &Profile,
+        lettre_motivation: Option<String>,
+        now: OffsetDateTime,
+    ) -> Self {
+        let scored = score::score(&requirements(p), &applicant(who));
+        let cv = match &who.details {
+            Account::Candidat(c) => c.cv.clone(),
+            _ => None,
+        };
+        Application {
+            id: application_id(&p.id, &who.id),
+            publication: p.id.clone(),
+            type_publication: p.kind(),
+            publication_titre: p.titre.clone(),
+            recruteur: p.recruteur.clone(),
+            candidat: who.id.clone(),
+            candidat_nom: format!("{} {}", who.prenom, who.nom),
+            candidat_email: who.email.clone(),
+            candidat_telephone: who.telephone.clone(),
+            type_compte: who.details.role(),
+            statut: Statut::Nouvelle,
+            lettre_motivation,
+            cv,
+            score_compatibilite: scored.total,
+            score_details: scored.details,
+            notes_recruteur: None,
+            date_entretien: None,
+            historique: vec![Change {
+                de: None,
+                vers: Statut::Nouvelle,
+                par: who.id.clone(),
+                date: now,
+                date_entretien: None,
+            }],
+            date_candidature: now,
+            date_modification: now,
+        }
+    }
+
+    /// After the recruiter `by` moved it to `to` (checked with
+    /// `check_transition`), with new notes if given (`Some("")` clears
+    /// them) and the interview date if set.
+    pub fn moved(
+        &self,
+        to: Statut,
+        by: &str,
+        notes: Option<String>,
+        interview: Option<OffsetDateTime>,
+        now: OffsetDateTime,
+    ) -> Self {
+        let mut after = self.clone();
+        after.historique.push(Change {
+            de: Some(self.statut),
+            vers: to,
+            par: by.to_string(),
+            date: now,
+            date_entretien: interview,
+        });
+        after.statut = to;
+        if interview.is_some() {
+            after.date_entretien = interview;
+        }
+        if let Some(notes) = notes {
+            after.notes_recruteur = Some(notes).filter(|n| !n.trim().is_empty());
+        }
+        after.date_modification = now;
+        after
+    }
+
+    /// As its applicant sees it: without the recruiter's notes.
+    pub fn for_applicant(mut self) -> Self {
+        self.notes_recruteur = None;
+        self
+    }
+
+    /// When the interview reminder is due: a day before an interview set
+    /// while the application is en_cours; none once it is decided.
+    pub fn reminder_due(&self) -> Option<OffsetDateTime> {
+        match (self.statut, self.date_entretien) {
+            (Statut::EnCours, Some(date)) => Some(date - REMINDER_BEFORE),
+            _ => None,
+        }
+    }
+}
+
+/// Counter of applications of `kind` in `state` (S1, scope `candidatures`).
+pub fn counter(kind: Kind, state: &str) -> String {
+    format!("{}:{state}", kind.as_str())
+}
+
+/// How the counters move when an application goes from `before` to
+/// `after` (None: not there): its state's counter, and `retiree` when it
+/// is withdrawn.
+pub fn count_changes(
+    before: Option<&Application>,
+    after: Option<&Application>,
+) -> Vec<(String, i64)> {
+    let mut changes = Vec::new();
+    match (before, after) {
+        (Some(b), Some(a)) if b.statut == a.statut => {}
+        (b, a) => {
+            if let Some(b) = b {
+                changes.push((counter(b.type_publication, b.statut.as_str()), -1));
+            }
+            if let Some(a) = a {
+                changes.push((counter(a.type_publication, a.statut.as_str()), 1));
+            }
+            if let (Some(b), None) = (b, a) {
+                changes.push((counter(b.type_publication, "retiree"), 1));
+            }
+        }
+    }
+    changes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use time::macros::datetime;
+
+    const NOW: OffsetDateTime = datetime!(2026-11-25 10:00 UTC);
+
+    #[test]
+    fn who_may_apply_to_what() {
+        use Role::*;
+        let ok = |k, r, v| check_applicant(k, r, v).is_ok();
+        assert!(ok(Kind::Offre, Candidat, false));
+        assert!(ok(Kind::Bourse, Candidat, false));
+        assert!(ok(Kind::Financement, Candidat, false));
+        assert!(ok(Kind::Financement, Prestataire, false));
+        assert!(ok(Kind::Consultation, Prestataire, true));
+        assert!(!ok(Kind::Consultation, Prestataire, false), "unverified");
+        assert!(!ok(Kind::Consultation, Candidat, true));
+        assert!(!ok(Kind::Offre, Prestataire, true));
+        assert!(!ok(Kind::Bourse, Prestataire, true));
+        for kind in Kind::ALL {
+            assert!(!ok(kind, Recruteur, true), "{kind:?}");
+            assert!(!ok(kind, Admin, true), "{kind:?}");
+        }
+        let Err(ApiError::Forbidden(why)) = check_applicant(Kind::Offre, Prestataire, true) else {
+            panic!()
+        };
+        assert_eq!(
+            why,
+            "Postuler à une offre d'emploi est réservé aux candidats."
+        );
+    }
+
+    #[test]
+    fn the_workflow_moves_forward_only() {
+        use Statut::*;
+        let later = Some(NOW + Duration::days(3));
+        let ok = |f, t, i| check_transition(f, t, i, NOW).is_ok();
+        assert!(ok(Nouvelle, EnCours, None));
+        assert!(ok(Nouvelle, EnCours, later));
+        assert!(ok(Nouvelle, Refusee, None));
+        assert!(ok(EnCours, Acceptee, None));
+        assert!(ok(EnCours, Refusee, None));
+        assert!(ok(EnCours, EnCours, later), "a new interview date");
+        assert!(!ok(EnCours, EnCours, None));
+        assert!(!ok(Nouvelle, Acceptee, None), "examined first");
+        assert!(!ok(Nouvelle, Nouvelle, None));
+        assert!(!ok(EnCours, Nouvelle, None));
+        for done in [Acceptee, Refusee] {
+            for to in Statut::ALL {
+                assert!(!ok(done, to, None), "{done:?} → {to:?}");
+            }
+        }
+        let Err(ApiError::Fields(f)) = check_transition(Acceptee, Refusee, None, NOW) else {
+            panic!()
+        };
+        assert!(f["statut"][0].contains("déjà acceptée"), "{f:?}");
+    }
+
+    #[test]
+    fn an_interview_is_set_in_the_future_with_en_cours_only() {
+        use Statut::*;
+        let field = |r: ApiResult<()>| match r {
+            Err(ApiError::Fields(f)) => f.keys().next().cloned().unwrap(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            field(check_transition(
+                EnCours,
+                Acceptee,
+                Some(NOW + Duration::days(1)),
+                NOW
+            )),
+            "date_entretien"
+        );
+        assert_eq!(
+            field(check_transition(
+                Nouvelle,
+                EnCours,
+                Some(NOW - Duration::minutes(1)),
+                NOW
+            )),
+            "date_entretien"
+        );
+        assert_eq!(
+            field(check_transition(
+                Nouvelle,
+                EnCours,
+                Some(NOW + Duration::days(400)),
+                NOW
+            )),
+            "date_entretien"
+        );
+    }
+
+    #[test]
+    fn only_open_applications_are_withdrawn() {
+        assert!(check_withdrawal(Statut::Nouvelle).is_ok());
+        assert!(check_withdrawal(Statut::EnCours).is_ok());
+        assert!(matches!(
+            check_withdrawal(Statut::Acceptee),
+            Err(ApiError::Conflict(_))
+        ));
+        assert!(matches!(
+            check_withdrawal(Statut::Refusee),
+            Err(ApiError::Conflict(_))
+        ));
+    }
+
+    #[test]
+    fn ids_name_the_publication_and_the_applicant() {
+        let id = application_id("01PUB", "6f1c-aa");
+        assert_eq!(split_id(&id), Some(("01PUB", "6f1c-aa")));
+        for bad in ["", "01PUB", ".x", "x.", &format!("{}.x", "a".repeat(65))] {
+            assert_eq!(split_id(bad), None, "{bad}");
+        }
+    }
+
+    fn sample() -> Application {
+        Application {
+            id: "p.c".into(),
+            publication: "p".into(),
+            type_publication: Kind::Offre,
+            publication_titre: "Dev".into(),
+            recruteur: "r".into(),
+            candidat: "c".into(),
+            candidat_nom: "A B".into(),
+            candidat_email: "a@b.c".into(),
+            candidat_telephone: None,
+            type_compte: Role::Candidat,
+            statut: Statut::Nouvelle,
+            lettre_motivation: None,
+            cv: None,
+            score_compatibilite: 50,
+            score_details: vec![],
+            notes_recruteur: None,
+            date_entretien: None,
+            historique: vec![],
+            date_candidature: NOW,
+            date_modification: NOW,
+        }
+    }
+
+    #[test]
+    fn moves_are_recorded_and_notes_stay_with_the_recruiter() {
+        let interview = NOW + Duration::days(2);
+        let a = sample().moved(
+            Statut::EnCours,
+            "r",
+            Some("Très bon profil".into()),
+            Some(interview),
+            NOW + Duration::hours(1),
+        );
+        assert_eq!(a.statut, Statut::EnCours);
+        assert_eq!(a.date_entretien, Some(interview));
+        assert_eq!(a.reminder_due(), Some(interview - Duration::hours(24)));
+        let last = a.historique.last().unwrap();
+        assert_eq!(
+            (last.de, last.vers, last.par.as_str()),
+            (Some(Statut::Nouvelle), Statut::EnCours, "r")
+        );
+        assert_eq!(a.notes_recruteur.as_deref(), Some("Très bon profil"));
+        let seen = serde_json::to_value(a.clone().for_applicant()).unwrap();
+        assert!(seen.get("notes_recruteur").is_none(), "{seen}");
+        // Notes kept when not sent, cleared by an empty text.
+        let b = a.moved(Statut::Acceptee, "r", None, None, NOW + Duration::hours(2));
+        assert_eq!(b.notes_recruteur.as_deref(), Some("Très bon profil"));
+        assert_eq!(b.reminder_due(), None, "decided: no reminder");
+        assert_eq!(
+            b.date_entretien,
+            Some(interview),
+            "the date stays on record"
+        );
+        let c = a.moved(Statut::Refusee, "r", Some(" ".into()), None, NOW);
+        assert_eq!(c.notes_recruteur, None);
+    }
+
+    #[test]
+    fn counters_follow_the_state() {
+        let a = sample();
+        let b = a.moved(Statut::EnCours, "r", None, None, NOW);
+        assert_eq!(
+            count_changes(None, Some(&a)),
+            [("offre:nouvelle".to_string(), 1)]
+        );
+        assert_eq!(
+            count_changes(Some(&a), Some(&b)),
+            [
+                ("offre:nouvelle".to_string(), -1),
+                ("offre:en_cours".to_string(), 1)
+            ]
+        );
+        assert!(count_changes(Some(&b), Some(&b)).is_empty());
+        assert_eq!(
+            count_changes(Some(&b), None),
+            [
+                ("offre:en_cours".to_string(), -1),
+                ("offre:retiree".to_string(), 1)
+            ]
+        );
+    }
+}

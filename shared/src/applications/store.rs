@@ -1,0 +1,344 @@
+//! Applications in the table (A1–A5 in docs/data-model.md). An
+//! application is keyed by its publication and applicant, so a second one
+//! is refused by its key; it is written with the publication's
+//! `nombre_candidatures`, the statistics counters and its interview
+//! reminder in one transaction, so none of them ever drifts.
+
+use aws_sdk_dynamodb::types::{AttributeValue, Delete, Put, TransactWriteItem, Update};
+use serde::{Deserialize, Serialize};
+use time::{Duration, OffsetDateTime};
+
+use super::{Application, Statut, count_changes, split_id};
+use crate::error::{ApiError, ApiResult};
+use crate::publications::Kind;
+use crate::store::{self, Item, Store, attr, keys};
+use crate::users::rfc3339;
+
+const STATS: &str = "candidatures";
+
+/// The condition of every change: the application is as it was read.
+const UNCHANGED: &str = "statut = :was AND date_modification = :was_modified";
+
+/// The item of an application, with its list keys: its applicant's list
+/// (GSI1) and its recruiter's, by date (GSI2) and by score (GSI3).
+fn item(a: &Application) -> ApiResult<Item> {
+    let (pk, sk) = keys::application(&a.publication, &a.candidat);
+    let received = keys::applications_received(&a.recruteur, a.type_publication.as_str());
+    let date = rfc3339(a.date_candidature);
+    store::to_item(
+        &[
+            (attr::PK, pk),
+            (attr::SK, sk),
+            (attr::GSI1PK, keys::applications_by_applicant(&a.candidat)),
+            (attr::GSI1SK, format!("{date}#{}", a.publication)),
+            (attr::GSI2PK, received.clone()),
+            (attr::GSI2SK, format!("{date}#{}", a.id)),
+            (attr::GSI3PK, received),
+            (
+                attr::GSI3SK,
+                format!("{:03}#{date}#{}", a.score_compatibilite, a.id),
+            ),
+        ],
+        a,
+    )
+}
+
+/// An application by id; none for an id that names none.
+pub async fn get(store: &Store, id: &str) -> ApiResult<Option<Application>> {
+    let Some((publication, applicant)) = split_id(id) else {
+        return Ok(None);
+    };
+    store
+        .get(&keys::application(publication, applicant), true)
+        .await
+}
+
+/// The update of the publication's `nombre_candidatures` by `n`.
+fn count_on_publication(
+    store: &Store,
+    publication: &str,
+    n: i64,
+    condition: &str,
+) -> ApiResult<TransactWriteItem> {
+    let mut update = Update::builder()
+        .table_name(&store.table)
+        .set_key(Some(store::key(&keys::publication(publication))))
+        .update_expression("ADD nombre_candidatures :n")
+        .condition_expression(condition)
+        .expression_attribute_values(":n", AttributeValue::N(n.to_string()));
+    if n > 0 {
+        update = update
+            .expression_attribute_values(":validee", AttributeValue::S("validee".into()))
+            .expression_attribute_values(":active", AttributeValue::S("active".into()));
+    }
+    Ok(TransactWriteItem::builder()
+        .update(update.build().map_err(ApiError::internal)?)
+        .build())
+}
+
+fn counters(
+    store: &Store,
+    before: Option<&Application>,
+    after: Option<&Application>,
+) -> ApiResult<Option<TransactWriteItem>> {
+    let changes = count_changes(before, after);
+    if changes.is_empty() {
+        return Ok(None);
+    }
+    store.add_counters(STATS, &changes).map(Some)
+}
+
+pub const CLOSED: &str = "Cette publication est fermée : elle n'accepte plus de candidatures.";
+
+/// Stores a new application and counts it on its publication, which must
+/// still be validated and open, in one transaction. 409 when the
+/// applicant already applied, or the publication closed meanwhile.
+pub async fn create(store: &Store, a: &Application) -> ApiResult<()> {
+    let put = Put::builder()
+        .table_name(&store.table)
+        .set_item(Some(item(a)?))
+        .condition_expression("attribute_not_exists(PK)")
+        .build()
+        .map_err(ApiError::internal)?;
+    let mut items = vec![
+        TransactWriteItem::builder().put(put).build(),
+        count_on_publication(
+            store,
+            &a.publication,
+            1,
+            "statut_validation = :validee AND statut = :active",
+        )?,
+    ];
+    items.extend(counters(store, None, Some(a))?);
+    match store.write(items).await? {
+        Ok(()) => Ok(()),
+        Err(failed) if failed.first() == Some(&true) => Err(ApiError::Conflict(
+            "Vous avez déjà postulé à cette publication.".into(),
+        )),
+        Err(_) => Err(ApiError::Conflict(CLOSED.into())),
+    }
+}
+
+/// The condition values of `UNCHANGED` for `a` as read.
+fn unchanged_values(a: &Application) -> [(&'static str, AttributeValue); 2] {
+    [
+        (":was", AttributeValue::S(a.statut.as_str().into())),
+        (
+            ":was_modified",
+            AttributeValue::S(rfc3339(a.date_modification)),
+        ),
+    ]
+}
+
+const CHANGED: &str = "Cette candidature vient d'être modifiée par ailleurs ; rechargez-la.";
+
+/// Stores a recruiter's change, with the counters and the interview
+/// reminder it moves, if nobody changed the application since it was
+/// read (409 otherwise).
+pub async fn save(store: &Store, before: &Application, after: &Application) -> ApiResult<()> {
+    let mut attributes = item(after)?;
+    let mut remove = Vec::new();
+    if after.notes_recruteur.is_none() {
+        attributes.remove("notes_recruteur");
+        remove.push("notes_recruteur");
+    }
+    let mut update = store
+        .update_all(attributes, &remove)
+        .condition_expression(UNCHANGED);
+    for (name, value) in unchanged_values(before) {
+        update = update.expression_attribute_values(name, value);
+    }
+    let mut items = vec![
+        TransactWriteItem::builder()
+            .update(update.build().map_err(ApiError::internal)?)
+            .build(),
+    ];
+    items.extend(counters(store, Some(before), Some(after))?);
+    items.extend(reminder_writes(store, Some(before), Some(after))?);
+    match store.write(items).await? {
+        Ok(()) => Ok(()),
+        Err(_) => Err(ApiError::Conflict(CHANGED.into())),
+    }
+}
+
+/// Withdraws an application: it is deleted, uncounted from its
+/// publication, and its reminder dropped, together.
+pub async fn withdraw(store: &Store, a: &Application) -> ApiResult<()> {
+    let mut delete = Delete::builder()
+        .table_name(&store.table)
+        .set_key(Some(store::key(&keys::application(
+            &a.publication,
+            &a.candidat,
+        ))))
+        .condition_expression(UNCHANGED);
+    for (name, value) in unchanged_values(a) {
+        delete = delete.expression_attribute_values(name, value);
+    }
+    let mut items = vec![
+        TransactWriteItem::builder()
+            .delete(delete.build().map_err(ApiError::internal)?)
+            .build(),
+        count_on_publication(store, &a.publication, -1, "attribute_exists(PK)")?,
+    ];
+    items.extend(counters(store, Some(a), None)?);
+    items.extend(reminder_writes(store, Some(a), None)?);
+    match store.write(items).await? {
+        Ok(()) => Ok(()),
+        Err(_) => Err(ApiError::Conflict(CHANGED.into())),
+    }
+}
+
+/// Application statistics from the counters: `<kind>:<statut>` and
+/// `<kind>:retiree`.
+pub async fn counts(store: &Store) -> ApiResult<std::collections::HashMap<String, i64>> {
+    store.counters(STATS).await
+}
+
+/// An interview reminder waiting to be sent.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Reminder {
+    pub application: String,
+    pub candidat: String,
+    pub publication_titre: String,
+    pub type_publication: Kind,
+    #[serde(with = "time::serde::rfc3339")]
+    pub date_entretien: OffsetDateTime,
+}
+
+fn reminder_key(a: &Application) -> Option<(String, String)> {
+    let due = a.reminder_due()?;
+    let stamp = rfc3339(due);
+    Some(keys::reminder(&stamp[..10], &format!("{stamp}#{}", a.id)))
+}
+
+/// The writes that move an application's reminder from `before` to
+/// `after`: none when its due time did not change.
+fn reminder_writes(
+    store: &Store,
+    before: Option<&Application>,
+    after: Option<&Application>,
+) -> ApiResult<Vec<TransactWriteItem>> {
+    let old = before.and_then(reminder_key);
+    let new = after.and_then(reminder_key);
+    let mut writes = Vec::new();
+    if old == new {
+        return Ok(writes);
+    }
+    if let Some(k) = old {
+        let delete = Delete::builder()
+            .table_name(&store.table)
+            .set_key(Some(store::key(&k)))
+            .build()
+            .map_err(ApiError::internal)?;
+        writes.push(TransactWriteItem::builder().delete(delete).build());
+    }
+    if let (Some(k), Some(a)) = (new, after) {
+        let reminder = Reminder {
+            application: a.id.clone(),
+            candidat: a.candidat.clone(),
+            publication_titre: a.publication_titre.clone(),
+            type_publication: a.type_publication,
+            date_entretien: a.date_entretien.expect("a due reminder has a date"),
+        };
+        writes.push(store.transact_put(store::to_item(
+            &[(attr::PK, k.0), (attr::SK, k.1)],
+            &reminder,
+        )?)?);
+    }
+    Ok(writes)
+}
+
+/// The reminders due at `now` (from yesterday's and today's partitions:
+/// an interview is at least a moment ahead when it is set, so its
+/// reminder is due no earlier than yesterday), with their keys.
+pub async fn due_reminders(
+    store: &Store,
+    now: OffsetDateTime,
+) -> ApiResult<Vec<((String, String), Reminder)>> {
+    let mut due = Vec::new();
+    let until = rfc3339(now);
+    for day in [now - Duration::days(1), now] {
+        let partition = keys::reminders(&rfc3339(day)[..10]);
+        let mut start = None;
+        loop {
+            let out = store
+                .client
+                .query()
+                .table_name(&store.table)
+                .key_condition_expression("PK = :pk AND SK <= :until")
+                .expression_attribute_values(":pk", AttributeValue::S(partition.clone()))
+                .expression_attribute_values(":until", AttributeValue::S(until.clone()))
+                .consistent_read(true)
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            for item in out.items.unwrap_or_default() {
+                let text = |name: &str| item.get(name).and_then(|v| v.as_s().ok()).cloned();
+                if let (Some(pk), Some(sk)) = (text(attr::PK), text(attr::SK)) {
+                    due.push(((pk, sk), store::from_item(item)?));
+                }
+            }
+            start = out.last_evaluated_key;
+            if start.is_none() {
+                break;
+            }
+        }
+    }
+    Ok(due)
+}
+
+/// Drops a reminder once sent.
+pub async fn reminder_sent(store: &Store, key: &(String, String)) -> ApiResult<()> {
+    store
+        .client
+        .delete_item()
+        .table_name(&store.table)
+        .set_key(Some(store::key(key)))
+        .send()
+        .await?;
+    Ok(())
+}
+
+/// One applicant of a publication: who, and their name.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Applicant {
+    pub candidat: String,
+    pub candidat_nom: String,
+}
+
+/// Every applicant of a publication (in `statut`, if given), read from its
+/// partition a page at a time with only the attributes needed.
+pub async fn applicants(
+    store: &Store,
+    publication: &str,
+    statut: Option<Statut>,
+) -> ApiResult<Vec<Applicant>> {
+    let (pk, _) = keys::publication(publication);
+    let mut found = Vec::new();
+    let mut start = None;
+    loop {
+        let mut query = store
+            .client
+            .query()
+            .table_name(&store.table)
+            .key_condition_expression("PK = :pk AND begins_with(SK, :app)")
+            .expression_attribute_values(":pk", AttributeValue::S(pk.clone()))
+            .expression_attribute_values(":app", AttributeValue::S(keys::APPLICATION_PREFIX.into()))
+            .projection_expression("candidat, candidat_nom")
+            .consistent_read(true)
+            .set_exclusive_start_key(start);
+        if let Some(statut) = statut {
+            query = query
+                .filter_expression("statut = :statut")
+                .expression_attribute_values(":statut", AttributeValue::S(statut.as_str().into()));
+        }
+        let out = query.send().await?;
+        for item in out.items.unwrap_or_default() {
+            found.push(store::from_item(item)?);
+        }
+        start = out.last_evaluated_key;
+        if start.is_none() {
+            return Ok(found);
+        }
+    }
+}
