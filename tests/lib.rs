@@ -544,3 +544,48 @@ impl TestApp {
         items
     }
 }
+
+impl TestApp {
+    /// A publication of `kind` by `recruiter`, validated by `admin`.
+    pub async fn open_publication(
+        &self,
+        admin: &str,
+        recruiter: &str,
+        kind: &str,
+        titre: &str,
+    ) -> Value {
+        let p = self.publish(recruiter, kind, titre).await;
+        self.decide(admin, p["id"].as_str().unwrap(), "valider", json!({}))
+            .await
+    }
+
+    /// A logged-in account of `type_compte` whose profile was then edited
+    /// with `profile`: (email, sub, access token).
+    pub async fn applicant(&self, type_compte: &str, profile: Value) -> (String, String, String) {
+        let (email, token, _, created) = self.user(type_compte).await;
+        if profile.as_object().is_some_and(|o| !o.is_empty()) {
+            let r = self.put_auth("/api/auth/profile/", &token, profile).await;
+            assert_eq!(r.status, 200, "profile: {}", r.body);
+        }
+        (email, created["id"].as_str().unwrap().to_string(), token)
+    }
+
+    /// Applies to a publication; returns the response.
+    pub async fn apply(&self, token: &str, kind: &str, id: &str, body: Value) -> Response {
+        self.post_auth(&format!("/api/{kind}/{id}/postuler/"), token, body)
+            .await
+    }
+}
+
+/// Whether `address` received a mail whose subject or body contains every
+/// one of `words`.
+pub async fn mailed(address: &str, words: &[&str]) -> Option<()> {
+    mail_to(address)
+        .await
+        .iter()
+        .any(|m| {
+            let text = format!("{} {}", m["subject"], m["body"]);
+            words.iter().all(|w| text.contains(w))
+        })
+        .then_some(())
+}

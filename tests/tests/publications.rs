@@ -29,19 +29,6 @@ async fn public_detail(app: &TestApp, kind: &str, id: &str) -> u16 {
         .status
 }
 
-/// Whether `address` received a mail whose subject or body contains every
-/// one of `words`.
-async fn mailed(address: &str, words: &[&str]) -> Option<()> {
-    mail_to(address)
-        .await
-        .iter()
-        .any(|m| {
-            let text = format!("{} {}", m["subject"], m["body"]);
-            words.iter().all(|w| text.contains(w))
-        })
-        .then_some(())
-}
-
 /// Whether one of the caller's notifications has `text` in `field` (every
 /// page: other tests' publications notify every admin too).
 async fn notified(app: &TestApp, token: &str, field: &str, text: &str) -> Option<()> {
