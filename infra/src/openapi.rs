@@ -14,6 +14,7 @@ pub fn areas() -> Vec<utoipa::openapi::OpenApi> {
         financements::openapi(),
         bourses::openapi(),
         consultations::openapi(),
+        candidatures::openapi(),
     ]
 }
 

@@ -23,5 +23,32 @@ pub fn finish(mut doc: OpenApi) -> OpenApi {
                 .build(),
         ),
     );
+    // Handlers of different areas share names (`list`, `postuler`): an
+    // operation's id is its tag and its handler, unique in the document.
+    for item in doc.paths.paths.values_mut() {
+        for operation in [
+            &mut item.get,
+            &mut item.put,
+            &mut item.post,
+            &mut item.delete,
+            &mut item.patch,
+        ]
+        .into_iter()
+        .flatten()
+        {
+            let tag = operation
+                .tags
+                .as_ref()
+                .and_then(|t| t.first())
+                .cloned()
+                .unwrap_or_default();
+            if let Some(id) = operation.operation_id.as_mut()
+                && !tag.is_empty()
+                && !id.starts_with(&format!("{tag}_"))
+            {
+                *id = format!("{tag}_{id}");
+            }
+        }
+    }
     doc
 }

@@ -49,6 +49,17 @@ const EXPECTED: &[(&str, u16)] = &[
     ("consultations/list-public", 200),
     ("consultations/update-recruteur-unknown", 404),
     ("consultations/delete-recruteur-unknown", 404),
+    ("offres/postuler-unknown", 404),
+    ("offres/received-recruteur", 200),
+    ("financements/postulations-recruteur", 200),
+    ("bourses/postulations-candidat-forbidden", 403),
+    ("consultations/postuler-candidat-forbidden", 403),
+    ("candidatures/mine", 200),
+    ("candidatures/create-unknown-offre", 404),
+    ("candidatures/withdraw-unknown", 404),
+    ("candidatures/status-recruteur-unknown", 404),
+    ("candidatures/status-candidat-forbidden", 403),
+    ("candidatures/mailing-recruteur-invalid-base64", 400),
     ("messages/inbox", 200),
     ("messages/send-to-admin-base64", 201),
     ("messages/send-invalid", 400),
@@ -71,6 +82,7 @@ const FUNCTIONS: &[&str] = &[
     "financements",
     "bourses",
     "consultations",
+    "candidatures",
 ];
 
 struct Vars {
@@ -178,6 +190,7 @@ async fn through_lambda(app: &TestApp, function: &str, event: &Value) -> (u16, V
         "financements" => financements::router(notifying()),
         "bourses" => bourses::router(notifying()),
         "consultations" => consultations::router(notifying()),
+        "candidatures" => candidatures::router(notifying()),
         other => panic!("no router for {other}"),
     };
     let router = shared::http::conventions(router, &app.config);

@@ -141,3 +141,20 @@ fn no_two_areas_give_one_schema_name_to_different_types() {
         }
     }
 }
+
+#[test]
+fn operation_ids_are_unique() {
+    let doc: serde_json::Value = serde_json::from_str(&infra::openapi::render()).unwrap();
+    let mut ids = Vec::new();
+    for (path, item) in doc["paths"].as_object().unwrap() {
+        for (method, operation) in item.as_object().unwrap() {
+            let id = operation["operationId"].as_str();
+            assert!(id.is_some(), "{method} {path} has no operationId");
+            ids.push(id.unwrap().to_string());
+        }
+    }
+    let count = ids.len();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), count, "operationIds repeat");
+}
