@@ -113,7 +113,7 @@ pub mod keys {
     pub fn quota(sub: &str, month: &str) -> (String, String) {
         (format!("USER#{sub}"), format!("QUOTA#{month}"))
     }
-    /// An application: in its publication's partition, one per applicant (A1).
+    /// An application: in its publication's partition, one per applicant (C1).
     pub fn application(publication: &str, applicant: &str) -> (String, String) {
         (
             format!("PUB#{publication}"),
@@ -121,16 +121,16 @@ pub mod keys {
         )
     }
     pub const APPLICATION_PREFIX: &str = "APP#";
-    /// An applicant's applications, newest first (A2, GSI1).
+    /// An applicant's applications, newest first (C3, GSI1).
     pub fn applications_by_applicant(sub: &str) -> String {
         format!("APPLICANT#{sub}")
     }
-    /// The applications a recruiter received for one kind, by date (A3,
-    /// GSI2) and by score (A4, GSI3).
+    /// The applications a recruiter received for one kind, by date (C4,
+    /// GSI2) and by score (C5, GSI3).
     pub fn applications_received(recruiter: &str, kind: &str) -> String {
         format!("RECEIVED#{recruiter}#{kind}")
     }
-    /// An interview reminder, by the day it is due (A5).
+    /// An interview reminder, by the day it is due (C8).
     pub fn reminder(day: &str, order: &str) -> (String, String) {
         (reminders(day), order.into())
     }

@@ -134,8 +134,8 @@ struct Function {
 /// Every function of template.yaml, with the event of its cold start (a
 /// route that needs no AWS call, so the figure is our start-up alone) and
 /// of its main route (for memory). A function missing here fails the run.
-/// The notifier's (an SQS batch) answers no HTTP status: 0 stands for
-/// "a batch response".
+/// The notifier's (an SQS batch) and the reminders' job (a schedule's
+/// event) answer no HTTP status: 0 stands for "not an HTTP response".
 fn functions(email: &str, access: &str, sub: &str) -> Vec<Function> {
     let login = json!({"email": email, "password": PASSWORD});
     let openapi = event("GET", "/api/openapi.json", None, None);
@@ -213,6 +213,24 @@ fn functions(email: &str, access: &str, sub: &str) -> Vec<Function> {
         publication_function("financements"),
         publication_function("bourses"),
         publication_function("consultations"),
+        Function {
+            name: "candidatures",
+            cold: (
+                event("GET", "/api/candidat/candidatures/", None, None),
+                "GET /api/candidat/candidatures/ (401, no AWS call)",
+                401,
+            ),
+            burst: (
+                event("GET", "/api/candidat/candidatures/", None, Some(access)),
+                "GET /api/candidat/candidatures/",
+                200,
+            ),
+        },
+        Function {
+            name: "rappels",
+            cold: (json!({}), "a scheduled run (two Queries, nothing due)", 0),
+            burst: (json!({}), "a scheduled run", 0),
+        },
         Function {
             name: "notifier",
             cold: (sqs(vec![]), "an empty SQS batch", 0),
@@ -1057,9 +1075,108 @@ async fn publication_routes(
             }
         })
     };
+    // Applications: one candidate applies to REQUESTS_PER_ROUTE open
+    // offres (one application per request); the status and withdrawal
+    // routes then take those applications, whose ids are known
+    // (`<publication>.<applicant>`). A second open offre has the
+    // candidate's application for the mass mailing.
+    let mut open = Vec::new();
+    for i in 0..REQUESTS_PER_ROUTE {
+        let id = publish(10_000 + i).await;
+        ok(http
+            .put(format!("{base}/api/admin/publications/{id}/valider/"))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap())
+        .await;
+        open.push(id);
+    }
+    let (candidate_email, candidate_sub) = register("candidat").await;
+    let candidate = login_as(http, base, &candidate_email, PASSWORD).await["access"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    ok(http
+        .post(format!("{base}/api/offres/{public}/postuler/"))
+        .bearer_auth(&candidate)
+        .send()
+        .await
+        .unwrap())
+    .await;
+    let applications: Vec<String> = open
+        .iter()
+        .map(|p| format!("{p}.{candidate_sub}"))
+        .collect();
     let u = |path: &str| format!("{base}{path}");
     let put = reqwest::Method::PUT;
-    vec![
+    let interview = (time::OffsetDateTime::now_utc() + time::Duration::days(7))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let application_routes: Vec<(&'static str, u16, RequestFn)> = vec![
+        (
+            "POST /api/offres/{id}/postuler/",
+            201,
+            each(
+                open,
+                &candidate,
+                reqwest::Method::POST,
+                "/api/offres/{id}/postuler/",
+                Some(json!({"lettre_motivation": "<p>Bonjour</p>"})),
+            ),
+        ),
+        (
+            "GET /api/recruteur/candidatures/",
+            200,
+            get(u("/api/recruteur/candidatures/"), Some(&recruiter)),
+        ),
+        (
+            "GET /api/candidat/candidatures/",
+            200,
+            get(u("/api/candidat/candidatures/"), Some(&candidate)),
+        ),
+        (
+            "GET /api/recruteur/candidatures/{id}/",
+            200,
+            get(
+                u(&format!("/api/recruteur/candidatures/{}/", applications[0])),
+                Some(&recruiter),
+            ),
+        ),
+        (
+            "PUT /api/recruteur/candidatures/{id}/statut/",
+            200,
+            each(
+                applications.clone(),
+                &recruiter,
+                put.clone(),
+                "/api/recruteur/candidatures/{id}/statut/",
+                Some(json!({"statut": "en_cours", "date_entretien": interview})),
+            ),
+        ),
+        (
+            "DELETE /api/candidat/candidatures/{id}/",
+            204,
+            each(
+                applications,
+                &candidate,
+                reqwest::Method::DELETE,
+                "/api/candidat/candidatures/{id}/",
+                None,
+            ),
+        ),
+        ("POST /api/recruteur/messages/envoi-masse/", 202, {
+            let (h, t, b) = (http.clone(), recruiter.clone(), base.to_string());
+            let body =
+                json!({"publication": public, "sujet": "Bench", "contenu": "<p>Bonjour</p>"});
+            Box::new(move |_| {
+                h.post(format!("{b}/api/recruteur/messages/envoi-masse/"))
+                    .bearer_auth(&t)
+                    .json(&body)
+            })
+        }),
+    ];
+    let mut routes: Vec<(&'static str, u16, RequestFn)> = vec![
         ("GET /api/offres/", 200, get(u("/api/offres/"), None)),
         (
             "GET /api/offres/{id}/",
@@ -1186,5 +1303,7 @@ async fn publication_routes(
             200,
             get(u("/api/admin/publications/statistiques/"), Some(&admin)),
         ),
-    ]
+    ];
+    routes.extend(application_routes);
+    routes
 }

@@ -1,4 +1,4 @@
-//! Applications in the table (A1–A5 in docs/data-model.md). An
+//! Applications in the table (C1–C8 in docs/data-model.md). An
 //! application is keyed by its publication and applicant, so a second one
 //! is refused by its key; it is written with the publication's
 //! `nombre_candidatures`, the statistics counters and its interview
