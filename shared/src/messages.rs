@@ -74,6 +74,31 @@ pub fn may_write(sender: Role, sender_verified: bool, recipient: Role, is_reply:
 
 pub use crate::validation::{is_blank, sanitize};
 
+/// A message's subject (trimmed) and body (sanitized), with the field
+/// errors of either (blank, too long) added to `errors`.
+pub fn clean_content(
+    sujet: Option<String>,
+    contenu: Option<String>,
+    errors: &mut crate::error::FieldErrors,
+) -> (String, String) {
+    let sujet = sujet.unwrap_or_default().trim().to_string();
+    let contenu = sanitize(&contenu.unwrap_or_default());
+    let mut invalid =
+        |field: &str, message: &str| errors.entry(field.into()).or_default().push(message.into());
+    if is_blank(&contenu) {
+        invalid(
+            "contenu",
+            "Le message est vide une fois le contenu non autorisé retiré.",
+        );
+    } else if contenu.chars().count() > MAX_CONTENT_CHARS {
+        invalid("contenu", "Le message dépasse 10000 caractères.");
+    }
+    if sujet.is_empty() {
+        invalid("sujet", "Ce champ ne peut être vide.");
+    }
+    (sujet, contenu)
+}
+
 /// What lets the recipient answer: the sender wrote to them.
 #[derive(Serialize, Deserialize)]
 struct ContactItem {

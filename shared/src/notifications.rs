@@ -364,27 +364,16 @@ pub async fn delete_device(store: &Store, sub: &str, id: &str) -> ApiResult<bool
 
 /// Every device of a user (few: one per phone or browser).
 pub async fn devices(store: &Store, sub: &str) -> ApiResult<Vec<Device>> {
-    let mut all = Vec::new();
-    let mut start = None;
-    loop {
-        let out = store
-            .client
-            .query()
-            .table_name(&store.table)
-            .key_condition_expression("PK = :pk AND begins_with(SK, :p)")
-            .expression_attribute_values(":pk", AttributeValue::S(keys::user(sub).0))
-            .expression_attribute_values(":p", AttributeValue::S(keys::DEVICE_PREFIX.into()))
-            .set_exclusive_start_key(start)
-            .send()
-            .await?;
-        for item in out.items.unwrap_or_default() {
-            all.push(store::from_item(item)?);
-        }
-        match out.last_evaluated_key {
-            Some(k) => start = Some(k),
-            None => return Ok(all),
-        }
-    }
+    store
+        .query_all(
+            store
+                .client
+                .query()
+                .key_condition_expression("PK = :pk AND begins_with(SK, :p)")
+                .expression_attribute_values(":pk", AttributeValue::S(keys::user(sub).0))
+                .expression_attribute_values(":p", AttributeValue::S(keys::DEVICE_PREFIX.into())),
+        )
+        .await
 }
 
 #[cfg(test)]

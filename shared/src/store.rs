@@ -406,6 +406,31 @@ impl Store {
         ))
     }
 
+    /// Every item a Query returns, page after page, mapped to `T`.
+    /// `query` is the request without its start key (the same each page).
+    pub async fn query_all<T: DeserializeOwned>(
+        &self,
+        query: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+    ) -> ApiResult<Vec<T>> {
+        let mut all = Vec::new();
+        let mut start = None;
+        loop {
+            let out = query
+                .clone()
+                .table_name(&self.table)
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            for item in out.items.unwrap_or_default() {
+                all.push(from_item(item)?);
+            }
+            match out.last_evaluated_key {
+                Some(k) => start = Some(k),
+                None => return Ok(all),
+            }
+        }
+    }
+
     /// Puts an item unless one with its key exists; false when it did.
     pub async fn put_new(&self, item: Item) -> ApiResult<bool> {
         let result = self

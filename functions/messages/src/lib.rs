@@ -11,7 +11,7 @@ use shared::cursor::Paginated;
 use shared::error::{ApiError, ApiResult, FieldErrors};
 use shared::events::Event;
 use shared::json::Json;
-use shared::messages::{self, MAX_CONTENT_CHARS, Message, TypeMessage};
+use shared::messages::{self, Message, TypeMessage};
 use shared::page::{self, Filter, Listing, PageParams};
 use shared::store::{self, keys};
 use shared::users::Profile;
@@ -143,8 +143,8 @@ async fn send(
     Json(body): Json<NewMessage>,
 ) -> ApiResult<(StatusCode, AxumJson<Message>)> {
     let to = body.destinataire.unwrap_or_default();
-    let sujet = body.sujet.unwrap_or_default().trim().to_string();
     let mut errors = FieldErrors::new();
+    let (sujet, contenu) = messages::clean_content(body.sujet, body.contenu, &mut errors);
     let mut invalid =
         |field: &str, message: &str| errors.entry(field.into()).or_default().push(message.into());
     if to == user.sub {
@@ -152,18 +152,6 @@ async fn send(
             "destinataire",
             "Vous ne pouvez pas vous écrire à vous-même.",
         );
-    }
-    let contenu = messages::sanitize(&body.contenu.unwrap_or_default());
-    if messages::is_blank(&contenu) {
-        invalid(
-            "contenu",
-            "Le message est vide une fois le contenu non autorisé retiré.",
-        );
-    } else if contenu.chars().count() > MAX_CONTENT_CHARS {
-        invalid("contenu", "Le message dépasse 10000 caractères.");
-    }
-    if sujet.is_empty() {
-        invalid("sujet", "Ce champ ne peut être vide.");
     }
     let mut wanted = vec![
         keys::user(&to),

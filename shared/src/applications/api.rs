@@ -403,21 +403,8 @@ pub async fn bulk_message(
 ) -> ApiResult<(StatusCode, AxumJson<BulkQueued>)> {
     recruiter_only(user)?;
     let publication = body.publication.unwrap_or_default();
-    let sujet = body.sujet.unwrap_or_default().trim().to_string();
-    let contenu = validation::sanitize(&body.contenu.unwrap_or_default());
     let mut errors = FieldErrors::new();
-    if sujet.is_empty() {
-        errors
-            .entry("sujet".into())
-            .or_default()
-            .push("Ce champ ne peut être vide.".into());
-    }
-    if validation::is_blank(&contenu) {
-        errors
-            .entry("contenu".into())
-            .or_default()
-            .push("Le message est vide une fois le contenu non autorisé retiré.".into());
-    }
+    let (sujet, contenu) = crate::messages::clean_content(body.sujet, body.contenu, &mut errors);
     let db = &state.services.store;
     let mut found = db
         .get_many(&[

@@ -255,34 +255,32 @@ pub async fn due_reminders(
     store: &Store,
     now: OffsetDateTime,
 ) -> ApiResult<Vec<((String, String), Reminder)>> {
+    #[derive(Deserialize)]
+    struct Due {
+        #[serde(rename = "PK")]
+        pk: String,
+        #[serde(rename = "SK")]
+        sk: String,
+        #[serde(flatten)]
+        reminder: Reminder,
+    }
     let mut due = Vec::new();
-    let until = rfc3339(now);
     for day in [now - Duration::days(1), now] {
-        let partition = keys::reminders(&rfc3339(day)[..10]);
-        let mut start = None;
-        loop {
-            let out = store
-                .client
-                .query()
-                .table_name(&store.table)
-                .key_condition_expression("PK = :pk AND SK <= :until")
-                .expression_attribute_values(":pk", AttributeValue::S(partition.clone()))
-                .expression_attribute_values(":until", AttributeValue::S(until.clone()))
-                .consistent_read(true)
-                .set_exclusive_start_key(start)
-                .send()
-                .await?;
-            for item in out.items.unwrap_or_default() {
-                let text = |name: &str| item.get(name).and_then(|v| v.as_s().ok()).cloned();
-                if let (Some(pk), Some(sk)) = (text(attr::PK), text(attr::SK)) {
-                    due.push(((pk, sk), store::from_item(item)?));
-                }
-            }
-            start = out.last_evaluated_key;
-            if start.is_none() {
-                break;
-            }
-        }
+        let items: Vec<Due> = store
+            .query_all(
+                store
+                    .client
+                    .query()
+                    .key_condition_expression("PK = :pk AND SK <= :until")
+                    .expression_attribute_values(
+                        ":pk",
+                        AttributeValue::S(keys::reminders(&rfc3339(day)[..10])),
+                    )
+                    .expression_attribute_values(":until", AttributeValue::S(rfc3339(now)))
+                    .consistent_read(true),
+            )
+            .await?;
+        due.extend(items.into_iter().map(|d| ((d.pk, d.sk), d.reminder)));
     }
     Ok(due)
 }
@@ -307,38 +305,24 @@ pub struct Applicant {
 }
 
 /// Every applicant of a publication (in `statut`, if given), read from its
-/// partition a page at a time with only the attributes needed.
+/// partition with only the attributes needed.
 pub async fn applicants(
     store: &Store,
     publication: &str,
     statut: Option<Statut>,
 ) -> ApiResult<Vec<Applicant>> {
-    let (pk, _) = keys::publication(publication);
-    let mut found = Vec::new();
-    let mut start = None;
-    loop {
-        let mut query = store
-            .client
-            .query()
-            .table_name(&store.table)
-            .key_condition_expression("PK = :pk AND begins_with(SK, :app)")
-            .expression_attribute_values(":pk", AttributeValue::S(pk.clone()))
-            .expression_attribute_values(":app", AttributeValue::S(keys::APPLICATION_PREFIX.into()))
-            .projection_expression("candidat, candidat_nom")
-            .consistent_read(true)
-            .set_exclusive_start_key(start);
-        if let Some(statut) = statut {
-            query = query
-                .filter_expression("statut = :statut")
-                .expression_attribute_values(":statut", AttributeValue::S(statut.as_str().into()));
-        }
-        let out = query.send().await?;
-        for item in out.items.unwrap_or_default() {
-            found.push(store::from_item(item)?);
-        }
-        start = out.last_evaluated_key;
-        if start.is_none() {
-            return Ok(found);
-        }
+    let mut query = store
+        .client
+        .query()
+        .key_condition_expression("PK = :pk AND begins_with(SK, :app)")
+        .expression_attribute_values(":pk", AttributeValue::S(keys::publication(publication).0))
+        .expression_attribute_values(":app", AttributeValue::S(keys::APPLICATION_PREFIX.into()))
+        .projection_expression("candidat, candidat_nom")
+        .consistent_read(true);
+    if let Some(statut) = statut {
+        query = query
+            .filter_expression("statut = :statut")
+            .expression_attribute_values(":statut", AttributeValue::S(statut.as_str().into()));
     }
+    store.query_all(query).await
 }
