@@ -204,18 +204,8 @@ pub fn start_reminders(
         let mut tick = tokio::time::interval(every);
         loop {
             tick.tick().await;
-            let sent = shared::applications::api::send_due_reminders(
-                &state.services.store,
-                &state.publisher,
-                time::OffsetDateTime::now_utc(),
-            )
-            .await;
-            match sent {
-                Ok(0) => {}
-                Ok(n) => tracing::info!(sent = n, "interview reminders"),
-                Err(e) => {
-                    tracing::warn!(error = %e, "interview reminders failed; next run retries")
-                }
+            if let Err(e) = rappels::handle(&state, serde_json::json!({})).await {
+                tracing::warn!(error = %e, "interview reminders failed; next run retries");
             }
         }
     }))

@@ -269,16 +269,22 @@ impl Event {
         )
     }
 
-    /// To the applicant, the day before: their interview. Its id is fixed
-    /// by the application and the date, so a reminder sent twice is
-    /// delivered once.
+    /// To the applicant, the day before: their interview. Its id is a
+    /// ULID fixed by the application and the date (the due time, then a
+    /// hash of both), so a reminder sent twice is delivered once, and its
+    /// notification sorts by time among the others.
     pub fn rappel_entretien(r: &Reminder) -> Self {
+        let due = r.date_entretien - crate::applications::REMINDER_BEFORE;
+        let digest = aws_lc_rs::digest::digest(
+            &aws_lc_rs::digest::SHA256,
+            format!("{}#{}", r.application, r.date_entretien.unix_timestamp()).as_bytes(),
+        );
+        let mut first = [0u8; 16];
+        first.copy_from_slice(&digest.as_ref()[..16]);
+        let random = u128::from_be_bytes(first) & ((1u128 << 80) - 1);
+        let millis = (due.unix_timestamp_nanos() / 1_000_000).max(0) as u64;
         Event {
-            id: format!(
-                "rappel-{}-{}",
-                r.application,
-                r.date_entretien.unix_timestamp()
-            ),
+            id: ulid::Ulid::from_parts(millis, random).to_string(),
             ..Event::new(
                 Kind::RappelEntretien,
                 Event::user(&r.candidat),
@@ -416,17 +422,22 @@ impl Publisher {
     }
 
     /// Publishes many messages for the queue (events, or other jobs such
-    /// as a mass mailing's batches) as JSON, ten per request.
+    /// as a mass mailing's batches) as JSON: ten per request at most, and
+    /// within the 256 KiB a request may carry.
     pub async fn publish_all_json<T: serde::Serialize>(&self, jobs: &[T]) -> crate::ApiResult<()> {
         use aws_sdk_sns::types::PublishBatchRequestEntry;
-        for chunk in jobs.chunks(10) {
+        let texts = jobs
+            .iter()
+            .map(|j| serde_json::to_string(j).map_err(crate::ApiError::internal))
+            .collect::<crate::ApiResult<Vec<String>>>()?;
+        for chunk in batches(&texts, 10, 250_000) {
             let entries = chunk
                 .iter()
                 .enumerate()
-                .map(|(i, e)| {
+                .map(|(i, text)| {
                     PublishBatchRequestEntry::builder()
                         .id(i.to_string())
-                        .message(serde_json::to_string(e).map_err(crate::ApiError::internal)?)
+                        .message(text.as_str())
                         .build()
                         .map_err(crate::ApiError::internal)
                 })
@@ -448,6 +459,24 @@ impl Publisher {
         }
         Ok(())
     }
+}
+
+/// `texts` in consecutive groups of at most `count` items and `bytes`
+/// bytes (an item larger than `bytes` goes alone).
+pub fn batches(texts: &[String], count: usize, bytes: usize) -> Vec<&[String]> {
+    let mut groups = Vec::new();
+    let (mut start, mut size) = (0, 0);
+    for (i, text) in texts.iter().enumerate() {
+        if i > start && (i - start == count || size + text.len() > bytes) {
+            groups.push(&texts[start..i]);
+            (start, size) = (i, 0);
+        }
+        size += text.len();
+    }
+    if start < texts.len() {
+        groups.push(&texts[start..]);
+    }
+    groups
 }
 
 #[cfg(test)]
@@ -494,6 +523,49 @@ mod tests {
         assert!(
             e.for_member("a").id.starts_with(&e.id),
             "sorts with its parent"
+        );
+    }
+
+    #[test]
+    fn publish_batches_stay_within_ten_entries_and_the_byte_limit() {
+        let texts: Vec<String> = (0..25)
+            .map(|i| "x".repeat(if i == 3 { 900 } else { 100 }))
+            .collect();
+        let sizes = |g: Vec<&[String]>| g.iter().map(|g| g.len()).collect::<Vec<_>>();
+        assert_eq!(sizes(batches(&texts, 10, 100_000)), [10, 10, 5]);
+        // 1000 bytes a request: the 900-byte entry starts a request that
+        // takes one more 100-byte entry, no more.
+        assert_eq!(sizes(batches(&texts, 10, 1000)), [3, 2, 10, 10]);
+        assert!(batches(&[], 10, 1000).is_empty());
+        assert_eq!(sizes(batches(&["y".repeat(2000)], 10, 1000)), [1]);
+    }
+
+    #[test]
+    fn reminders_get_a_stable_time_ordered_ulid() {
+        use time::macros::datetime;
+        let r = |application: &str, date| Reminder {
+            application: application.into(),
+            candidat: "c".into(),
+            publication_titre: "t".into(),
+            type_publication: crate::publications::Kind::Offre,
+            date_entretien: date,
+            expires_at: 0,
+        };
+        let a = Event::rappel_entretien(&r("p.c", datetime!(2026-12-03 09:00 UTC)));
+        let again = Event::rappel_entretien(&r("p.c", datetime!(2026-12-03 09:00 UTC)));
+        assert_eq!(a.id, again.id);
+        let id: ulid::Ulid = a.id.parse().expect("a ULID");
+        assert_eq!(
+            id.timestamp_ms() as i128 * 1_000_000,
+            datetime!(2026-12-02 09:00 UTC).unix_timestamp_nanos()
+        );
+        assert_ne!(
+            a.id,
+            Event::rappel_entretien(&r("p.d", datetime!(2026-12-03 09:00 UTC))).id
+        );
+        assert_ne!(
+            a.id,
+            Event::rappel_entretien(&r("p.c", datetime!(2026-12-04 09:00 UTC))).id
         );
     }
 

@@ -301,7 +301,7 @@ impl Store {
     /// (half the capacity of a transaction), several as a transaction,
     /// tried again a few times when it collides with another transaction
     /// on the same items (`TransactionConflict`, which the SDK does not
-    /// retry). `Ok(Err(failed))` when conditions failed: `failed[i]` for
+    /// retry; still colliding after that, a 429 with Retry-After). `Ok(Err(failed))` when conditions failed: `failed[i]` for
     /// the i-th item.
     pub async fn write(
         &self,
@@ -345,9 +345,9 @@ impl Store {
             tokio::time::sleep(std::time::Duration::from_micros(delay_ms * 1000 + jitter)).await;
             delay_ms = (delay_ms * 2).min(160);
         }
-        Err(crate::ApiError::Conflict(
-            "Trop de modifications simultanées de ces données ; réessayez.".into(),
-        ))
+        // Still colliding after the retries: transient, so a 429 with
+        // Retry-After rather than a 409 the caller would take as final.
+        Err(crate::ApiError::Throttled { retry_after: 1 })
     }
 
     /// One write of a transaction, sent on its own.

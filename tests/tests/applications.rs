@@ -250,6 +250,21 @@ async fn recruiters_and_candidates_see_only_their_own_applications() {
     let r = app.get_auth(&detail, &a).await;
     assert_eq!(r.status, 200);
     assert_eq!(r.body["statut"], "nouvelle");
+    // A notes it without moving it: not a move in the history, and the
+    // candidate still sees no notes.
+    let r = app
+        .put_auth(
+            &format!("{detail}statut/"),
+            &a,
+            json!({"statut": "nouvelle", "notes_recruteur": "À rappeler lundi"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["notes_recruteur"], "À rappeler lundi");
+    assert_eq!(r.body["historique"].as_array().unwrap().len(), 1);
+    let seen = app.get_auth(&theirs, &c1).await;
+    assert_eq!(seen.status, 200);
+    assert!(seen.body.get("notes_recruteur").is_none(), "{}", seen.body);
 
     // Withdrawn by its candidate: gone from both sides, uncounted.
     assert_eq!(app.delete_auth(&theirs, &c1).await.status, 204);

@@ -322,3 +322,141 @@ async fn the_notifier_reports_only_the_failed_records_of_a_batch() {
     notifier.handle_batch(batch).await;
     assert_eq!(mail_to(&email).await.len(), 1);
 }
+
+#[tokio::test]
+async fn a_mass_mailing_batch_from_the_queue_reaches_active_recipients_once() {
+    let app = TestApp::spawn().await;
+    let (_, admin) = app.admin().await;
+    let (_, recruiter_sub, _) = app.verified_recruiter(&admin).await;
+    let (_, active_sub, active) = app.applicant("candidat", json!({})).await;
+    let (_, gone_sub, _) = app.applicant("candidat", json!({})).await;
+    let services = shared::Services::new(app.config.clone(), &app.stack.sdk);
+    let cognito = aws_sdk_cognitoidentityprovider::Client::new(&app.stack.sdk);
+    shared::accounts::set_active(&services.store, &cognito, &app.config, &gone_sub, false)
+        .await
+        .unwrap();
+    let envoi = ulid::Ulid::new().to_string();
+    let bulk = shared::messages::Bulk {
+        id: envoi.clone(),
+        expediteur: recruiter_sub,
+        expediteur_nom: "Awa Kouassi".into(),
+        sujet: "Entretiens de la semaine".into(),
+        contenu: "<p>Bonjour</p>".into(),
+        type_message: shared::messages::TypeMessage::Candidature,
+        offre_liee: None,
+        date_envoi: time::OffsetDateTime::now_utc(),
+        destinataires: [&active_sub, &gone_sub]
+            .into_iter()
+            .map(|id| shared::messages::Recipient {
+                id: id.clone(),
+                nom: "Candidat".into(),
+            })
+            .collect(),
+    };
+    let job = serde_json::to_string(&bulk.batches()[0]).unwrap();
+    let text = std::fs::read_to_string(
+        infra::local::project_root().join("events/notifier/sqs-envoi-masse.json"),
+    )
+    .unwrap()
+    .replace("\"{{ENVOI_MASSE}}\"", &serde_json::to_string(&job).unwrap());
+    let batch: aws_lambda_events::sqs::SqsEvent = serde_json::from_str(&text).unwrap();
+    let notifier = notifier::Notifier::new(&app.config, &app.stack.sdk).unwrap();
+    let inbox = || async {
+        app.walk("/api/messages/", Some(&active))
+            .await
+            .into_iter()
+            .filter(|m| m["sujet"] == "Entretiens de la semaine")
+            .count()
+    };
+    for _ in 0..2 {
+        // Delivered, then redelivered by the queue: one message.
+        assert!(
+            notifier
+                .handle_batch(batch.clone())
+                .await
+                .batch_item_failures
+                .is_empty()
+        );
+        assert_eq!(inbox().await, 1);
+    }
+    // The deactivated account got nothing.
+    let kept: Option<shared::messages::Message> = services
+        .store
+        .get(
+            &shared::store::keys::inbox(&gone_sub, &format!("{envoi}-{gone_sub}")),
+            true,
+        )
+        .await
+        .unwrap();
+    assert!(kept.is_none());
+}
+
+#[tokio::test]
+async fn the_scheduled_reminders_run_sends_a_due_reminder_once() {
+    let app = TestApp::spawn().await;
+    let (_, admin) = app.admin().await;
+    let (_, _, recruiter) = app.verified_recruiter(&admin).await;
+    let offre = app
+        .open_publication(&admin, &recruiter, "offres", "Analyste")
+        .await;
+    let (email, _, candidate) = app.applicant("candidat", json!({})).await;
+    let r = app
+        .apply(
+            &candidate,
+            "offres",
+            offre["id"].as_str().unwrap(),
+            json!({}),
+        )
+        .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    // A date with an offset: stored in UTC, due at once (less than a day away).
+    let interview = (time::OffsetDateTime::now_utc() + time::Duration::hours(3))
+        .to_offset(time::UtcOffset::from_hms(2, 0, 0).unwrap())
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    let r = app
+        .put_auth(
+            &format!(
+                "/api/recruteur/candidatures/{}/statut/",
+                r.body["id"].as_str().unwrap()
+            ),
+            &recruiter,
+            json!({"statut": "en_cours", "date_entretien": interview}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body["date_entretien"].as_str().unwrap().ends_with('Z'),
+        "{}",
+        r.body
+    );
+    // The scheduler's event, replayed twice, alongside the test stack's own
+    // timer: one reminder all the same.
+    let payload: Value = serde_json::from_str(
+        &std::fs::read_to_string(infra::local::project_root().join("events/rappels/schedule.json"))
+            .unwrap(),
+    )
+    .unwrap();
+    let state = shared::events::Notifying::new(
+        shared::Services::new(app.config.clone(), &app.stack.sdk),
+        &app.stack.sdk,
+    )
+    .unwrap();
+    for _ in 0..2 {
+        let out = rappels::handle(&state, payload.clone()).await.unwrap();
+        assert!(out["envoyes"].is_u64(), "{out}");
+    }
+    let reminders = || async {
+        mail_to(&email)
+            .await
+            .iter()
+            .filter(|m| m["subject"].as_str().unwrap_or_default().contains("Rappel"))
+            .count()
+    };
+    eventually("the reminder", 20, || async {
+        (reminders().await >= 1).then_some(())
+    })
+    .await;
+    tokio::time::sleep(std::time::Duration::from_secs(3)).await;
+    assert_eq!(reminders().await, 1);
+}

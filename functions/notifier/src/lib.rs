@@ -143,16 +143,31 @@ impl Notifier {
         self.handle(&event).await
     }
 
-    /// One batch of a mass mailing: each recipient's message, stored once
-    /// (its id is the mailing's and the recipient's), then the recipients
-    /// notified with events whose ids are fixed the same way. Sent again
-    /// after a failure, the batch writes and notifies nothing twice.
+    /// One batch of a mass mailing: each active recipient's message,
+    /// stored once (its id is the mailing's and the recipient's), then the
+    /// recipients notified with events of the same id (a ULID first, so
+    /// the notification sorts by time). Sent again after a failure, the
+    /// batch writes and notifies nothing twice. A deactivated (or deleted)
+    /// account gets nothing, as with a single message.
     pub async fn send_bulk(&self, bulk: &Bulk) -> ApiResult<()> {
-        let each: Vec<messages::Message> = bulk
-            .destinataires
-            .iter()
-            .map(|to| bulk.message(to))
-            .collect();
+        let profiles = self
+            .store
+            .get_many(
+                &bulk
+                    .destinataires
+                    .iter()
+                    .map(|to| keys::user(&to.id))
+                    .collect::<Vec<_>>(),
+            )
+            .await?;
+        let mut each = Vec::with_capacity(profiles.len());
+        for (to, profile) in bulk.destinataires.iter().zip(profiles) {
+            let profile: Option<shared::users::Profile> =
+                profile.map(store::from_item).transpose()?;
+            if profile.is_some_and(|p| p.is_active) {
+                each.push(bulk.message(to));
+            }
+        }
         let mut stored = Vec::with_capacity(each.len());
         for group in each.chunks(8) {
             let sent = futures_util::future::join_all(
@@ -167,13 +182,14 @@ impl Notifier {
             .iter()
             .map(|m| {
                 Event::message_recu(&m.destinataire, &bulk.expediteur_nom, &bulk.sujet, &m.id)
-                    .with_id(format!("msg-{}", m.id))
+                    .with_id(m.id.clone())
             })
             .collect();
         self.publisher.publish_all(&events).await?;
         tracing::info!(
             mailing = %bulk.id,
-            recipients = stored.len(),
+            recipients = bulk.destinataires.len(),
+            active = stored.len(),
             new = stored.iter().filter(|s| **s).count(),
             "mass mailing batch"
         );

@@ -1,7 +1,4 @@
-//! The interview reminders' job: EventBridge Scheduler invokes it every
-//! few minutes (template.yaml); it publishes the reminders now due to the
-//! events topic, which the notifier delivers. The dev server runs the same
-//! job on a timer.
+//! The `rappels` Lambda (see the library).
 
 use lambda_runtime::{LambdaEvent, service_fn};
 
@@ -15,16 +12,10 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         &sdk,
     )?));
     lambda_runtime::run(service_fn(
-        move |_: LambdaEvent<serde_json::Value>| async move {
-            let sent = shared::applications::api::send_due_reminders(
-                &state.services.store,
-                &state.publisher,
-                time::OffsetDateTime::now_utc(),
-            )
-            .await
-            .map_err(|e| format!("reminders: {e}"))?;
-            tracing::info!(sent, "interview reminders");
-            Ok::<_, lambda_runtime::Error>(serde_json::json!({ "envoyes": sent }))
+        move |event: LambdaEvent<serde_json::Value>| async move {
+            rappels::handle(state, event.payload)
+                .await
+                .map_err(|e| lambda_runtime::Error::from(format!("reminders: {e}")))
         },
     ))
     .await

@@ -349,7 +349,13 @@ pub async fn set_status(
         .statut
         .ok_or_else(|| ApiError::field("statut", "Ce champ est obligatoire."))?;
     let now = OffsetDateTime::now_utc();
-    check_transition(before.statut, to, body.date_entretien, now)?;
+    check_transition(
+        before.statut,
+        to,
+        body.date_entretien,
+        body.notes_recruteur.is_some(),
+        now,
+    )?;
     let after = before.moved(
         to,
         &user.sub,
@@ -358,7 +364,9 @@ pub async fn set_status(
         now,
     );
     super::store::save(&state.services.store, &before, &after).await?;
-    state.notify(&Event::statut_candidature(&after)).await;
+    if after.tells_applicant(&before) {
+        state.notify(&Event::statut_candidature(&after)).await;
+    }
     Ok(AxumJson(after))
 }
 

@@ -169,19 +169,22 @@ pub fn check_applicant(kind: Kind, role: Role, verified: bool) -> ApiResult<()> 
 
 /// The recruiter's moves (docs/applications.md): nouvelle → en_cours or
 /// refusee; en_cours → acceptee or refusee, or en_cours again to set a new
-/// interview date. acceptee and refusee are final. An interview date goes
+/// interview date. acceptee and refusee are final. The same statut again
+/// with only new notes is allowed in any state. An interview date goes
 /// with en_cours only, in the future (within a year).
 pub fn check_transition(
     from: Statut,
     to: Statut,
     interview: Option<OffsetDateTime>,
+    notes: bool,
     now: OffsetDateTime,
 ) -> ApiResult<()> {
     use Statut::*;
     let allowed = matches!(
         (from, to),
         (Nouvelle, EnCours) | (Nouvelle, Refusee) | (EnCours, Acceptee) | (EnCours, Refusee)
-    ) || (from == EnCours && to == EnCours && interview.is_some());
+    ) || (from == EnCours && to == EnCours && interview.is_some())
+        || (from == to && notes && interview.is_none());
     if !allowed {
         let message = if !from.is_open() {
             format!(
@@ -327,7 +330,9 @@ impl Application {
 
     /// After the recruiter `by` moved it to `to` (checked with
     /// `check_transition`), with new notes if given (`Some("")` clears
-    /// them) and the interview date if set.
+    /// them) and the interview date if set (kept in UTC, as every date in a
+    /// key). A move or an interview date goes into the history; notes
+    /// alone do not.
     pub fn moved(
         &self,
         to: Statut,
@@ -336,14 +341,17 @@ impl Application {
         interview: Option<OffsetDateTime>,
         now: OffsetDateTime,
     ) -> Self {
+        let interview = interview.map(|d| d.to_offset(time::UtcOffset::UTC));
         let mut after = self.clone();
-        after.historique.push(Change {
-            de: Some(self.statut),
-            vers: to,
-            par: by.to_string(),
-            date: now,
-            date_entretien: interview,
-        });
+        if to != self.statut || interview.is_some() {
+            after.historique.push(Change {
+                de: Some(self.statut),
+                vers: to,
+                par: by.to_string(),
+                date: now,
+                date_entretien: interview,
+            });
+        }
         after.statut = to;
         if interview.is_some() {
             after.date_entretien = interview;
@@ -361,13 +369,21 @@ impl Application {
         self
     }
 
-    /// When the interview reminder is due: a day before an interview set
-    /// while the application is en_cours; none once it is decided.
+    /// When the interview reminder is due (UTC): a day before an interview
+    /// set while the application is en_cours; none once it is decided.
     pub fn reminder_due(&self) -> Option<OffsetDateTime> {
         match (self.statut, self.date_entretien) {
-            (Statut::EnCours, Some(date)) => Some(date - REMINDER_BEFORE),
+            (Statut::EnCours, Some(date)) => {
+                Some((date - REMINDER_BEFORE).to_offset(time::UtcOffset::UTC))
+            }
             _ => None,
         }
+    }
+
+    /// Whether the applicant is told about this change: a new statut or a
+    /// new interview date (not the recruiter's notes).
+    pub fn tells_applicant(&self, before: &Application) -> bool {
+        self.statut != before.statut || self.date_entretien != before.date_entretien
     }
 }
 
@@ -438,7 +454,7 @@ mod tests {
     fn the_workflow_moves_forward_only() {
         use Statut::*;
         let later = Some(NOW + Duration::days(3));
-        let ok = |f, t, i| check_transition(f, t, i, NOW).is_ok();
+        let ok = |f, t, i| check_transition(f, t, i, false, NOW).is_ok();
         assert!(ok(Nouvelle, EnCours, None));
         assert!(ok(Nouvelle, EnCours, later));
         assert!(ok(Nouvelle, Refusee, None));
@@ -454,10 +470,41 @@ mod tests {
                 assert!(!ok(done, to, None), "{done:?} → {to:?}");
             }
         }
-        let Err(ApiError::Fields(f)) = check_transition(Acceptee, Refusee, None, NOW) else {
+        let Err(ApiError::Fields(f)) = check_transition(Acceptee, Refusee, None, false, NOW) else {
             panic!()
         };
         assert!(f["statut"][0].contains("déjà acceptée"), "{f:?}");
+    }
+
+    #[test]
+    fn notes_alone_are_allowed_in_any_state_and_not_recorded_as_moves() {
+        use Statut::*;
+        for s in Statut::ALL {
+            assert!(check_transition(s, s, None, true, NOW).is_ok(), "{s:?}");
+        }
+        assert!(
+            check_transition(Nouvelle, Nouvelle, Some(NOW + Duration::days(1)), true, NOW).is_err()
+        );
+        let a = sample();
+        let b = a.moved(Nouvelle, "r", Some("À rappeler".into()), None, NOW);
+        assert_eq!(b.historique.len(), a.historique.len());
+        assert_eq!(b.notes_recruteur.as_deref(), Some("À rappeler"));
+        assert!(!b.tells_applicant(&a));
+    }
+
+    #[test]
+    fn interview_dates_are_kept_in_utc() {
+        let paris = time::macros::datetime!(2026-12-03 09:00 +02:00);
+        let a = sample().moved(Statut::EnCours, "r", None, Some(paris), NOW);
+        let stored = a.date_entretien.unwrap();
+        assert_eq!(stored, paris);
+        assert_eq!(stored.offset(), time::UtcOffset::UTC);
+        assert_eq!(
+            a.reminder_due().unwrap(),
+            time::macros::datetime!(2026-12-02 07:00 UTC)
+        );
+        assert_eq!(a.reminder_due().unwrap().offset(), time::UtcOffset::UTC);
+        assert!(a.tells_applicant(&sample()));
     }
 
     #[test]
@@ -472,6 +519,7 @@ mod tests {
                 EnCours,
                 Acceptee,
                 Some(NOW + Duration::days(1)),
+                false,
                 NOW
             )),
             "date_entretien"
@@ -481,6 +529,7 @@ mod tests {
                 Nouvelle,
                 EnCours,
                 Some(NOW - Duration::minutes(1)),
+                false,
                 NOW
             )),
             "date_entretien"
@@ -490,6 +539,7 @@ mod tests {
                 Nouvelle,
                 EnCours,
                 Some(NOW + Duration::days(400)),
+                false,
                 NOW
             )),
             "date_entretien"

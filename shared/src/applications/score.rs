@@ -198,8 +198,8 @@ fn location(required: Option<&str>, who: &Applicant) -> Option<(u8, String)> {
     if place.is_empty() {
         return None;
     }
-    let remote = SYNONYMS.last().expect("remote group")[0];
-    if contains_words(&place, remote) {
+    let remote = SYNONYMS.last().expect("remote group");
+    if remote.iter().any(|r| contains_words(&place, r)) {
         return Some((100, "Poste en télétravail.".into()));
     }
     let Some(theirs) = who
@@ -418,6 +418,12 @@ mod tests {
         let mut remote = full_offer();
         remote.location = Some("Télétravail".into());
         who.location = None;
+        assert_eq!(
+            part(&score(&remote, &who), Critere::Localisation).score,
+            100
+        );
+        remote.location = Some("Remote – Abidjan".into());
+        who.location = Some("Dakar".into());
         assert_eq!(
             part(&score(&remote, &who), Critere::Localisation).score,
             100

@@ -203,6 +203,8 @@ pub struct Reminder {
     pub type_publication: Kind,
     #[serde(with = "time::serde::rfc3339")]
     pub date_entretien: OffsetDateTime,
+    /// TTL: two days after the interview, a reminder never sent goes.
+    pub expires_at: i64,
 }
 
 fn reminder_key(a: &Application) -> Option<(String, String)> {
@@ -239,6 +241,7 @@ fn reminder_writes(
             publication_titre: a.publication_titre.clone(),
             type_publication: a.type_publication,
             date_entretien: a.date_entretien.expect("a due reminder has a date"),
+            expires_at: (a.date_entretien.expect("dated") + Duration::days(2)).unix_timestamp(),
         };
         writes.push(store.transact_put(store::to_item(
             &[(attr::PK, k.0), (attr::SK, k.1)],
