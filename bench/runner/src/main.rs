@@ -406,15 +406,20 @@ async fn measure_route(
                     let elapsed = start.elapsed().as_secs_f64() * 1000.0;
                     let status = r.status().as_u16();
                     let headers = r.headers().clone();
-                    let _ = r.bytes().await;
-                    (elapsed, status, headers)
+                    let body = r.bytes().await.unwrap_or_default();
+                    (elapsed, status, headers, body)
                 })
             })
             .collect();
         next += batch.len();
         for handle in batch {
-            let (elapsed, status, headers) = handle.await.unwrap();
-            assert_eq!(status, expected, "{route}");
+            let (elapsed, status, headers, body) = handle.await.unwrap();
+            assert_eq!(
+                status,
+                expected,
+                "{route}: {}",
+                String::from_utf8_lossy(&body)
+            );
             let t = timing(&headers);
             client_ms.push(elapsed);
             server.push(t.get("total").copied().unwrap_or(f64::NAN));
@@ -507,7 +512,12 @@ async fn main() {
         .env("LOG_LEVEL", "warn")
         .env("LOGIN_MAX_FAILURES_PER_CLIENT", "100000")
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        // Its warnings and errors (a route's 500) stay readable after a run.
+        .stderr(
+            std::fs::File::create(root().join("target/bench-devserver.log"))
+                .map(Stdio::from)
+                .unwrap_or_else(|_| Stdio::null()),
+        )
         .kill_on_drop(true)
         .spawn()
         .expect("target/release/devserver");

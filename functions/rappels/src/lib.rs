@@ -17,6 +17,8 @@ pub async fn handle(
         time::OffsetDateTime::now_utc(),
     )
     .await?;
-    tracing::info!(sent, "interview reminders");
+    if sent > 0 {
+        tracing::info!(sent, "interview reminders");
+    }
     Ok(serde_json::json!({ "envoyes": sent }))
 }
