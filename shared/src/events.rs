@@ -283,20 +283,18 @@ impl Event {
         first.copy_from_slice(&digest.as_ref()[..16]);
         let random = u128::from_be_bytes(first) & ((1u128 << 80) - 1);
         let millis = (due.unix_timestamp_nanos() / 1_000_000).max(0) as u64;
-        Event {
-            id: ulid::Ulid::from_parts(millis, random).to_string(),
-            ..Event::new(
-                Kind::RappelEntretien,
-                Event::user(&r.candidat),
-                format!("Rappel : entretien le {}", french_date(r.date_entretien)),
-                format!(
-                    "Votre entretien pour « {} » a lieu le {}. Bonne préparation !",
-                    r.publication_titre,
-                    french_date(r.date_entretien)
-                ),
-                Some(format!("/candidat/candidatures/{}", r.application)),
-            )
-        }
+        Event::new(
+            Kind::RappelEntretien,
+            Event::user(&r.candidat),
+            format!("Rappel : entretien le {}", french_date(r.date_entretien)),
+            format!(
+                "Votre entretien pour « {} » a lieu le {}. Bonne préparation !",
+                r.publication_titre,
+                french_date(r.date_entretien)
+            ),
+            Some(format!("/candidat/candidatures/{}", r.application)),
+        )
+        .with_id(ulid::Ulid::from_parts(millis, random).to_string())
     }
 
     /// This event with a given id: one derived from what it is about, so

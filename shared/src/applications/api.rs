@@ -82,18 +82,7 @@ pub async fn apply(
     check_applicant(kind, user.role, true)?;
     let lettre = letter(lettre_motivation)?;
     let db = &state.services.store;
-    let mut found = db
-        .get_many(&[keys::publication(path_id(id)?), keys::user(&user.sub)])
-        .await?
-        .into_iter();
-    let publication: Option<Publication> =
-        found.next().flatten().map(table::from_item).transpose()?;
-    let profile: Profile = found
-        .next()
-        .flatten()
-        .map(table::from_item)
-        .transpose()?
-        .ok_or(ApiError::NotFound)?;
+    let (publication, profile) = publication_and_caller(db, id, user).await?;
     let p = publication
         .filter(|p| p.kind() == kind && p.statut_validation == StatutValidation::Validee)
         .ok_or(ApiError::NotFound)?;
@@ -106,6 +95,29 @@ pub async fn apply(
     super::store::create(db, &a).await?;
     state.notify(&Event::nouvelle_candidature(&a)).await;
     Ok((StatusCode::CREATED, AxumJson(a.for_applicant())))
+}
+
+/// A publication (if any) and the caller's profile, in one BatchGetItem.
+async fn publication_and_caller(
+    db: &Store,
+    publication: &str,
+    user: &AuthUser,
+) -> ApiResult<(Option<Publication>, Profile)> {
+    let mut found = db
+        .get_many(&[
+            keys::publication(path_id(publication)?),
+            keys::user(&user.sub),
+        ])
+        .await?
+        .into_iter();
+    let p = found.next().flatten().map(table::from_item).transpose()?;
+    let caller = found
+        .next()
+        .flatten()
+        .map(table::from_item)
+        .transpose()?
+        .ok_or(ApiError::NotFound)?;
+    Ok((p, caller))
 }
 
 fn applicant_only(user: &AuthUser) -> ApiResult<()> {
@@ -414,20 +426,7 @@ pub async fn bulk_message(
     let mut errors = FieldErrors::new();
     let (sujet, contenu) = crate::messages::clean_content(body.sujet, body.contenu, &mut errors);
     let db = &state.services.store;
-    let mut found = db
-        .get_many(&[
-            keys::publication(path_id(&publication)?),
-            keys::user(&user.sub),
-        ])
-        .await?
-        .into_iter();
-    let p: Option<Publication> = found.next().flatten().map(table::from_item).transpose()?;
-    let sender: Profile = found
-        .next()
-        .flatten()
-        .map(table::from_item)
-        .transpose()?
-        .ok_or(ApiError::NotFound)?;
+    let (p, sender) = publication_and_caller(db, &publication, user).await?;
     if p.as_ref().is_none_or(|p| p.recruteur != user.sub) {
         errors
             .entry("publication".into())

@@ -53,24 +53,23 @@ pub async fn get(store: &Store, id: &str) -> ApiResult<Option<Application>> {
         .await
 }
 
-/// The update of the publication's `nombre_candidatures` by `n`.
-fn count_on_publication(
-    store: &Store,
-    publication: &str,
-    n: i64,
-    condition: &str,
-) -> ApiResult<TransactWriteItem> {
+/// `ADD nombre_candidatures n` on the publication: an application (n > 0)
+/// only while it is validated and open; a withdrawal (n < 0) only while it
+/// exists, so nothing creates a stray item.
+fn count_on_publication(store: &Store, publication: &str, n: i64) -> ApiResult<TransactWriteItem> {
     let mut update = Update::builder()
         .table_name(&store.table)
         .set_key(Some(store::key(&keys::publication(publication))))
         .update_expression("ADD nombre_candidatures :n")
-        .condition_expression(condition)
         .expression_attribute_values(":n", AttributeValue::N(n.to_string()));
-    if n > 0 {
-        update = update
+    update = if n > 0 {
+        update
+            .condition_expression("statut_validation = :validee AND statut = :active")
             .expression_attribute_values(":validee", AttributeValue::S("validee".into()))
-            .expression_attribute_values(":active", AttributeValue::S("active".into()));
-    }
+            .expression_attribute_values(":active", AttributeValue::S("active".into()))
+    } else {
+        update.condition_expression("attribute_exists(PK)")
+    };
     Ok(TransactWriteItem::builder()
         .update(update.build().map_err(ApiError::internal)?)
         .build())
@@ -102,12 +101,7 @@ pub async fn create(store: &Store, a: &Application) -> ApiResult<()> {
         .map_err(ApiError::internal)?;
     let mut items = vec![
         TransactWriteItem::builder().put(put).build(),
-        count_on_publication(
-            store,
-            &a.publication,
-            1,
-            "statut_validation = :validee AND statut = :active",
-        )?,
+        count_on_publication(store, &a.publication, 1)?,
     ];
     items.extend(counters(store, None, Some(a))?);
     match store.write(items).await? {
@@ -178,7 +172,7 @@ pub async fn withdraw(store: &Store, a: &Application) -> ApiResult<()> {
         TransactWriteItem::builder()
             .delete(delete.build().map_err(ApiError::internal)?)
             .build(),
-        count_on_publication(store, &a.publication, -1, "attribute_exists(PK)")?,
+        count_on_publication(store, &a.publication, -1)?,
     ];
     items.extend(counters(store, Some(a), None)?);
     items.extend(reminder_writes(store, Some(a), None)?);
