@@ -112,6 +112,17 @@ pub const APPLIED_PROPERTIES: &[(&str, &[&str])] = &[
         &["TopicArn", "Protocol", "Endpoint", "RawMessageDelivery"],
     ),
     ("AWS::SES::EmailIdentity", &["EmailIdentity"]),
+    (
+        "AWS::S3::Bucket",
+        &[
+            "BucketName",
+            "BucketEncryption",
+            "PublicAccessBlockConfiguration",
+            "OwnershipControls",
+            "LifecycleConfiguration",
+        ],
+    ),
+    ("AWS::S3::BucketPolicy", &["Bucket", "PolicyDocument"]),
 ];
 
 /// The order in which types are created (dependencies first).
@@ -125,6 +136,8 @@ pub const CREATED_TYPES: &[&str] = &[
     "AWS::SQS::QueuePolicy",
     "AWS::SNS::Subscription",
     "AWS::SES::EmailIdentity",
+    "AWS::S3::Bucket",
+    "AWS::S3::BucketPolicy",
 ];
 
 /// The template's resources: logical id → (type, properties).
@@ -227,6 +240,10 @@ impl Resolver<'_> {
                 if let Some(id) = self.created.physical.get(name) {
                     return Ok(id.clone());
                 }
+                // `${Logical.Attribute}` in a !Sub.
+                if let Some(value) = self.created.attributes.get(name) {
+                    return Ok(value.clone());
+                }
                 // A parameter: the emulator's stack uses the defaults.
                 match self.template["Parameters"][name].get("Default") {
                     Some(Value::String(text)) => Ok(text.clone()),
@@ -291,6 +308,12 @@ pub async fn apply(
     let sns = aws_sdk_sns::Client::new(sdk);
     let sqs = aws_sdk_sqs::Client::new(sdk);
     let ses = aws_sdk_sesv2::Client::new(sdk);
+    // Path-style: an emulator on localhost has no bucket subdomains.
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(sdk)
+            .force_path_style(true)
+            .build(),
+    );
     let all = resources(template)?;
     for (id, ty, _) in &all {
         if !CREATED_TYPES.contains(&ty.as_str()) && !PLAYED_BY_DEV_SERVER.contains(&ty.as_str()) {
@@ -340,6 +363,16 @@ pub async fn apply(
                 "AWS::SQS::QueuePolicy" => queue_policy(&sqs, id, &props).await?,
                 "AWS::SNS::Subscription" => subscription(&sns, id, &props).await?,
                 "AWS::SES::EmailIdentity" => email_identity(&ses, id, &props).await?,
+                "AWS::S3::Bucket" => {
+                    let name = bucket(&s3, id, &props, stack, &region).await?;
+                    out.attributes
+                        .insert(format!("{id}.Arn"), format!("arn:aws:s3:::{name}"));
+                    name
+                }
+                "AWS::S3::BucketPolicy" => {
+                    let plain_http = sdk.endpoint_url().is_some_and(|u| u.starts_with("http://"));
+                    bucket_policy(&s3, id, &props, plain_http).await?
+                }
                 _ => unreachable!(),
             };
             match *ty {
@@ -762,4 +795,180 @@ async fn email_identity(ses: &aws_sdk_sesv2::Client, id: &str, p: &Value) -> Res
         }
         Err(e) => Err(aws_err(id, aws_sdk_sesv2::error::DisplayErrorContext(e))),
     }
+}
+
+fn s3_err<E: std::error::Error + Send + Sync + 'static, R: std::fmt::Debug>(
+    id: &str,
+    e: aws_sdk_s3::error::SdkError<E, R>,
+) -> BootstrapError {
+    aws_err(id, aws_sdk_s3::error::DisplayErrorContext(e))
+}
+
+/// Creates a bucket (kept if it exists) and applies its encryption,
+/// public access block, ownership and lifecycle rules. Without a
+/// `BucketName`, it is named `<stack>-<logical id>` in lower case.
+async fn bucket(
+    s3: &aws_sdk_s3::Client,
+    id: &str,
+    p: &Value,
+    stack: &str,
+    region: &str,
+) -> Result<String> {
+    use aws_sdk_s3::types as st;
+    let template = |what: &str| BootstrapError::Template(format!("{id}: {what}"));
+    let name = s(p, "BucketName")
+        .map(String::from)
+        .unwrap_or_else(|| format!("{stack}-{id}").to_lowercase());
+    let mut create = s3.create_bucket().bucket(&name);
+    if region != "us-east-1" {
+        create = create.create_bucket_configuration(
+            st::CreateBucketConfiguration::builder()
+                .location_constraint(st::BucketLocationConstraint::from(region))
+                .build(),
+        );
+    }
+    if let Err(e) = create.send().await {
+        let owned = e
+            .as_service_error()
+            .is_some_and(|e| e.is_bucket_already_owned_by_you() || e.is_bucket_already_exists());
+        if !owned {
+            return Err(s3_err(id, e));
+        }
+    }
+    let built = |e: aws_sdk_s3::error::BuildError| template(&e.to_string());
+    if let Some(rules) = p["BucketEncryption"]["ServerSideEncryptionConfiguration"].as_sequence() {
+        let mut config = st::ServerSideEncryptionConfiguration::builder();
+        for rule in rules {
+            let default = &rule["ServerSideEncryptionByDefault"];
+            let algorithm = s(default, "SSEAlgorithm").ok_or_else(|| template("SSEAlgorithm"))?;
+            config = config.rules(
+                st::ServerSideEncryptionRule::builder()
+                    .apply_server_side_encryption_by_default(
+                        st::ServerSideEncryptionByDefault::builder()
+                            .sse_algorithm(st::ServerSideEncryption::from(algorithm))
+                            .build()
+                            .map_err(built)?,
+                    )
+                    .set_bucket_key_enabled(rule["BucketKeyEnabled"].as_bool())
+                    .build(),
+            );
+        }
+        s3.put_bucket_encryption()
+            .bucket(&name)
+            .server_side_encryption_configuration(config.build().map_err(built)?)
+            .send()
+            .await
+            .map_err(|e| s3_err(id, e))?;
+    }
+    let block = &p["PublicAccessBlockConfiguration"];
+    if block.is_mapping() {
+        s3.put_public_access_block()
+            .bucket(&name)
+            .public_access_block_configuration(
+                st::PublicAccessBlockConfiguration::builder()
+                    .set_block_public_acls(block["BlockPublicAcls"].as_bool())
+                    .set_block_public_policy(block["BlockPublicPolicy"].as_bool())
+                    .set_ignore_public_acls(block["IgnorePublicAcls"].as_bool())
+                    .set_restrict_public_buckets(block["RestrictPublicBuckets"].as_bool())
+                    .build(),
+            )
+            .send()
+            .await
+            .map_err(|e| s3_err(id, e))?;
+    }
+    if let Some(rules) = p["OwnershipControls"]["Rules"].as_sequence() {
+        let mut controls = st::OwnershipControls::builder();
+        for rule in rules {
+            let ownership =
+                s(rule, "ObjectOwnership").ok_or_else(|| template("ObjectOwnership"))?;
+            controls = controls.rules(
+                st::OwnershipControlsRule::builder()
+                    .object_ownership(st::ObjectOwnership::from(ownership))
+                    .build()
+                    .map_err(built)?,
+            );
+        }
+        s3.put_bucket_ownership_controls()
+            .bucket(&name)
+            .ownership_controls(controls.build().map_err(built)?)
+            .send()
+            .await
+            .map_err(|e| s3_err(id, e))?;
+    }
+    if let Some(rules) = p["LifecycleConfiguration"]["Rules"].as_sequence() {
+        let mut config = st::BucketLifecycleConfiguration::builder();
+        for rule in rules {
+            let mut filter = st::LifecycleRuleFilter::builder().prefix("");
+            if let Some(tag) = seq(rule, "TagFilters").first() {
+                filter = st::LifecycleRuleFilter::builder().tag(
+                    st::Tag::builder()
+                        .key(s(tag, "Key").unwrap_or_default())
+                        .value(s(tag, "Value").unwrap_or_default())
+                        .build()
+                        .map_err(built)?,
+                );
+            }
+            let mut lifecycle = st::LifecycleRule::builder()
+                .set_id(s(rule, "Id").map(String::from))
+                .status(st::ExpirationStatus::from(
+                    s(rule, "Status").unwrap_or("Enabled"),
+                ))
+                .filter(filter.build());
+            if let Some(days) = rule["ExpirationInDays"].as_i64() {
+                lifecycle = lifecycle
+                    .expiration(st::LifecycleExpiration::builder().days(days as i32).build());
+            }
+            if let Some(days) =
+                rule["AbortIncompleteMultipartUpload"]["DaysAfterInitiation"].as_i64()
+            {
+                lifecycle = lifecycle.abort_incomplete_multipart_upload(
+                    st::AbortIncompleteMultipartUpload::builder()
+                        .days_after_initiation(days as i32)
+                        .build(),
+                );
+            }
+            config = config.rules(lifecycle.build().map_err(built)?);
+        }
+        s3.put_bucket_lifecycle_configuration()
+            .bucket(&name)
+            .lifecycle_configuration(config.build().map_err(built)?)
+            .send()
+            .await
+            .map_err(|e| s3_err(id, e))?;
+    }
+    Ok(name)
+}
+
+/// Applies a bucket policy. Against a plain-HTTP endpoint (an emulator),
+/// a statement conditioned on `aws:SecureTransport` is left out: no request
+/// could ever be TLS there, and the emulator enforces bucket policies.
+async fn bucket_policy(
+    s3: &aws_sdk_s3::Client,
+    id: &str,
+    p: &Value,
+    plain_http: bool,
+) -> Result<String> {
+    let bucket = s(p, "Bucket").ok_or_else(|| BootstrapError::Template(format!("{id}: Bucket")))?;
+    let mut document = p.get("PolicyDocument").cloned().unwrap_or(Value::Null);
+    if plain_http
+        && let Some(statements) = document
+            .get_mut("Statement")
+            .and_then(Value::as_sequence_mut)
+    {
+        statements.retain(|st| {
+            !serde_json::to_string(&st["Condition"])
+                .is_ok_and(|c| c.contains("aws:SecureTransport"))
+        });
+        if statements.is_empty() {
+            return Ok(id.to_string());
+        }
+    }
+    let policy = json_text(id, &document)?;
+    s3.put_bucket_policy()
+        .bucket(bucket)
+        .policy(policy)
+        .send()
+        .await
+        .map_err(|e| s3_err(id, e))?;
+    Ok(id.to_string())
 }

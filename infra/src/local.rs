@@ -94,6 +94,7 @@ pub fn config(
             "EVENTS_TOPIC_ARN" => res.id("EventsTopic").map(String::from),
             "PUSH_PLATFORM_FCM_ARN" => res.parameters.get("PushPlatformFcmArn").cloned(),
             "PUSH_PLATFORM_APNS_ARN" => res.parameters.get("PushPlatformApnsArn").cloned(),
+            "UPLOADS_BUCKET" => res.id("UploadsBucket").map(String::from),
             "CORS_ALLOWED_ORIGINS" => Some("http://localhost:5173,http://127.0.0.1:5173".into()),
             _ => None,
         }
@@ -109,7 +110,8 @@ pub fn app(
     let services: Arc<Services> = Services::new(config.clone(), sdk);
     let notifying = shared::events::Notifying::new(services.clone(), sdk)?;
     let api = Router::new()
-        .merge(auth::router(auth::AuthState::new(services, sdk)))
+        .merge(auth::router(auth::AuthState::new(services.clone(), sdk)))
+        .merge(uploads::router(services))
         .merge(admin::router(notifying.clone()))
         .merge(messages::router(notifying.clone()))
         .merge(offres::router(notifying.clone()))
@@ -253,6 +255,10 @@ pub fn function_env(config: &Config, endpoint: &str) -> Vec<(String, String)> {
         (
             "PUSH_PLATFORM_APNS_ARN",
             config.push_platform_apns.clone().unwrap_or_default(),
+        ),
+        (
+            "UPLOADS_BUCKET",
+            config.uploads_bucket.clone().unwrap_or_default(),
         ),
     ]
     .into_iter()

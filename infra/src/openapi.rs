@@ -15,6 +15,7 @@ pub fn areas() -> Vec<utoipa::openapi::OpenApi> {
         bourses::openapi(),
         consultations::openapi(),
         candidatures::openapi(),
+        uploads::openapi(),
     ]
 }
 

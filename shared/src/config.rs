@@ -41,6 +41,13 @@ pub struct Config {
     /// SNS platform applications for push, per platform (none: push off).
     pub push_platform_fcm: Option<String>,
     pub push_platform_apns: Option<String>,
+    /// The private bucket of uploaded files (the areas that serve files).
+    pub uploads_bucket: Option<String>,
+    /// Largest uploaded file, in bytes (docs/uploads.md: at most 4 MiB,
+    /// what fits a Lambda request once base64-encoded).
+    pub upload_max_bytes: usize,
+    /// How long a presigned download link works.
+    pub download_url_ttl: Duration,
 }
 
 /// Failed-login limits: per account and per client address, per window.
@@ -64,6 +71,10 @@ pub enum ConfigError {
 const LOCAL_CURSOR_SECRET: &str = "local-dev-cursor-secret-not-for-production";
 const LOCAL_MAIL_FROM: &str = "DestinyJobs <noreply@destinyjobs.local>";
 const LOCAL_APP_URL: &str = "http://localhost:5173";
+
+/// The largest upload a Lambda request carries: 4 MiB is 5.6 MB once
+/// base64-encoded, under the 6 MB synchronous invocation limit.
+pub const MAX_UPLOAD_BYTES: usize = 4 * 1024 * 1024;
 
 impl Config {
     /// Reads the configuration from the process environment.
@@ -161,6 +172,17 @@ impl Config {
             },
             push_platform_fcm: get("PUSH_PLATFORM_FCM_ARN").filter(|v| !v.is_empty()),
             push_platform_apns: get("PUSH_PLATFORM_APNS_ARN").filter(|v| !v.is_empty()),
+            uploads_bucket: get("UPLOADS_BUCKET").filter(|v| !v.is_empty()),
+            upload_max_bytes: match parse_num("UPLOAD_MAX_BYTES", MAX_UPLOAD_BYTES as u64)? {
+                n if n > 0 && n <= MAX_UPLOAD_BYTES as u64 => n as usize,
+                n => {
+                    return Err(ConfigError::Invalid {
+                        name: "UPLOAD_MAX_BYTES",
+                        value: format!("{n} (1 to {MAX_UPLOAD_BYTES})"),
+                    });
+                }
+            },
+            download_url_ttl: Duration::from_secs(parse_num("DOWNLOAD_URL_TTL_SECONDS", 300)?),
         })
     }
 }

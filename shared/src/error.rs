@@ -25,6 +25,9 @@ pub enum ApiError {
     Forbidden(String),
     #[error("not found")]
     NotFound,
+    /// 404 that says what was not found (an id named in a body).
+    #[error("not found: {0}")]
+    NotFoundDetail(String),
     #[error("conflict: {0}")]
     Conflict(String),
     #[error("payload too large")]
@@ -83,7 +86,7 @@ impl ApiError {
             ApiError::Fields(_) | ApiError::BadRequest(_) => StatusCode::BAD_REQUEST,
             ApiError::Unauthorized { .. } => StatusCode::UNAUTHORIZED,
             ApiError::Forbidden(_) | ApiError::Quota { .. } => StatusCode::FORBIDDEN,
-            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::NotFound | ApiError::NotFoundDetail(_) => StatusCode::NOT_FOUND,
             ApiError::Conflict(_) => StatusCode::CONFLICT,
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
@@ -114,6 +117,7 @@ impl ApiError {
             ApiError::BadRequest(d)
             | ApiError::Forbidden(d)
             | ApiError::Conflict(d)
+            | ApiError::NotFoundDetail(d)
             | ApiError::PayloadTooLarge(d)
             | ApiError::UnsupportedMediaType(d) => json!({ "detail": d }),
         }

@@ -25,6 +25,7 @@ pub mod store;
 pub mod telemetry;
 pub mod text;
 pub mod throttle;
+pub mod uploads;
 pub mod users;
 pub mod validation;
 
@@ -39,6 +40,9 @@ pub struct Services {
     pub store: store::Store,
     pub verifier: auth::Verifier,
     pub cursors: cursor::CursorCodec,
+    /// The bucket of uploads, where the configuration names one.
+    #[cfg(feature = "s3")]
+    pub files: Option<uploads::files::Files>,
 }
 
 impl Services {
@@ -51,8 +55,23 @@ impl Services {
                 config.user_pool_client_id.clone(),
             ),
             cursors: cursor::CursorCodec::new(&config.cursor_secret),
+            #[cfg(feature = "s3")]
+            files: config
+                .uploads_bucket
+                .clone()
+                .map(|bucket| uploads::files::Files::new(sdk, bucket, config.download_url_ttl)),
             config,
         })
+    }
+}
+
+#[cfg(feature = "s3")]
+impl Services {
+    /// The bucket; a 500 (logged) where the function has none configured.
+    pub fn files(&self) -> ApiResult<&uploads::files::Files> {
+        self.files
+            .as_ref()
+            .ok_or_else(|| ApiError::internal("UPLOADS_BUCKET is not set"))
     }
 }
 

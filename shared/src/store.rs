@@ -137,6 +137,23 @@ pub mod keys {
     pub fn reminders(day: &str) -> String {
         format!("REMINDER#{day}")
     }
+    /// An upload's metadata (U1).
+    pub fn upload(id: &str) -> (String, String) {
+        (format!("UPLOAD#{id}"), "UPLOAD".into())
+    }
+    /// An owner's uploads, newest first (U2, GSI1).
+    pub fn uploads_by_owner(sub: &str) -> String {
+        format!("UPLOADS#{sub}")
+    }
+    /// An application an upload is attached to, readable by the
+    /// publication's recruiter (U3).
+    pub fn upload_reference(id: &str, recruiter: &str, application: &str) -> (String, String) {
+        (
+            format!("UPLOAD#{id}"),
+            format!("{UPLOAD_REFERENCE_PREFIX}{recruiter}#{application}"),
+        )
+    }
+    pub const UPLOAD_REFERENCE_PREFIX: &str = "REF#";
     pub fn throttle(scope: &str, subject: &str, window_start: u64) -> (String, String) {
         (
             format!("THROTTLE#{scope}#{subject}"),

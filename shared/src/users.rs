@@ -110,6 +110,16 @@ impl Details {
         }
     }
 
+    /// The verification documents (upload ids), for the types that have
+    /// them.
+    pub fn documents(&self) -> &[String] {
+        match self {
+            Details::Recruteur(r) => &r.documents_verification,
+            Details::Prestataire(p) => &p.documents_verification,
+            _ => &[],
+        }
+    }
+
     /// Admin validation state, for the types that have one.
     pub fn admin_validation(&self) -> Option<Verification> {
         match self {
@@ -244,6 +254,26 @@ pub struct CandidatEdit {
     #[validate(range(max = 1_000_000_000))]
     #[schema(value_type = Option<u64>)]
     pub salaire_souhaite: Option<Option<u64>>,
+    /// Id of one of your CV uploads (each `POST /api/upload/cv/` sets it
+    /// to the new file), or null.
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(min = 1, max = 64))]
+    #[schema(value_type = Option<String>)]
+    pub cv: Option<Option<String>>,
+    /// Id of one of your cover-letter uploads (`POST /api/upload/lettre/`
+    /// sets it), or null.
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(min = 1, max = 64))]
+    #[schema(value_type = Option<String>)]
+    pub lettre_motivation: Option<Option<String>>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize, Validate, ToSchema)]
@@ -513,13 +543,17 @@ pub async fn get(store: &Store, sub: &str) -> ApiResult<Option<Profile>> {
 }
 
 /// Applies an edit (base fields plus the type's fields) and returns the
-/// updated profile. Only the fields present in the body change.
+/// updated profile. Only the fields present in the body change. A field
+/// that points to a file (a candidat's `cv`, `lettre_motivation`) must
+/// name one of the caller's uploads of that kind: the edit is then one
+/// transaction with that condition (404 otherwise, `uploads::not_yours`).
 pub async fn update(
     store: &Store,
     sub: &str,
     base: &BaseEdit,
     edit: &TypeEdit,
 ) -> ApiResult<Profile> {
+    use crate::uploads::{self, FileKind};
     let mut fields = match serde_json::to_value(base) {
         Ok(serde_json::Value::Object(map)) => map,
         _ => Default::default(),
@@ -529,35 +563,76 @@ pub async fn update(
         "date_modification".into(),
         serde_json::Value::String(rfc3339(OffsetDateTime::now_utc())),
     );
-    let mut request = store
-        .client
-        .update_item()
+    let mut update = aws_sdk_dynamodb::types::Update::builder()
         .table_name(&store.table)
         .set_key(Some(store::key(&keys::user(sub))))
-        .condition_expression("attribute_exists(PK)")
-        .return_values(ReturnValue::AllNew);
+        .condition_expression("attribute_exists(PK)");
     let mut sets = Vec::new();
     for (i, (name, value)) in fields.into_iter().enumerate() {
         let value: AttributeValue = serde_dynamo::to_attribute_value(value)?;
         sets.push(format!("#f{i} = :v{i}"));
-        request = request
+        update = update
             .expression_attribute_names(format!("#f{i}"), name)
             .expression_attribute_values(format!(":v{i}"), value);
     }
-    let out = request
+    let update = update
         .update_expression(format!("SET {}", sets.join(", ")))
-        .send()
-        .await;
-    match out {
-        Ok(out) => store::from_item(out.attributes.unwrap_or_default()),
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-        {
-            Err(ApiError::NotFound)
-        }
-        Err(e) => Err(e.into()),
+        .build()
+        .map_err(ApiError::internal)?;
+    let links: Vec<(&str, FileKind, &str)> = match edit {
+        TypeEdit::Candidat(e) => [
+            ("cv", FileKind::Cv, &e.cv),
+            ("lettre_motivation", FileKind::Lettre, &e.lettre_motivation),
+        ]
+        .into_iter()
+        .filter_map(|(field, kind, id)| Some((field, kind, id.as_ref()?.as_deref()?)))
+        .collect(),
+        _ => Vec::new(),
+    };
+    if links.is_empty() {
+        let out = store
+            .client
+            .update_item()
+            .table_name(update.table_name)
+            .set_key(Some(update.key))
+            .update_expression(update.update_expression)
+            .set_condition_expression(update.condition_expression)
+            .set_expression_attribute_names(update.expression_attribute_names)
+            .set_expression_attribute_values(update.expression_attribute_values)
+            .return_values(ReturnValue::AllNew)
+            .send()
+            .await;
+        return match out {
+            Ok(out) => store::from_item(out.attributes.unwrap_or_default()),
+            Err(e)
+                if e.as_service_error()
+                    .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+            {
+                Err(ApiError::NotFound)
+            }
+            Err(e) => Err(e.into()),
+        };
     }
+    let mut writes = vec![
+        aws_sdk_dynamodb::types::TransactWriteItem::builder()
+            .update(update)
+            .build(),
+    ];
+    for (_, kind, id) in &links {
+        writes.push(uploads::store::owned(store, id, sub, *kind)?);
+    }
+    if let Err(failed) = store.write(writes).await? {
+        if let Some(((field, kind, _), _)) =
+            links.iter().zip(&failed[1..]).find(|(_, failed)| **failed)
+        {
+            return Err(uploads::not_yours(field, *kind));
+        }
+        return Err(ApiError::NotFound);
+    }
+    store
+        .get(&keys::user(sub), true)
+        .await?
+        .ok_or(ApiError::NotFound)
 }
 
 /// Marks the email as verified.

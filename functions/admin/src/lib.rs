@@ -6,7 +6,7 @@
 
 use axum::Json as AxumJson;
 use axum::extract::{OriginalUri, Path, State};
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use shared::auth::{AdminUser, AuthUser, Role};
 use shared::cursor::Paginated;
 use shared::error::{ApiError, ApiResult};
@@ -16,6 +16,7 @@ use shared::page::{self, Filter, Listing, PageParams};
 use shared::publications::{self, Kind, Publication, StatutValidation};
 use shared::review::{self, Statistics};
 use shared::store::keys;
+use shared::uploads::{self, Upload};
 use shared::users::{Profile, Verification};
 use shared::validation;
 use utoipa::{IntoParams, ToSchema};
@@ -33,16 +34,26 @@ pub struct PendingFilters {
     pub type_compte: Option<String>,
 }
 
+/// An account awaiting validation, with its verification documents and
+/// their download links.
+#[derive(Serialize, ToSchema)]
+pub struct PendingAccount {
+    #[serde(flatten)]
+    pub profile: Profile,
+    /// The files of `documents_verification`, each with a short-lived link.
+    pub documents: Vec<Upload>,
+}
+
 #[utoipa::path(get, path = "/api/admin/recruteurs-en-attente/", tag = "admin", security(("bearer" = [])),
     params(PendingFilters, PageParams),
-    responses((status = 200, body = Paginated<Profile>, description = "Comptes en attente de validation, du plus ancien au plus récent"),
+    responses((status = 200, body = Paginated<PendingAccount>, description = "Comptes en attente de validation, du plus ancien au plus récent, avec leurs documents de vérification à télécharger"),
         (status = 400, description = "Type, taille de page ou curseur invalide"),
         (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux administrateurs")))]
 async fn pending_accounts(
     State(state): State<AreaState>,
     _admin: AdminUser,
     OriginalUri(uri): OriginalUri,
-) -> ApiResult<AxumJson<Paginated<Profile>>> {
+) -> ApiResult<AxumJson<Paginated<PendingAccount>>> {
     let filters: PendingFilters = page::query(&uri)?;
     let role = match filters.type_compte.as_deref() {
         None | Some("") | Some("recruteur") => Role::Recruteur,
@@ -58,7 +69,43 @@ async fn pending_accounts(
     let services = &state.services;
     let list = keys::users_by_validation(role.as_str(), Verification::EnAttente.as_str());
     let list = Listing::index("GSI2", list).oldest_first();
-    Ok(AxumJson(list.respond(services, &scope, &uri).await?))
+    let page: Paginated<Profile> = list.respond(services, &scope, &uri).await?;
+    // Every document of the page, in BatchGetItems of 100 keys.
+    let ids: Vec<String> = page
+        .results
+        .iter()
+        .flat_map(|p| p.details.documents().iter().cloned())
+        .collect();
+    let mut found = std::collections::HashMap::new();
+    for chunk in ids.chunks(100) {
+        for u in uploads::store::get_many(&services.store, chunk)
+            .await?
+            .into_iter()
+            .flatten()
+        {
+            found.insert(u.id.clone(), u);
+        }
+    }
+    let files = if found.is_empty() {
+        None
+    } else {
+        Some(services.files()?)
+    };
+    let mut results = Vec::with_capacity(page.results.len());
+    for profile in page.results {
+        let mut documents = Vec::new();
+        for id in profile.details.documents() {
+            if let (Some(u), Some(files)) = (found.get(id), files) {
+                documents.push(files.with_link(u.clone()).await?);
+            }
+        }
+        results.push(PendingAccount { profile, documents });
+    }
+    Ok(AxumJson(Paginated {
+        next: page.next,
+        previous: page.previous,
+        results,
+    }))
 }
 
 /// A validation, with an optional note for the audit log.

@@ -40,7 +40,8 @@ async fn mine(
     request_body = NewApplication,
     responses((status = 201, body = Application, description = "Comme POST /api/offres/{id}/postuler/"),
         (status = 400, description = "Champs invalides"), (status = 401, description = "Non authentifié"),
-        (status = 403, description = "Réservé aux candidats"), (status = 404, description = "Offre introuvable ou pas encore validée"),
+        (status = 403, description = "Réservé aux candidats"),
+        (status = 404, description = "Offre introuvable ou pas encore validée ; ou cv, lettre_motivation_fichier qui n'est pas un de vos fichiers de ce type"),
         (status = 409, description = "Déjà postulé, ou offre fermée")))]
 async fn create(
     State(state): State<AreaState>,
@@ -48,7 +49,7 @@ async fn create(
     Json(body): Json<NewApplication>,
 ) -> Result<(StatusCode, AxumJson<Application>), ApiError> {
     let offre = body.offre.unwrap_or_default();
-    api::apply(&state, Kind::Offre, &user, &offre, body.lettre_motivation).await
+    api::apply(&state, Kind::Offre, &user, &offre, body.candidature).await
 }
 
 #[utoipa::path(get, path = "/api/candidat/candidatures/{id}/", tag = "candidatures", security(("bearer" = [])),

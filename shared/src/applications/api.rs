@@ -31,12 +31,21 @@ pub type ListResponse = ApiResult<AxumJson<Paginated<Application>>>;
 pub type ItemResponse = ApiResult<AxumJson<Application>>;
 
 /// The body of `postuler` (optional: applying without a letter is fine).
-#[derive(Deserialize, Validate, ToSchema)]
+#[derive(Deserialize, Validate, ToSchema, Default)]
 #[schema(as = Postuler)]
 pub struct ApplyBody {
     /// Lettre de motivation : HTML simple (nettoyé), 5000 caractères au plus.
     #[serde(default)]
     pub lettre_motivation: Option<String>,
+    /// Id d'un de vos fichiers de type cv ; par défaut, le cv de votre profil.
+    #[serde(default)]
+    #[validate(length(min = 1, max = 64))]
+    pub cv: Option<String>,
+    /// Id d'un de vos fichiers de type lettre, joint en plus (ou à la place)
+    /// du texte.
+    #[serde(default)]
+    #[validate(length(min = 1, max = 64))]
+    pub lettre_motivation_fichier: Option<String>,
 }
 
 /// `POST /api/candidat/candidatures/`: `postuler` to an offre, by id.
@@ -46,8 +55,9 @@ pub struct NewApplication {
     /// Id de l'offre d'emploi.
     #[validate(required, length(min = 1, max = 64))]
     pub offre: Option<String>,
-    #[serde(default)]
-    pub lettre_motivation: Option<String>,
+    #[serde(flatten)]
+    #[validate(nested)]
+    pub candidature: ApplyBody,
 }
 
 /// The cover letter, sanitized; none if blank; a 400 if too long.
@@ -76,11 +86,12 @@ pub async fn apply(
     kind: Kind,
     user: &AuthUser,
     id: &str,
-    lettre_motivation: Option<String>,
+    body: ApplyBody,
 ) -> ApiResult<(StatusCode, AxumJson<Application>)> {
     // The role first, without reading anything; the verification below.
     check_applicant(kind, user.role, true)?;
-    let lettre = letter(lettre_motivation)?;
+    validator::Validate::validate(&body)?;
+    let lettre = letter(body.lettre_motivation)?;
     let db = &state.services.store;
     let (publication, profile) = publication_and_caller(db, id, user).await?;
     let p = publication
@@ -91,7 +102,11 @@ pub async fn apply(
     }
     let verified = profile.details.admin_validation() == Some(Verification::Verifie);
     check_applicant(kind, user.role, verified)?;
-    let a = Application::new(&p, &profile, lettre, OffsetDateTime::now_utc());
+    let mut a = Application::new(&p, &profile, lettre, OffsetDateTime::now_utc());
+    if body.cv.is_some() {
+        a.cv = body.cv;
+    }
+    a.lettre_motivation_fichier = body.lettre_motivation_fichier;
     super::store::create(db, &a).await?;
     state.notify(&Event::nouvelle_candidature(&a)).await;
     Ok((StatusCode::CREATED, AxumJson(a.for_applicant())))
@@ -501,13 +516,13 @@ macro_rules! application_routes {
             request_body(content = Option<shared::applications::api::ApplyBody>, description = "Facultatif"),
             responses((status = 201, body = shared::applications::Application, description = "Candidature enregistrée, notée (score_compatibilite) ; le recruteur est prévenu. Sans notes_recruteur."),
                 (status = 400, description = "Lettre de motivation trop longue"), (status = 401, description = "Non authentifié"),
+                (status = 404, description = "Publication introuvable ou pas encore validée ; ou cv, lettre_motivation_fichier qui n'est pas un de vos fichiers de ce type"),
                 (status = 403, description = "Type de compte qui ne peut pas postuler à ce type de publication (docs/applications.md), ou prestataire non validé pour une consultation"),
-                (status = 404, description = "Publication introuvable ou pas encore validée"),
                 (status = 409, description = "Déjà postulé, ou publication fermée")))]
         async fn postuler(State(state): State<AreaState>, user: AuthUser, Path(id): Path<String>,
             shared::json::OptionalJson(body): shared::json::OptionalJson<shared::applications::api::ApplyBody>)
             -> Result<(StatusCode, AxumJson<shared::applications::Application>), shared::ApiError> {
-            shared::applications::api::apply(&state, KIND, &user, &id, body.lettre_motivation).await
+            shared::applications::api::apply(&state, KIND, &user, &id, body).await
         }
 
         #[utoipa::path(get, path = $received, tag = $tag, security(("bearer" = [])),

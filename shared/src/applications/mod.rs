@@ -109,8 +109,12 @@ pub struct Application {
     pub statut: Statut,
     /// Sanitized HTML.
     pub lettre_motivation: Option<String>,
-    /// Id of the applicant's CV upload, from their profile.
+    /// Id of the applicant's CV upload: the one named when applying, or
+    /// their profile's. Its recruiter may read it (`GET /api/upload/{id}/`).
     pub cv: Option<String>,
+    /// Id of a cover-letter upload, when one was named.
+    #[serde(default)]
+    pub lettre_motivation_fichier: Option<String>,
     /// 0 to 100, computed when applying (docs/applications.md).
     pub score_compatibilite: u8,
     pub score_details: Vec<Criterion>,
@@ -286,6 +290,22 @@ pub fn applicant(p: &Profile) -> score::Applicant {
 }
 
 impl Application {
+    /// The uploads the application uses: (body field, kind, id).
+    pub fn files(&self) -> Vec<(&'static str, crate::uploads::FileKind, &str)> {
+        use crate::uploads::FileKind;
+        [
+            ("cv", FileKind::Cv, self.cv.as_deref()),
+            (
+                "lettre_motivation_fichier",
+                FileKind::Lettre,
+                self.lettre_motivation_fichier.as_deref(),
+            ),
+        ]
+        .into_iter()
+        .filter_map(|(field, kind, id)| Some((field, kind, id?)))
+        .collect()
+    }
+
     /// A new application of `who` to `p`, scored.
     pub fn new(
         p: &Publication,
@@ -312,6 +332,7 @@ impl Application {
             statut: Statut::Nouvelle,
             lettre_motivation,
             cv,
+            lettre_motivation_fichier: None,
             score_compatibilite: scored.total,
             score_details: scored.details,
             notes_recruteur: None,
@@ -584,6 +605,7 @@ mod tests {
             statut: Statut::Nouvelle,
             lettre_motivation: None,
             cv: None,
+            lettre_motivation_fichier: None,
             score_compatibilite: 50,
             score_details: vec![],
             notes_recruteur: None,

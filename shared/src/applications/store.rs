@@ -12,6 +12,7 @@ use super::{Application, Statut, count_changes, split_id};
 use crate::error::{ApiError, ApiResult};
 use crate::publications::Kind;
 use crate::store::{self, Item, Store, attr, keys};
+use crate::uploads;
 use crate::users::rfc3339;
 
 const STATS: &str = "candidatures";
@@ -104,13 +105,32 @@ pub async fn create(store: &Store, a: &Application) -> ApiResult<()> {
         count_on_publication(store, &a.publication, 1)?,
     ];
     items.extend(counters(store, None, Some(a))?);
-    match store.write(items).await? {
-        Ok(()) => Ok(()),
-        Err(failed) if failed.first() == Some(&true) => Err(ApiError::Conflict(
-            "Vous avez déjà postulé à cette publication.".into(),
-        )),
-        Err(_) => Err(ApiError::Conflict(CLOSED.into())),
+    let first_file = items.len();
+    for (_, kind, id) in a.files() {
+        items.extend(uploads::store::attach(
+            store,
+            id,
+            kind,
+            &a.candidat,
+            &a.recruteur,
+            &a.id,
+        )?);
     }
+    let Err(failed) = store.write(items).await? else {
+        return Ok(());
+    };
+    if failed.first() == Some(&true) {
+        return Err(ApiError::Conflict(
+            "Vous avez déjà postulé à cette publication.".into(),
+        ));
+    }
+    // Each file has two writes; the first is conditioned.
+    for ((field, kind, _), i) in a.files().into_iter().zip((first_file..).step_by(2)) {
+        if failed.get(i) == Some(&true) {
+            return Err(uploads::not_yours(field, kind));
+        }
+    }
+    Err(ApiError::Conflict(CLOSED.into()))
 }
 
 /// The condition values of `UNCHANGED` for `a` as read.
@@ -156,7 +176,7 @@ pub async fn save(store: &Store, before: &Application, after: &Application) -> A
 }
 
 /// Withdraws an application: it is deleted, uncounted from its
-/// publication, and its reminder dropped, together.
+/// publication, its reminder dropped and its files released, together.
 pub async fn withdraw(store: &Store, a: &Application) -> ApiResult<()> {
     let mut delete = Delete::builder()
         .table_name(&store.table)
@@ -176,6 +196,9 @@ pub async fn withdraw(store: &Store, a: &Application) -> ApiResult<()> {
     ];
     items.extend(counters(store, Some(a), None)?);
     items.extend(reminder_writes(store, Some(a), None)?);
+    for (_, _, id) in a.files() {
+        items.extend(uploads::store::detach(store, id, &a.recruteur, &a.id)?);
+    }
     match store.write(items).await? {
         Ok(()) => Ok(()),
         Err(_) => Err(ApiError::Conflict(CHANGED.into())),

@@ -1,0 +1,140 @@
+//! The bucket: objects in, out, and presigned download links.
+
+use std::time::Duration;
+
+use aws_sdk_s3::presigning::PresigningConfig;
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::ServerSideEncryption;
+use base64::Engine;
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
+use time::OffsetDateTime;
+
+use super::Upload;
+use crate::error::{ApiError, ApiResult};
+
+/// The tag an object carries until its metadata is written: the bucket's
+/// lifecycle rule deletes objects still tagged after a day (an upload cut
+/// short between the two writes).
+pub const PENDING_TAG: &str = "etat=provisoire";
+
+/// The private bucket and its client.
+#[derive(Clone)]
+pub struct Files {
+    client: aws_sdk_s3::Client,
+    bucket: String,
+    url_ttl: Duration,
+}
+
+fn s3_error<E: std::error::Error + Send + Sync + 'static, R: std::fmt::Debug>(
+    err: aws_sdk_s3::error::SdkError<E, R>,
+) -> ApiError {
+    ApiError::internal(aws_sdk_s3::error::DisplayErrorContext(err))
+}
+
+impl Files {
+    /// Path-style addressing when an endpoint is configured (an emulator on
+    /// localhost has no bucket subdomains); virtual-hosted in AWS.
+    pub fn new(sdk: &aws_config::SdkConfig, bucket: String, url_ttl: Duration) -> Self {
+        let config = aws_sdk_s3::config::Builder::from(sdk)
+            .force_path_style(sdk.endpoint_url().is_some())
+            .interceptor(crate::metrics::AwsCallRecorder)
+            .build();
+        Files {
+            client: aws_sdk_s3::Client::from_conf(config),
+            bucket,
+            url_ttl,
+        }
+    }
+
+    /// Stores the bytes of `u`, encrypted, with their type, download name
+    /// and SHA-256 (S3 checks it), tagged pending.
+    pub async fn put(&self, u: &Upload, bytes: Vec<u8>, sha256: &[u8]) -> ApiResult<()> {
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(u.object_key())
+            .body(ByteStream::from(bytes))
+            .content_type(&u.content_type)
+            .content_disposition(content_disposition(&u.nom))
+            .server_side_encryption(ServerSideEncryption::Aes256)
+            .checksum_sha256(base64::engine::general_purpose::STANDARD.encode(sha256))
+            .tagging(PENDING_TAG)
+            .send()
+            .await
+            .map_err(s3_error)?;
+        Ok(())
+    }
+
+    /// The metadata is written: the object is no longer pending.
+    pub async fn confirm(&self, u: &Upload) -> ApiResult<()> {
+        self.client
+            .delete_object_tagging()
+            .bucket(&self.bucket)
+            .key(u.object_key())
+            .send()
+            .await
+            .map_err(s3_error)?;
+        Ok(())
+    }
+
+    pub async fn delete(&self, u: &Upload) -> ApiResult<()> {
+        self.client
+            .delete_object()
+            .bucket(&self.bucket)
+            .key(u.object_key())
+            .send()
+            .await
+            .map_err(s3_error)?;
+        Ok(())
+    }
+
+    /// `u` with a presigned GET link: signed here, no AWS call.
+    pub async fn with_link(&self, mut u: Upload) -> ApiResult<Upload> {
+        let config = PresigningConfig::expires_in(self.url_ttl).map_err(ApiError::internal)?;
+        let request = self
+            .client
+            .get_object()
+            .bucket(&self.bucket)
+            .key(u.object_key())
+            .presigned(config)
+            .await
+            .map_err(s3_error)?;
+        u.url = Some(request.uri().to_string());
+        u.url_expiration = Some(OffsetDateTime::now_utc() + self.url_ttl);
+        Ok(u)
+    }
+}
+
+/// Everything but unreserved characters is escaped (RFC 5987 attr-char).
+const ATTR: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// `attachment` with the name twice (RFC 6266): an ASCII fallback and the
+/// exact UTF-8 name, so browsers save the file under its own name.
+pub fn content_disposition(name: &str) -> String {
+    let ascii: String = name
+        .chars()
+        .map(|c| match c {
+            ' '..='~' if c != '"' && c != '\\' => c,
+            _ => '_',
+        })
+        .collect();
+    format!(
+        "attachment; filename=\"{ascii}\"; filename*=UTF-8''{}",
+        utf8_percent_encode(name, ATTR)
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn download_names_survive_any_characters() {
+        assert_eq!(
+            super::content_disposition("CV \"Amina\" é.pdf"),
+            "attachment; filename=\"CV _Amina_ _.pdf\"; filename*=UTF-8''CV%20%22Amina%22%20%C3%A9.pdf"
+        );
+    }
+}
