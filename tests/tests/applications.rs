@@ -147,7 +147,7 @@ async fn a_candidate_applies_is_interviewed_and_accepted() {
     assert_eq!(changes[0]["par"], sub.as_str());
     assert_eq!(changes[1]["par"], recruiter_sub);
     assert_eq!(
-        changes[1]["date_entretien"].as_str().map(|d| d.len() > 0),
+        changes[1]["date_entretien"].as_str().map(|d| !d.is_empty()),
         Some(true)
     );
     assert!(changes.iter().all(|c| c["date"].is_string()));

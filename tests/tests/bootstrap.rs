@@ -27,6 +27,11 @@ async fn bootstrap_creates_what_the_template_declares_and_is_idempotent() {
     let sns = aws_sdk_sns::Client::new(&stack.sdk);
     let sqs = aws_sdk_sqs::Client::new(&stack.sdk);
     let ses = aws_sdk_sesv2::Client::new(&stack.sdk);
+    let s3 = aws_sdk_s3::Client::from_conf(
+        aws_sdk_s3::config::Builder::from(&stack.sdk)
+            .force_path_style(true)
+            .build(),
+    );
 
     // A second run finds everything and creates nothing new.
     let again = bootstrap::apply(&stack.sdk, &template, "destinyjobs-test")
@@ -317,13 +322,66 @@ async fn bootstrap_creates_what_the_template_declares_and_is_idempotent() {
                     identity.verified_for_sending_status() || identity.identity_type().is_some()
                 );
             }
+            "AWS::S3::Bucket" => {
+                let bucket = stack.resources.id(&id).unwrap();
+                let encryption = s3
+                    .get_bucket_encryption()
+                    .bucket(bucket)
+                    .send()
+                    .await
+                    .unwrap();
+                let rule = &encryption
+                    .server_side_encryption_configuration()
+                    .unwrap()
+                    .rules()[0];
+                assert_eq!(
+                    rule.apply_server_side_encryption_by_default()
+                        .unwrap()
+                        .sse_algorithm()
+                        .as_str(),
+                    props["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+                        ["ServerSideEncryptionByDefault"]["SSEAlgorithm"]
+                        .as_str()
+                        .unwrap()
+                );
+                let block = s3
+                    .get_public_access_block()
+                    .bucket(bucket)
+                    .send()
+                    .await
+                    .unwrap();
+                let block = block.public_access_block_configuration().unwrap();
+                assert_eq!(block.block_public_acls(), Some(true));
+                assert_eq!(block.restrict_public_buckets(), Some(true));
+                let lifecycle = s3
+                    .get_bucket_lifecycle_configuration()
+                    .bucket(bucket)
+                    .send()
+                    .await
+                    .unwrap();
+                let rules: Vec<_> = lifecycle.rules().iter().filter_map(|r| r.id()).collect();
+                let declared: Vec<_> = props["LifecycleConfiguration"]["Rules"]
+                    .as_sequence()
+                    .unwrap()
+                    .iter()
+                    .filter_map(|r| r["Id"].as_str())
+                    .collect();
+                assert_eq!(rules, declared);
+                // The pending tag the uploads function sets is the one the
+                // rule expires.
+                let tag = lifecycle.rules()[0]
+                    .filter()
+                    .and_then(|f| f.tag())
+                    .map(|t| format!("{}={}", t.key(), t.value()));
+                assert_eq!(tag.as_deref(), Some(shared::uploads::files::PENDING_TAG));
+            }
             _ => continue,
         }
         checked += 1;
     }
     assert!(
-        checked >= 13,
-        "table, pool, client, four groups, topic, two queues, policy, subscription, identity: {checked}"
+        checked >= 14,
+        "table, pool, client, four groups, topic, two queues, policy, subscription, identity, bucket: {checked}"
     );
 }
 

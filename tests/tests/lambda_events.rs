@@ -70,6 +70,14 @@ const EXPECTED: &[(&str, u16)] = &[
     ("notifications/preferences-put", 200),
     ("notifications/announce-forbidden", 403),
     ("notifications/device-add-base64", 201),
+    ("uploads/cv-candidat-base64", 201),
+    ("uploads/cv-fake-pdf-base64", 400),
+    ("uploads/cv-not-multipart", 415),
+    ("uploads/document-candidat-forbidden", 403),
+    ("uploads/list-mine", 200),
+    ("uploads/list-no-token", 401),
+    ("uploads/detail-unknown", 404),
+    ("uploads/delete-unknown", 404),
 ];
 
 /// The HTTP functions with sample events.
@@ -83,6 +91,7 @@ const FUNCTIONS: &[&str] = &[
     "bourses",
     "consultations",
     "candidatures",
+    "uploads",
 ];
 
 struct Vars {
@@ -162,6 +171,9 @@ fn normalize(mut body: Value) -> Value {
                     "destinataire",
                     "date_envoi",
                     "recruteur",
+                    "proprietaire",
+                    "url",
+                    "url_expiration",
                 ]
                 .contains(&k.as_str())
                     && val.is_string()
@@ -191,6 +203,7 @@ async fn through_lambda(app: &TestApp, function: &str, event: &Value) -> (u16, V
         "bourses" => bourses::router(notifying()),
         "consultations" => consultations::router(notifying()),
         "candidatures" => candidatures::router(notifying()),
+        "uploads" => uploads::router(services.clone()),
         other => panic!("no router for {other}"),
     };
     let router = shared::http::conventions(router, &app.config);

@@ -179,7 +179,9 @@ async fn refused_files_leave_nothing_behind() {
     let exe = [b"MZ".as_slice(), &[0x90; 300]].concat();
     let mut broken_png = png(8, 8);
     broken_png.truncate(broken_png.len() - 40);
-    let cases: Vec<(&str, &str, &str, Vec<u8>, u16, &str)> = vec![
+    // (account, kind, name, content, status, words of the answer)
+    type Case<'a> = (&'a str, &'a str, &'a str, Vec<u8>, u16, &'a str);
+    let cases: Vec<Case> = vec![
         (
             &candidate,
             "cv",
