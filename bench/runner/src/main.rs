@@ -227,6 +227,19 @@ fn functions(email: &str, access: &str, sub: &str) -> Vec<Function> {
             ),
         },
         Function {
+            name: "uploads",
+            cold: (
+                event("GET", "/api/upload/", None, None),
+                "GET /api/upload/ (401, no AWS call)",
+                401,
+            ),
+            burst: (
+                event("GET", "/api/upload/", None, Some(access)),
+                "GET /api/upload/",
+                200,
+            ),
+        },
+        Function {
             name: "rappels",
             cold: (json!({}), "a scheduled run (two Queries, nothing due)", 0),
             burst: (json!({}), "a scheduled run", 0),
@@ -683,6 +696,7 @@ async fn main() {
     }));
     routes.extend(notification_routes(&http, &base, &access, &sub).await);
     routes.extend(publication_routes(&http, &base).await);
+    routes.extend(upload_routes(&http, &base).await);
     for route in minimums.keys() {
         assert!(
             routes.iter().any(|(r, _, _)| r == route),
@@ -1316,4 +1330,101 @@ async fn publication_routes(
     ];
     routes.extend(application_routes);
     routes
+}
+
+/// Files a bench account sends, under the per-account limit.
+const FILES_PER_ACCOUNT: usize = 25;
+
+/// A CV of about 200 KB, a usual size: a PDF whose body is padding.
+fn bench_pdf(i: usize) -> Vec<u8> {
+    let mut bytes = format!("%PDF-1.4\n% bench {i}\n").into_bytes();
+    bytes.extend(std::iter::repeat_n(b'A', 200 * 1024));
+    bytes.extend_from_slice(b"\n%%EOF\n");
+    bytes
+}
+
+fn cv_form(i: usize) -> reqwest::multipart::Form {
+    reqwest::multipart::Form::new().part(
+        "fichier",
+        reqwest::multipart::Part::bytes(bench_pdf(i)).file_name("CV Bench.pdf"),
+    )
+}
+
+/// The uploads routes. Candidates send `FILES_PER_ACCOUNT` CVs each (the
+/// POST route); others' files, sent beforehand, are read and deleted one
+/// per request.
+async fn upload_routes(http: &reqwest::Client, base: &str) -> Vec<(&'static str, u16, RequestFn)> {
+    let accounts = REQUESTS_PER_ROUTE.div_ceil(FILES_PER_ACCOUNT);
+    let mut senders = Vec::new();
+    let mut owners = Vec::new();
+    for n in 0..2 * accounts {
+        let email = format!(
+            "bench-upload-{n}-{}@destinyjobs.test",
+            ulid::Ulid::new().to_string().to_lowercase()
+        );
+        let r = http
+            .post(format!("{base}/api/auth/register/"))
+            .json(&json!({"email": email, "password": PASSWORD, "nom": "Bench", "prenom": "Cv", "type_compte": "candidat"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        let token = login_as(http, base, &email, PASSWORD).await["access"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        if n < accounts {
+            senders.push(token)
+        } else {
+            owners.push(token)
+        }
+    }
+    // The files the detail and delete routes take, one per request.
+    let mut files = Vec::new();
+    for i in 0..REQUESTS_PER_ROUTE {
+        let token = &owners[i / FILES_PER_ACCOUNT];
+        let r = http
+            .post(format!("{base}/api/upload/cv/"))
+            .bearer_auth(token)
+            .multipart(cv_form(i))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201);
+        let id = r.json::<Value>().await.unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_string();
+        files.push((token.clone(), id));
+    }
+    let files = std::sync::Arc::new(files);
+    let b = base.to_string();
+    vec![
+        ("POST /api/upload/cv/", 201, {
+            let (h, b) = (http.clone(), b.clone());
+            Box::new(move |i| {
+                h.post(format!("{b}/api/upload/cv/"))
+                    .bearer_auth(&senders[i / FILES_PER_ACCOUNT])
+                    .multipart(cv_form(i))
+            })
+        }),
+        ("GET /api/upload/", 200, {
+            let (h, b, t) = (http.clone(), b.clone(), owners[0].clone());
+            Box::new(move |_| h.get(format!("{b}/api/upload/")).bearer_auth(&t))
+        }),
+        ("GET /api/upload/{id}/", 200, {
+            let (h, b, f) = (http.clone(), b.clone(), files.clone());
+            Box::new(move |i| {
+                let (token, id) = &f[i];
+                h.get(format!("{b}/api/upload/{id}/")).bearer_auth(token)
+            })
+        }),
+        ("DELETE /api/upload/{id}/", 204, {
+            let (h, b, f) = (http.clone(), b.clone(), files.clone());
+            Box::new(move |i| {
+                let (token, id) = &f[i];
+                h.delete(format!("{b}/api/upload/{id}/")).bearer_auth(token)
+            })
+        }),
+    ]
 }
