@@ -468,6 +468,23 @@ impl Store {
     /// Several items by key in one BatchGetItem (at most 100 distinct
     /// keys), in the order of `keys`; `None` where an item does not exist.
     pub async fn get_many(&self, keys: &[(String, String)]) -> ApiResult<Vec<Option<Item>>> {
+        self.batch_get(keys, false).await
+    }
+
+    /// `get_many` with strongly consistent reads (what a write conditioned
+    /// on them needs, right after another write).
+    pub async fn get_many_consistent(
+        &self,
+        keys: &[(String, String)],
+    ) -> ApiResult<Vec<Option<Item>>> {
+        self.batch_get(keys, true).await
+    }
+
+    async fn batch_get(
+        &self,
+        keys: &[(String, String)],
+        consistent: bool,
+    ) -> ApiResult<Vec<Option<Item>>> {
         use aws_sdk_dynamodb::types::KeysAndAttributes;
         let mut found: HashMap<(String, String), Item> = HashMap::new();
         // DynamoDB refuses a batch that names a key twice.
@@ -480,6 +497,7 @@ impl Store {
         let mut pending = Some(
             KeysAndAttributes::builder()
                 .set_keys(Some(distinct.into_iter().map(key).collect()))
+                .consistent_read(consistent)
                 .build()
                 .map_err(crate::ApiError::internal)?,
         );

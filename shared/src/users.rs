@@ -613,6 +613,12 @@ pub async fn update(
             Err(e) => Err(e.into()),
         };
     }
+    if let [(_, _, cv), (field, kind, letter)] = links[..]
+        && cv == letter
+    {
+        // A file has one kind: it cannot be both.
+        return Err(uploads::not_yours(field, kind));
+    }
     let mut writes = vec![
         aws_sdk_dynamodb::types::TransactWriteItem::builder()
             .update(update)

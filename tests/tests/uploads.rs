@@ -376,6 +376,21 @@ async fn another_account_cannot_read_link_or_delete_a_file() {
         .put_auth("/api/auth/profile/", &bob, json!({"cv": id(&letter)}))
         .await;
     assert_eq!(r.status, 404, "{}", r.body);
+    // Nor one file in two fields (it has one kind).
+    let both = json!({"cv": id(&letter), "lettre_motivation": id(&letter)});
+    let r = app.put_auth("/api/auth/profile/", &bob, both).await;
+    assert_eq!(r.status, 404, "{}", r.body);
+    let both = json!({"cv": id(&letter), "lettre_motivation_fichier": id(&letter)});
+    let r = app.apply(&bob, "offres", &id(&offre), both).await;
+    assert_eq!(r.status, 404, "{}", r.body);
+    assert!(
+        r.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("lettre_motivation_fichier"),
+        "{}",
+        r.body
+    );
     // The right one does; null unlinks.
     let r = app
         .put_auth(
@@ -444,6 +459,8 @@ async fn recruiters_read_the_cvs_sent_to_their_publications() {
     let r = app.get_auth(&cv_path, &recruiter).await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(download(&r.body).await.0, cv_bytes);
+    // How many applications use it is not the recruiter's business.
+    assert_eq!(r.body["candidatures"], 0);
     let r = app
         .get_auth(&format!("/api/upload/{}/", id(&letter)), &recruiter)
         .await;

@@ -119,12 +119,20 @@ async fn receive(
         discard(services, &u).await;
         return Err(e);
     }
-    if let Err(e) = files.confirm(&u).await {
+    if files.confirm(&u).await.is_err()
+        && let Err(e) = files.confirm(&u).await
+    {
         // Still pending, the object would expire under a listed file:
         // take the metadata back too.
         let profile = shared::users::get(&services.store, &user.sub).await?;
-        if let Some(profile) = profile {
-            uploads::store::remove(&services.store, &u, &profile).await?;
+        let undone = match profile {
+            Some(profile) => uploads::store::remove(&services.store, &u, &profile).await,
+            None => Ok(()),
+        };
+        if let Err(undo) = undone {
+            tracing::error!(error = %undo, key = %u.object_key(), upload_id = %u.id,
+                "listed file whose object is still pending: it expires in a day");
+            return Err(e);
         }
         discard(services, &u).await;
         return Err(e);
@@ -252,15 +260,16 @@ async fn detail(
     let u = uploads::store::get(&services.store, id)
         .await?
         .ok_or(ApiError::NotFound)?;
-    let allowed = match uploads::access(&u, &user) {
-        Access::Granted => true,
-        Access::IfAttachedToMine => {
-            uploads::store::attached_for(&services.store, &u.id, &user.sub).await?
+    let mut u = u;
+    match uploads::access(&u, &user) {
+        Access::Granted => {}
+        Access::IfAttachedToMine
+            if uploads::store::attached_for(&services.store, &u.id, &user.sub).await? =>
+        {
+            // How many applications use it is the candidate's business.
+            u.candidatures = 0;
         }
-        Access::Denied => false,
-    };
-    if !allowed {
-        return Err(ApiError::NotFound);
+        _ => return Err(ApiError::NotFound),
     }
     Ok(AxumJson(services.files()?.with_link(u).await?))
 }
@@ -278,7 +287,7 @@ async fn delete(
     let id = shared::store::path_id(&id)?;
     let mut found = services
         .store
-        .get_many(&[keys::upload(id), keys::user(&user.sub)])
+        .get_many_consistent(&[keys::upload(id), keys::user(&user.sub)])
         .await?
         .into_iter();
     let u: Option<Upload> = found

@@ -55,8 +55,8 @@ pub struct NewApplication {
     /// Id de l'offre d'emploi.
     #[validate(required, length(min = 1, max = 64))]
     pub offre: Option<String>,
+    /// Checked by `apply`, which names its fields as the body does.
     #[serde(flatten)]
-    #[validate(nested)]
     pub candidature: ApplyBody,
 }
 
@@ -107,6 +107,13 @@ pub async fn apply(
         a.cv = body.cv;
     }
     a.lettre_motivation_fichier = body.lettre_motivation_fichier;
+    if a.lettre_motivation_fichier.is_some() && a.lettre_motivation_fichier == a.cv {
+        // A file has one kind: it cannot be both.
+        return Err(crate::uploads::not_yours(
+            "lettre_motivation_fichier",
+            crate::uploads::FileKind::Lettre,
+        ));
+    }
     super::store::create(db, &a).await?;
     state.notify(&Event::nouvelle_candidature(&a)).await;
     Ok((StatusCode::CREATED, AxumJson(a.for_applicant())))

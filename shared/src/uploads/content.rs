@@ -113,9 +113,14 @@ pub fn check(kind: FileKind, name: &str, bytes: &[u8]) -> ApiResult<Checked> {
         .filter(|f| allowed.contains(f))
         .ok_or_else(refused)?;
     prove(format, bytes).map_err(|why| invalid(format!("{} illisible : {why}", format.label())))?;
-    let name = match name.rsplit_once('.') {
-        Some((_, ext)) if format.extensions().contains(&ext.to_lowercase().as_str()) => name,
-        Some((_, ext)) if !ext.is_empty() && !ext.contains(' ') && ext.len() <= 5 => {
+    // An extension is letters after the last dot (`CV 2024.06` has none).
+    let extension = name
+        .rsplit_once('.')
+        .map(|(_, ext)| ext)
+        .filter(|ext| (1..=5).contains(&ext.len()) && ext.chars().all(|c| c.is_ascii_alphabetic()));
+    let name = match extension {
+        Some(ext) if format.extensions().contains(&ext.to_lowercase().as_str()) => name,
+        Some(ext) => {
             return Err(invalid(format!(
                 "L'extension « .{ext} » ne correspond pas au contenu ({}) : .{} attendu.",
                 format.label(),
@@ -136,7 +141,9 @@ pub fn detect(bytes: &[u8]) -> Option<Format> {
         "application/pdf" => Some(Format::Pdf),
         "image/png" => Some(Format::Png),
         "image/jpeg" => Some(Format::Jpeg),
-        "application/msword" | "application/x-ole-storage" => Some(Format::Doc),
+        // `infer` says msword for an OLE2 file with Word's class id; other
+        // OLE2 files (installers, Outlook messages) are refused.
+        "application/msword" => Some(Format::Doc),
         "application/zip"
         | "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
         | "application/vnd.oasis.opendocument.text" => office_archive(bytes),
@@ -214,7 +221,10 @@ pub fn clean_name(raw: &str) -> Result<String, String> {
     if name.is_empty() {
         return Err("Le nom du fichier est vide.".into());
     }
-    if name.chars().any(char::is_control) {
+    // Control characters, and the invisible ones that reorder or hide
+    // text (a bidi override makes `cv<U+202E>fdp.exe` read `cvexe.pdf`).
+    let invisible = |c: char| matches!(c, '\u{200B}'..='\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}' | '\u{FEFF}');
+    if name.chars().any(|c| c.is_control() || invisible(c)) {
         return Err("Le nom du fichier contient des caractères de contrôle.".into());
     }
     if name.contains(['/', '\\']) {
@@ -296,21 +306,22 @@ pub(crate) mod tests {
             ("mimetype", b"application/vnd.oasis.opendocument.text"),
             ("content.xml", b"<office:document-content/>"),
         ]);
-        let doc = [
-            &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1][..],
-            &[0; 504],
-        ]
-        .concat();
         for (bytes, format, name) in [
             (PDF.to_vec(), Format::Pdf, "CV Amina.pdf"),
             (docx, Format::Docx, "cv.DOCX"),
             (odt, Format::Odt, "cv.odt"),
-            (doc, Format::Doc, "cv.doc"),
         ] {
             let checked = check(FileKind::Cv, name, &bytes).unwrap();
             assert_eq!(checked.format, format, "{name}");
             assert_eq!(checked.name, name);
         }
+        // An OLE2 file that is not a Word document (an installer, say).
+        let ole = [
+            &[0xD0, 0xCF, 0x11, 0xE0, 0xA1, 0xB1, 0x1A, 0xE1][..],
+            &[0; 504],
+        ]
+        .concat();
+        assert!(refusal(check(FileKind::Cv, "cv.doc", &ole)).contains("non accepté"));
         let spreadsheet = zip_with(&[("xl/workbook.xml", b"<workbook/>")]);
         assert!(refusal(check(FileKind::Cv, "cv.docx", &spreadsheet)).contains("non accepté"));
     }
@@ -357,6 +368,9 @@ pub(crate) mod tests {
             check(FileKind::Cv, "mon cv", PDF).unwrap().name,
             "mon cv.pdf"
         );
+        for (sent, kept) in [("CV 2024.06", "CV 2024.06.pdf"), ("CV_v2.0", "CV_v2.0.pdf")] {
+            assert_eq!(check(FileKind::Cv, sent, PDF).unwrap().name, kept);
+        }
         assert_eq!(
             check(FileKind::Document, "KBIS.JPEG", &{
                 let mut out = Cursor::new(Vec::new());
@@ -379,6 +393,8 @@ pub(crate) mod tests {
             "/etc/passwd",
             "cv\u{0}.pdf",
             "cv\n.pdf",
+            "cv\u{202E}fdp.exe",
+            "cv\u{200B}.pdf",
             ".htaccess",
             "..",
             "   ",
