@@ -34,6 +34,16 @@ async fn upload(app: &TestApp, token: &str, kind: &str, name: &str, bytes: Vec<u
         .mime_str("application/pdf")
         .unwrap();
     let form = reqwest::multipart::Form::new().part("fichier", part);
+    send_form(app, token, kind, form).await
+}
+
+/// Posts any form to `/api/upload/<kind>/`.
+async fn send_form(
+    app: &TestApp,
+    token: &str,
+    kind: &str,
+    form: reqwest::multipart::Form,
+) -> Response {
     let url = app.url(&format!("/api/upload/{kind}/"));
     app.send(app.http.post(url).bearer_auth(token).multipart(form))
         .await
@@ -242,28 +252,14 @@ async fn refused_files_leave_nothing_behind() {
         .await;
     assert_eq!(r.status, 415, "{}", r.body);
     let form = reqwest::multipart::Form::new().text("autre", "x");
-    let r = app
-        .send(
-            app.http
-                .post(app.url("/api/upload/cv/"))
-                .bearer_auth(&candidate)
-                .multipart(form),
-        )
-        .await;
+    let r = send_form(&app, &candidate, "cv", form).await;
     assert_eq!(r.status, 400, "{}", r.body);
     assert_eq!(r.body, json!({"fichier": ["Ce champ est obligatoire."]}));
     let part = |n: &str| reqwest::multipart::Part::bytes(pdf(n)).file_name(format!("{n}.pdf"));
     let form = reqwest::multipart::Form::new()
         .part("fichier", part("a"))
         .part("fichier", part("b"));
-    let r = app
-        .send(
-            app.http
-                .post(app.url("/api/upload/cv/"))
-                .bearer_auth(&candidate)
-                .multipart(form),
-        )
-        .await;
+    let r = send_form(&app, &candidate, "cv", form).await;
     assert_eq!(r.status, 400, "{}", r.body);
     assert_eq!(
         upload(&app, &candidate, "document", "k.pdf", pdf("k"))

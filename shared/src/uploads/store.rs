@@ -227,30 +227,34 @@ pub fn attach(
     recruiter: &str,
     application: &str,
 ) -> ApiResult<[TransactWriteItem; 2]> {
-    let count = Update::builder()
-        .table_name(&store.table)
-        .set_key(Some(store::key(&keys::upload(id))))
-        .update_expression("ADD candidatures :one")
+    let count = count(store, id, 1)
         .condition_expression("proprietaire = :me AND type_fichier = :kind")
-        .expression_attribute_values(":one", n(1))
         .expression_attribute_values(":me", s(owner))
-        .expression_attribute_values(":kind", s(kind.as_str()))
-        .build()
-        .map_err(ApiError::internal)?;
-    let reference = reference(id, recruiter, application);
+        .expression_attribute_values(":kind", s(kind.as_str()));
     let put = Put::builder()
         .table_name(&store.table)
-        .set_item(Some(store::key(&reference)))
+        .set_item(Some(store::key(&keys::upload_reference(
+            id,
+            recruiter,
+            application,
+        ))))
         .build()
         .map_err(ApiError::internal)?;
     Ok([
-        TransactWriteItem::builder().update(count).build(),
+        TransactWriteItem::builder()
+            .update(count.build().map_err(ApiError::internal)?)
+            .build(),
         TransactWriteItem::builder().put(put).build(),
     ])
 }
 
-fn reference(id: &str, recruiter: &str, application: &str) -> (String, String) {
-    keys::upload_reference(id, recruiter, application)
+/// `ADD candidatures <delta>` on a file's metadata (its condition to add).
+fn count(store: &Store, id: &str, delta: i64) -> aws_sdk_dynamodb::types::builders::UpdateBuilder {
+    Update::builder()
+        .table_name(&store.table)
+        .set_key(Some(store::key(&keys::upload(id))))
+        .update_expression("ADD candidatures :delta")
+        .expression_attribute_values(":delta", n(delta))
 }
 
 /// The writes that detach the file `id` from a withdrawn application.
@@ -260,17 +264,17 @@ pub fn detach(
     recruiter: &str,
     application: &str,
 ) -> ApiResult<[TransactWriteItem; 2]> {
-    let count = Update::builder()
-        .table_name(&store.table)
-        .set_key(Some(store::key(&keys::upload(id))))
-        .update_expression("ADD candidatures :minus")
+    let count = count(store, id, -1)
         .condition_expression("attribute_exists(PK)")
-        .expression_attribute_values(":minus", n(-1))
         .build()
         .map_err(ApiError::internal)?;
     let delete = Delete::builder()
         .table_name(&store.table)
-        .set_key(Some(store::key(&reference(id, recruiter, application))))
+        .set_key(Some(store::key(&keys::upload_reference(
+            id,
+            recruiter,
+            application,
+        ))))
         .build()
         .map_err(ApiError::internal)?;
     Ok([
