@@ -111,8 +111,10 @@ pub fn app(
     let notifying = shared::events::Notifying::new(services.clone(), sdk)?;
     let api = Router::new()
         .merge(auth::router(auth::AuthState::new(services.clone(), sdk)))
-        .merge(uploads::router(services))
-        .merge(admin::router(notifying.clone()))
+        .merge(uploads::router(services.clone()))
+        .merge(admin::router(admin::AreaState::new(services.clone(), sdk)?))
+        .merge(recherche::router(services.clone()))
+        .merge(statistiques::router(services.clone()))
         .merge(messages::router(notifying.clone()))
         .merge(offres::router(notifying.clone()))
         .merge(financements::router(notifying.clone()))

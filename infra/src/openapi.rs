@@ -16,6 +16,8 @@ pub fn areas() -> Vec<utoipa::openapi::OpenApi> {
         consultations::openapi(),
         candidatures::openapi(),
         uploads::openapi(),
+        recherche::openapi(),
+        statistiques::openapi(),
     ]
 }
 

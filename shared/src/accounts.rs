@@ -40,18 +40,35 @@ where
 /// Deactivates or reactivates an account, at once: the profile flag (login
 /// refuses inactive accounts), the identity (Cognito refuses it too), and,
 /// on deactivation, every open session (tokens already held stop working).
+/// `admin` is who did it (audited). 409 when the account already is in
+/// that state. Returns the updated profile.
 pub async fn set_active(
     store: &Store,
     cognito: &Cognito,
     config: &Config,
     sub: &str,
     active: bool,
-) -> ApiResult<()> {
-    let profile = users::get(store, sub).await?.ok_or(ApiError::NotFound)?;
+    admin: Option<&str>,
+) -> ApiResult<users::Profile> {
+    let mut profile = users::get(store, sub).await?.ok_or(ApiError::NotFound)?;
+    let entry = admin.map(|a| {
+        let action = if active {
+            "reactiver_compte"
+        } else {
+            "desactiver_compte"
+        };
+        crate::audit::Entry::new(a, action, "utilisateur", sub, None)
+    });
     // Order matters on deactivation: once the flag is off no new session
     // opens, then the open ones are closed; the identity provider comes
     // last, so its failure cannot leave a token working.
-    users::set_active(store, sub, active).await?;
+    if !users::set_active(store, &profile, active, entry.as_ref()).await? {
+        return Err(ApiError::Conflict(if active {
+            "Ce compte est déjà actif.".into()
+        } else {
+            "Ce compte est déjà désactivé.".into()
+        }));
+    }
     let pool = &config.user_pool_id;
     if active {
         cognito
@@ -71,7 +88,9 @@ pub async fn set_active(
             .await
             .map_err(internal)?;
     }
-    Ok(())
+    profile.is_active = active;
+    profile.date_modification = time::OffsetDateTime::now_utc();
+    Ok(profile)
 }
 
 /// Creates the admin account if missing, and makes sure its password,

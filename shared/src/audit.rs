@@ -1,31 +1,20 @@
-//! The audit log of admin actions (who, what, when, on what, why): one
-//! item per action, written in the same transaction as the action itself,
-//! by day and by actor (L1 in docs/data-model.md). #7 exposes it.
+//! The audit trail of admin actions (who, what, when, on what, why): a
+//! log entry of kind `action_admin` (see `logs`), written in the same
+//! transaction as the action itself, read at `GET /api/admin/logs/`.
 
 use aws_sdk_dynamodb::types::TransactWriteItem;
-use serde::{Deserialize, Serialize};
-use time::OffsetDateTime;
 
 use crate::error::ApiResult;
-use crate::store::{self, Store, attr, keys};
-use crate::users::rfc3339;
+use crate::logs::{LogEntry, LogKind};
+use crate::store::Store;
 
-#[derive(Clone, Debug, Serialize, Deserialize, utoipa::ToSchema)]
-pub struct Entry {
-    pub id: String,
-    /// The admin's id.
-    pub acteur: String,
-    /// `valider_compte`, `refuser_compte`...
-    pub action: String,
-    /// `utilisateur`, `publication`...
-    pub type_cible: String,
-    pub cible: String,
-    pub motif: Option<String>,
-    #[serde(with = "time::serde::rfc3339")]
-    pub date: OffsetDateTime,
-}
+/// An admin action about to be written.
+#[derive(Clone, Debug)]
+pub struct Entry(pub LogEntry);
 
 impl Entry {
+    /// `acteur` (the admin's id) did `action` on `cible` of `type_cible`
+    /// (`utilisateur`, `publication`), for `motif`.
     pub fn new(
         acteur: &str,
         action: &str,
@@ -33,31 +22,18 @@ impl Entry {
         cible: &str,
         motif: Option<String>,
     ) -> Self {
-        Entry {
-            id: ulid::Ulid::new().to_string(),
-            acteur: acteur.into(),
-            action: action.into(),
-            type_cible: type_cible.into(),
-            cible: cible.into(),
+        Entry(LogEntry {
+            utilisateur: Some(acteur.into()),
+            action: Some(action.into()),
+            type_cible: Some(type_cible.into()),
+            cible: Some(cible.into()),
             motif,
-            date: OffsetDateTime::now_utc(),
-        }
+            ..LogEntry::new(LogKind::ActionAdmin)
+        })
     }
 
     /// The write to add to the action's transaction.
     pub fn put(&self, store: &Store) -> ApiResult<TransactWriteItem> {
-        let stamp = rfc3339(self.date);
-        let order = format!("{stamp}#{}", self.id);
-        let (pk, sk) = keys::audit(&stamp[..10], &order);
-        let item = store::to_item(
-            &[
-                (attr::PK, pk),
-                (attr::SK, sk),
-                (attr::GSI1PK, keys::audit_by_actor(&self.acteur)),
-                (attr::GSI1SK, order),
-            ],
-            self,
-        )?;
-        store.transact_put(item)
+        self.0.put(store)
     }
 }

@@ -253,6 +253,9 @@ where
         }
         let services = Arc::<Services>::from_ref(state);
         let user = authenticate(&services, bearer(parts)?).await?;
+        if let Some(caller) = parts.extensions.get::<crate::monitoring::Caller>() {
+            caller.set_user(&user.sub);
+        }
         parts.extensions.insert(user.clone());
         Ok(user)
     }

@@ -32,6 +32,8 @@ pub struct Config {
     /// Report each request's AWS calls and timing in response headers
     /// (benchmarks, local debugging).
     pub server_timing: bool,
+    /// A request slower than this is recorded in the admin log.
+    pub slow_request: Duration,
     /// The SNS topic domain events are published to (areas that notify).
     pub events_topic_arn: Option<String>,
     /// Sender of every email (an address of the SES identity).
@@ -161,6 +163,7 @@ impl Config {
             },
             trust_forwarded_for: parse_bool("TRUST_X_FORWARDED_FOR")?,
             server_timing: parse_bool("SERVER_TIMING")?,
+            slow_request: Duration::from_millis(parse_num("SLOW_REQUEST_MS", 1000)?),
             events_topic_arn: get("EVENTS_TOPIC_ARN").filter(|v| !v.is_empty()),
             mail_from: get("MAIL_FROM")
                 .filter(|v| !v.is_empty())

@@ -53,6 +53,8 @@ pub fn conventions(router: Router, config: &Config) -> Router {
         .layer(DefaultBodyLimit::max(config.max_body_bytes))
         .layer(cors(config))
         .layer(PropagateRequestIdLayer::new(X_REQUEST_ID.clone()))
+        // Every other log line of the request carries its id (the span);
+        // the request's own line is `monitoring::access_log`'s.
         .layer(
             TraceLayer::new_for_http()
                 .make_span_with(|req: &Request| {
@@ -60,11 +62,10 @@ pub fn conventions(router: Router, config: &Config) -> Router {
                     tracing::info_span!("request", request_id = %id, method = %req.method(), path = %req.uri().path())
                 })
                 .on_request(())
-                .on_response(|res: &Response, latency: Duration, _span: &tracing::Span| {
-                    tracing::info!(status = res.status().as_u16(), latency_ms = latency.as_secs_f64() * 1000.0, "response");
-                })
+                .on_response(())
                 .on_failure(()),
         )
+        .layer(axum::middleware::from_fn(crate::monitoring::access_log))
         .layer(SetRequestIdLayer::new(X_REQUEST_ID.clone(), MakeId));
     // Outermost, so the timing covers every other layer too.
     if config.server_timing {
@@ -227,12 +228,17 @@ macro_rules! area {
             routes().into_openapi()
         }
 
-        /// The area's routes with their state. Whoever serves them (Lambda,
-        /// the dev server) wraps them in `shared::http::conventions` once.
+        /// The area's routes with their state, each recording its server
+        /// errors and slow requests (`monitoring::record`). Whoever serves
+        /// them (Lambda, the dev server) wraps them in
+        /// `shared::http::conventions` once.
         pub fn router(state: $state) -> axum::Router {
+            let services: std::sync::Arc<$crate::Services> = axum::extract::FromRef::from_ref(&state);
             let router = axum::Router::new();
             $(let router = utoipa_axum::paste! { $crate::http::serve::<[<__path_ $handler>], _, _, _>(router, $handler) };)+
-            router.with_state(state)
+            router
+                .layer(axum::middleware::from_fn_with_state(services, $crate::monitoring::record))
+                .with_state(state)
         }
     };
 }

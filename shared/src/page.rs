@@ -16,6 +16,14 @@ pub const MAX_PAGE_SIZE: usize = 100;
 /// Queries one page may take when a filter drops most items; past it the
 /// page is returned short, with a cursor where the reading stopped.
 const MAX_ROUNDS: usize = 10;
+/// The same when the filter runs in code (`page_where`): a safety bound
+/// far above what a page needs at the scale docs/search.md states.
+const MAX_ROUNDS_IN_CODE: usize = 200;
+/// Largest Query a code-filtered page asks for.
+const MAX_BATCH: usize = 1000;
+
+/// What `Listing::page_where` keeps of the items it reads.
+pub type Keep<'a> = dyn Fn(&Item) -> bool + Send + Sync + 'a;
 
 /// `?page_size=&cursor=` of every list.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -63,6 +71,8 @@ pub struct Listing {
     pub index: Option<&'static str>,
     pub partition: String,
     pub sk_prefix: Option<String>,
+    /// Sort keys between these two, inclusive (instead of a prefix).
+    pub sk_between: Option<(String, String)>,
     /// `FilterExpression` with its values (names are `#f0`.. as given).
     pub filter: Option<Filter>,
     /// Lowest sort key first (queues: oldest first) instead of newest.
@@ -124,6 +134,7 @@ impl Listing {
             index: None,
             partition,
             sk_prefix: Some(sk_prefix.into()),
+            sk_between: None,
             filter: None,
             oldest_first: false,
         }
@@ -134,9 +145,16 @@ impl Listing {
             index: Some(index),
             partition,
             sk_prefix: None,
+            sk_between: None,
             filter: None,
             oldest_first: false,
         }
+    }
+
+    /// Sort keys from `low` to `high`, inclusive.
+    pub fn between(mut self, low: String, high: String) -> Self {
+        self.sk_between = Some((low, high));
+        self
     }
 
     pub fn oldest_first(mut self) -> Self {
@@ -188,9 +206,45 @@ impl Listing {
         store: &Store,
         request: &PageRequest,
     ) -> ApiResult<Page<T>> {
+        self.page_of(store, request, None).await
+    }
+
+    /// One page of the items `keep` accepts, decided in code after reading
+    /// (for tests a FilterExpression cannot make: folded text, ranges over
+    /// optional fields). Reading goes on until the page is full or the
+    /// partition ends, so a page is never short while more items match.
+    pub async fn page_where<T: DeserializeOwned>(
+        &self,
+        store: &Store,
+        request: &PageRequest,
+        keep: &Keep<'_>,
+    ) -> ApiResult<Page<T>> {
+        self.page_of(store, request, Some(keep)).await
+    }
+
+    /// Up to `want` items `keep` accepts, from the start of the list, and
+    /// whether more remain.
+    pub async fn read_where(
+        &self,
+        store: &Store,
+        want: usize,
+        keep: &Keep<'_>,
+    ) -> ApiResult<(Vec<Item>, bool)> {
+        let (items, more) = self.read(store, None, false, want, Some(keep)).await?;
+        Ok((items, more.is_some()))
+    }
+
+    async fn page_of<T: DeserializeOwned>(
+        &self,
+        store: &Store,
+        request: &PageRequest,
+        keep: Option<&Keep<'_>>,
+    ) -> ApiResult<Page<T>> {
         let backwards = request.cursor.as_ref().is_some_and(|c| c.backwards);
         let start = request.cursor.as_ref().map(|c| c.key.clone());
-        let (mut items, more) = self.read(store, start, backwards, request.size).await?;
+        let (mut items, more) = self
+            .read(store, start, backwards, request.size, keep)
+            .await?;
         let has_more = more.is_some();
         let resume = more.map(|k| Cursor { key: k, backwards });
         if backwards {
@@ -233,12 +287,27 @@ impl Listing {
         mut start: Option<Item>,
         backwards: bool,
         want: usize,
+        keep: Option<&Keep<'_>>,
     ) -> ApiResult<(Vec<Item>, Option<Item>)> {
         let (pk, sk) = self.key_attributes();
         let mut items: Vec<Item> = Vec::new();
-        for _ in 0..MAX_ROUNDS {
-            // One more than asked, to know whether another page exists.
-            let limit = (want + 1 - items.len()) as i32;
+        let rounds = if keep.is_some() {
+            MAX_ROUNDS_IN_CODE
+        } else {
+            MAX_ROUNDS
+        };
+        let mut batch = want + 1;
+        for _ in 0..rounds {
+            // One more than asked, to know whether another page exists;
+            // filtering in code, a batch that grows while few items match.
+            let limit = match keep {
+                None => want + 1 - items.len(),
+                Some(_) => {
+                    let this = batch;
+                    batch = (batch * 4).min(MAX_BATCH);
+                    this
+                }
+            } as i32;
             let mut query = store
                 .client
                 .query()
@@ -249,12 +318,17 @@ impl Listing {
                 .scan_index_forward(self.oldest_first != backwards)
                 .limit(limit)
                 .set_exclusive_start_key(start.take());
-            query = match &self.sk_prefix {
-                Some(prefix) => query
+            query = match (&self.sk_between, &self.sk_prefix) {
+                (Some((low, high)), _) => query
+                    .key_condition_expression("#pk = :pk AND #sk BETWEEN :low AND :high")
+                    .expression_attribute_names("#sk", sk)
+                    .expression_attribute_values(":low", AttributeValue::S(low.clone()))
+                    .expression_attribute_values(":high", AttributeValue::S(high.clone())),
+                (None, Some(prefix)) => query
                     .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
                     .expression_attribute_names("#sk", sk)
                     .expression_attribute_values(":prefix", AttributeValue::S(prefix.clone())),
-                None => query.key_condition_expression("#pk = :pk"),
+                (None, None) => query.key_condition_expression("#pk = :pk"),
             };
             if let Some(filter) = &self.filter {
                 query = query.filter_expression(&filter.expression);
@@ -266,7 +340,11 @@ impl Listing {
                 }
             }
             let out = query.send().await?;
-            items.extend(out.items.unwrap_or_default());
+            let read = out.items.unwrap_or_default();
+            match keep {
+                Some(keep) => items.extend(read.into_iter().filter(|i| keep(i))),
+                None => items.extend(read),
+            }
             if items.len() > want {
                 items.truncate(want);
                 let resume = self.cursor_key(items.last().expect("want ≥ 1"));

@@ -40,6 +40,10 @@ pub mod keys {
     pub fn users_by_role(role: &str) -> String {
         format!("ROLE#{role}")
     }
+    /// Every account, newest first (GSI3).
+    pub fn all_users() -> String {
+        "USERS".into()
+    }
     /// Accounts awaiting (or past) admin validation, by type and status (GSI2).
     pub fn users_by_validation(role: &str, statut: &str) -> String {
         format!("VALIDATION#{role}#{statut}")
@@ -86,12 +90,23 @@ pub mod keys {
     pub fn stats_partition(scope: &str) -> String {
         format!("STATS#{scope}")
     }
-    /// The audit log: by day, and by actor (GSI1) (L1).
-    pub fn audit(day: &str, order: &str) -> (String, String) {
-        (format!("AUDIT#{day}"), order.into())
+    /// One shard of a scope's counters on one day (S3).
+    pub fn stats_day(scope: &str, day: &str, shard: u32) -> (String, String) {
+        (stats_partition(scope), format!("D#{day}#{shard}"))
     }
-    pub fn audit_by_actor(sub: &str) -> String {
-        format!("ACTOR#{sub}")
+    /// The system log (L1): every entry, by kind (GSI1), by account
+    /// (GSI2), by address tried (GSI3).
+    pub fn logs() -> String {
+        "LOGS".into()
+    }
+    pub fn logs_by_kind(kind: &str) -> String {
+        format!("LOGS#{kind}")
+    }
+    pub fn logs_by_user(sub: &str) -> String {
+        format!("LOGS#USER#{sub}")
+    }
+    pub fn logs_by_email(email: &str) -> String {
+        format!("LOGS#EMAIL#{email}")
     }
     /// A publication (P1).
     pub fn publication(id: &str) -> (String, String) {
@@ -129,6 +144,14 @@ pub mod keys {
     /// GSI2) and by score (C5, GSI3).
     pub fn applications_received(recruiter: &str, kind: &str) -> String {
         format!("RECEIVED#{recruiter}#{kind}")
+    }
+    /// How many live applications `applicant` has made to `recruiter`'s
+    /// publications (R2: their contact details show in a search while > 0).
+    pub fn applicant_of(recruiter: &str, applicant: &str) -> (String, String) {
+        (
+            format!("USER#{recruiter}"),
+            format!("APPLICANT#{applicant}"),
+        )
     }
     /// An interview reminder, by the day it is due (C8).
     pub fn reminder(day: &str, order: &str) -> (String, String) {
@@ -241,17 +264,14 @@ impl Store {
             .client
             .query()
             .table_name(&self.table)
-            .key_condition_expression("PK = :pk")
+            .key_condition_expression("PK = :pk AND begins_with(SK, :all)")
             .expression_attribute_values(":pk", AttributeValue::S(keys::stats_partition(scope)))
+            .expression_attribute_values(":all", AttributeValue::S("ALL#".into()))
             .send()
             .await?;
         let mut sums = HashMap::new();
         for item in out.items.unwrap_or_default() {
-            for (name, value) in item {
-                if let Some(n) = value.as_n().ok().and_then(|n| n.parse::<i64>().ok()) {
-                    *sums.entry(name).or_default() += n;
-                }
-            }
+            crate::stats::sum_into(&mut sums, &item);
         }
         Ok(sums)
     }
@@ -267,9 +287,19 @@ impl Store {
         changes: &[(String, i64)],
     ) -> ApiResult<TransactWriteItem> {
         let shard = (ulid::Ulid::new().random() % COUNTER_SHARDS as u128) as u32;
+        self.add_to(keys::stats(scope, shard), changes)
+    }
+
+    /// `ADD` each of `changes` on the counter item `k`, as one write of a
+    /// transaction.
+    pub fn add_to(
+        &self,
+        k: (String, String),
+        changes: &[(String, i64)],
+    ) -> ApiResult<TransactWriteItem> {
         let mut update = Update::builder()
             .table_name(&self.table)
-            .set_key(Some(key(&keys::stats(scope, shard))));
+            .set_key(Some(key(&k)));
         let mut terms = Vec::new();
         for (i, (name, n)) in changes.iter().enumerate() {
             terms.push(format!("#c{i} :c{i}"));
@@ -429,6 +459,18 @@ impl Store {
         &self,
         query: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
     ) -> ApiResult<Vec<T>> {
+        self.query_items(query)
+            .await?
+            .into_iter()
+            .map(from_item)
+            .collect()
+    }
+
+    /// `query_all` without the mapping: the raw items.
+    pub async fn query_items(
+        &self,
+        query: aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder,
+    ) -> ApiResult<Vec<Item>> {
         let mut all = Vec::new();
         let mut start = None;
         loop {
@@ -438,9 +480,7 @@ impl Store {
                 .set_exclusive_start_key(start)
                 .send()
                 .await?;
-            for item in out.items.unwrap_or_default() {
-                all.push(from_item(item)?);
-            }
+            all.extend(out.items.unwrap_or_default());
             match out.last_evaluated_key {
                 Some(k) => start = Some(k),
                 None => return Ok(all),

@@ -485,6 +485,8 @@ pub fn profile_keys(p: &Profile) -> Vec<(&'static str, String)> {
         (attr::SK, sk),
         (attr::GSI1PK, keys::users_by_role(role)),
         (attr::GSI1SK, order.clone()),
+        (attr::GSI3PK, keys::all_users()),
+        (attr::GSI3SK, order.clone()),
     ];
     if let Some(state) = p.details.admin_validation() {
         k.push((
@@ -502,40 +504,39 @@ pub fn rfc3339(t: OffsetDateTime) -> String {
 }
 
 /// Writes a new profile; fails with `Ok(false)` if one already exists.
-/// An account that awaits admin validation is counted in the same
-/// transaction, so the validation statistics never drift.
+/// It is counted in the same transaction (accounts by type, registrations
+/// by day and, for the types an admin validates, the validation
+/// statistics), so no figure ever drifts.
 pub async fn create(store: &Store, profile: &Profile) -> ApiResult<bool> {
     let item = store::to_item(&profile_keys(profile), profile)?;
-    let Some(state) = profile.details.admin_validation() else {
-        return store.put_new(item).await;
-    };
     let put = aws_sdk_dynamodb::types::Put::builder()
         .table_name(&store.table)
         .set_item(Some(item))
         .condition_expression("attribute_not_exists(PK)")
         .build()
         .map_err(ApiError::internal)?;
-    let written = store
-        .client
-        .transact_write_items()
-        .transact_items(
-            aws_sdk_dynamodb::types::TransactWriteItem::builder()
-                .put(put)
-                .build(),
-        )
-        .transact_items(crate::review::count(
-            store,
-            profile.details.role(),
-            None,
-            state,
-        )?)
-        .send()
-        .await;
-    match written {
-        Ok(_) => Ok(true),
-        Err(e) if store::canceled_by_condition(&e) => Ok(false),
-        Err(e) => Err(e.into()),
+    let role = profile.details.role();
+    let mut items = vec![
+        aws_sdk_dynamodb::types::TransactWriteItem::builder()
+            .put(put)
+            .build(),
+    ];
+    items.extend(crate::stats::writes(
+        store,
+        &[crate::stats::USERS],
+        &[crate::stats::USERS],
+        &crate::stats::day(profile.date_creation),
+        &[(role.as_str().to_string(), 1)],
+    )?);
+    if let Some(state) = profile.details.admin_validation() {
+        items.push(crate::review::count(store, role, None, state)?);
     }
+    Ok(store.write(items).await?.is_ok())
+}
+
+/// The counter of an account type's deactivated accounts.
+pub fn inactive_counter(role: Role) -> String {
+    format!("{}_inactifs", role.as_str())
 }
 
 pub async fn get(store: &Store, sub: &str) -> ApiResult<Option<Profile>> {
@@ -663,33 +664,45 @@ pub async fn mark_email_verified(store: &Store, sub: &str) -> ApiResult<()> {
     Ok(())
 }
 
-/// Activates or deactivates an account in the table. Callers also close
-/// the user's sessions and disable the identity (see `accounts`).
-pub async fn set_active(store: &Store, sub: &str, active: bool) -> ApiResult<bool> {
-    let result = store
-        .client
-        .update_item()
+/// Activates or deactivates an account in the table, counted, with the
+/// admin's audit entry, in one transaction; `Ok(false)` when the account
+/// was not in the other state (or is gone). Callers also close the user's
+/// sessions and disable the identity (see `accounts`).
+pub async fn set_active(
+    store: &Store,
+    profile: &Profile,
+    active: bool,
+    audit: Option<&crate::audit::Entry>,
+) -> ApiResult<bool> {
+    let update = aws_sdk_dynamodb::types::Update::builder()
         .table_name(&store.table)
-        .set_key(Some(store::key(&keys::user(sub))))
-        .condition_expression("attribute_exists(PK)")
+        .set_key(Some(store::key(&keys::user(&profile.id))))
+        .condition_expression("is_active = :was")
         .update_expression("SET is_active = :a, date_modification = :now")
         .expression_attribute_values(":a", AttributeValue::Bool(active))
+        .expression_attribute_values(":was", AttributeValue::Bool(!active))
         .expression_attribute_values(
             ":now",
             AttributeValue::S(rfc3339(OffsetDateTime::now_utc())),
         )
-        .send()
-        .await;
-    match result {
-        Ok(_) => Ok(true),
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-        {
-            Ok(false)
-        }
-        Err(e) => Err(e.into()),
+        .build()
+        .map_err(ApiError::internal)?;
+    let mut items = vec![
+        aws_sdk_dynamodb::types::TransactWriteItem::builder()
+            .update(update)
+            .build(),
+        store.add_counters(
+            crate::stats::USERS,
+            &[(
+                inactive_counter(profile.details.role()),
+                if active { -1 } else { 1 },
+            )],
+        )?,
+    ];
+    if let Some(entry) = audit {
+        items.push(entry.put(store)?);
     }
+    Ok(store.write(items).await?.is_ok())
 }
 
 #[cfg(test)]

@@ -195,7 +195,7 @@ async fn through_lambda(app: &TestApp, function: &str, event: &Value) -> (u16, V
     let notifying = || shared::events::Notifying::new(services.clone(), sdk).unwrap();
     let router = match function {
         "auth" => auth::router(auth::AuthState::new(services.clone(), sdk)),
-        "admin" => admin::router(notifying()),
+        "admin" => admin::router(admin::AreaState::new(services.clone(), sdk).unwrap()),
         "messages" => messages::router(notifying()),
         "notifications" => notifications::router(notifying()),
         "offres" => offres::router(notifying()),
@@ -204,6 +204,8 @@ async fn through_lambda(app: &TestApp, function: &str, event: &Value) -> (u16, V
         "consultations" => consultations::router(notifying()),
         "candidatures" => candidatures::router(notifying()),
         "uploads" => uploads::router(services.clone()),
+        "recherche" => recherche::router(services.clone()),
+        "statistiques" => statistiques::router(services.clone()),
         other => panic!("no router for {other}"),
     };
     let router = shared::http::conventions(router, &app.config);
@@ -345,9 +347,16 @@ async fn a_mass_mailing_batch_from_the_queue_reaches_active_recipients_once() {
     let (_, gone_sub, _) = app.applicant("candidat", json!({})).await;
     let services = shared::Services::new(app.config.clone(), &app.stack.sdk);
     let cognito = aws_sdk_cognitoidentityprovider::Client::new(&app.stack.sdk);
-    shared::accounts::set_active(&services.store, &cognito, &app.config, &gone_sub, false)
-        .await
-        .unwrap();
+    shared::accounts::set_active(
+        &services.store,
+        &cognito,
+        &app.config,
+        &gone_sub,
+        false,
+        None,
+    )
+    .await
+    .unwrap();
     let envoi = ulid::Ulid::new().to_string();
     let bulk = shared::messages::Bulk {
         id: envoi.clone(),

@@ -22,10 +22,45 @@ use shared::validation;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-pub use shared::events::Notifying as AreaState;
+/// The admin area's clients: the event publisher, and the identity
+/// provider (deactivating an account disables its identity too).
+#[derive(Clone)]
+pub struct AreaState {
+    pub notifying: shared::events::Notifying,
+    pub cognito: aws_sdk_cognitoidentityprovider::Client,
+}
+
+impl AreaState {
+    pub fn new(
+        services: std::sync::Arc<shared::Services>,
+        sdk: &aws_config::SdkConfig,
+    ) -> Result<Self, shared::config::ConfigError> {
+        Ok(AreaState {
+            notifying: shared::events::Notifying::new(services, sdk)?,
+            cognito: shared::metrics::cognito_client(sdk),
+        })
+    }
+}
+
+impl std::ops::Deref for AreaState {
+    type Target = shared::events::Notifying;
+    fn deref(&self) -> &Self::Target {
+        &self.notifying
+    }
+}
+
+impl axum::extract::FromRef<AreaState> for std::sync::Arc<shared::Services> {
+    fn from_ref(state: &AreaState) -> Self {
+        state.notifying.services.clone()
+    }
+}
+
+mod panel;
+use panel::*;
 
 shared::area!(AreaState; pending_accounts, validate_account, refuse_account, account_statistics,
-    set_quota, pending_publications, validate_publication, refuse_publication, publication_statistics);
+    set_quota, pending_publications, validate_publication, refuse_publication, publication_statistics,
+    global_statistics, statistics, dashboard, users, deactivate, reactivate, logs);
 
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]

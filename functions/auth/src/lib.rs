@@ -15,6 +15,7 @@ use shared::accounts::{error_code, internal};
 use shared::auth::{AuthUser, Role};
 use shared::error::{ApiError, ApiResult, FieldErrors};
 use shared::json::{Json, JsonObject, collect, parse};
+use shared::logs::{LogEntry, LogKind};
 use shared::throttle::{self, Limit};
 use shared::users::{self, BaseEdit, Profile, TypeEdit};
 use shared::{Services, sessions, validation};
@@ -414,11 +415,16 @@ async fn login(
         subject: email.clone(),
         max: config.login_throttle.max_failures_per_account,
     };
+    let attempt = |kind| LogEntry {
+        email: Some(email.clone()),
+        ip: Some(ip.clone()),
+        ..LogEntry::new(kind)
+    };
     let limits = [
         account_limit.clone(),
         Limit {
             scope: "login-client",
-            subject: ip,
+            subject: ip.clone(),
             max: config.login_throttle.max_failures_per_client,
         },
     ];
@@ -443,6 +449,7 @@ async fn login(
                 // reveal the account without it), as SimpleJWT does.
                 Some("NotAuthorizedException" | "UserNotFoundException" | "InvalidParameterException") => {
                     tracing::info!(event = "login_failed", "failed login");
+                    attempt(LogKind::EchecConnexion).record(&services.store).await;
                     bad_credentials()
                 }
                 Some("UserNotConfirmedException") => ApiError::Forbidden(
@@ -481,9 +488,14 @@ async fn login(
     let user = profile?.ok_or_else(bad_credentials)?;
     // A success clears the account's failures and does not count against
     // the client.
-    let (reset, forgiven) = tokio::join!(
+    let logged = LogEntry {
+        utilisateur: Some(user.id.clone()),
+        ..attempt(LogKind::Connexion)
+    };
+    let (reset, forgiven, ()) = tokio::join!(
         throttle::reset(&services.store, &account_limit, window),
         throttle::forgive(&services.store, &limits[1], window),
+        logged.record(&services.store),
     );
     reset?;
     forgiven?;

@@ -11,11 +11,15 @@ use time::{Duration, OffsetDateTime};
 use super::{Application, Statut, count_changes, split_id};
 use crate::error::{ApiError, ApiResult};
 use crate::publications::Kind;
+use crate::stats;
 use crate::store::{self, Item, Store, attr, keys};
 use crate::uploads;
 use crate::users::rfc3339;
 
 const STATS: &str = "candidatures";
+
+/// The scope of the platform's application counters.
+pub const SCOPE: &str = STATS;
 
 /// The condition of every change: the application is as it was read.
 const UNCHANGED: &str = "statut = :was AND date_modification = :was_modified";
@@ -76,16 +80,41 @@ fn count_on_publication(store: &Store, publication: &str, n: i64) -> ApiResult<T
         .build())
 }
 
+/// The counter moves of a change: the platform's, the recruiter's and the
+/// applicant's totals, the platform's and the recruiter's daily series;
+/// and, when the application appears or goes, the recruiter's count of
+/// this applicant's live applications (what lets the recruiter see their
+/// contact details in a candidate search).
 fn counters(
     store: &Store,
     before: Option<&Application>,
     after: Option<&Application>,
-) -> ApiResult<Option<TransactWriteItem>> {
+) -> ApiResult<Vec<TransactWriteItem>> {
     let changes = count_changes(before, after);
-    if changes.is_empty() {
-        return Ok(None);
+    let Some(a) = after.or(before) else {
+        return Ok(Vec::new());
+    };
+    let recruiter = stats::recruiter_scope(&a.recruteur);
+    let applicant = stats::applicant_scope(&a.candidat);
+    let mut writes = stats::writes(
+        store,
+        &[STATS, &recruiter, &applicant],
+        &[STATS, &recruiter],
+        &stats::day(OffsetDateTime::now_utc()),
+        &changes,
+    )?;
+    let live = match (before, after) {
+        (None, Some(_)) => 1,
+        (Some(_), None) => -1,
+        _ => 0,
+    };
+    if live != 0 {
+        writes.push(store.add_to(
+            keys::applicant_of(&a.recruteur, &a.candidat),
+            &[("candidatures".to_string(), live)],
+        )?);
     }
-    store.add_counters(STATS, &changes).map(Some)
+    Ok(writes)
 }
 
 pub const CLOSED: &str = "Cette publication est fermée : elle n'accepte plus de candidatures.";

@@ -12,6 +12,8 @@ use super::{
 };
 use crate::audit;
 use crate::error::{ApiError, ApiResult};
+use crate::search;
+use crate::stats;
 use crate::store::{self, Store, attr, keys};
 use crate::users::rfc3339;
 
@@ -60,19 +62,37 @@ fn item(p: &Publication) -> ApiResult<store::Item> {
         k.push((attr::GSI1PK, list));
         k.push((attr::GSI1SK, order(since, &p.id)));
     }
+    // While public: also in its kind's list by amount (GSI3, search).
+    if p.is_public() {
+        k.push((attr::GSI3PK, keys::public_publications(p.kind().as_str())));
+        k.push((attr::GSI3SK, search::amount_order(p)));
+    }
+    k.push((search::TEXT, search::text(p)));
     store::to_item(&k, p)
 }
 
+/// The counter moves of a change: the platform's and its author's totals,
+/// and both daily series (submissions, validations, refusals, closings).
 fn counters(
     store: &Store,
     before: Option<&Publication>,
     after: Option<&Publication>,
-) -> ApiResult<Option<TransactWriteItem>> {
+) -> ApiResult<Vec<TransactWriteItem>> {
     let changes = count_changes(before, after);
-    if changes.is_empty() {
-        return Ok(None);
-    }
-    store.add_counters(STATS, &changes).map(Some)
+    let Some(author) = after
+        .or(before)
+        .map(|p| stats::recruiter_scope(&p.recruteur))
+    else {
+        return Ok(Vec::new());
+    };
+    let scopes = [STATS, author.as_str()];
+    stats::writes(
+        store,
+        &scopes,
+        &scopes,
+        &stats::day(OffsetDateTime::now_utc()),
+        &changes,
+    )
 }
 
 /// A publication by id (strongly consistent for its author and admins).
@@ -139,13 +159,15 @@ pub async fn save(
 ) -> ApiResult<()> {
     let mut attributes = item(after)?;
     attributes.remove("nombre_candidatures");
-    let remove: &[&str] = if listing(after).is_none() {
-        &[attr::GSI1PK, attr::GSI1SK]
-    } else {
-        &[]
-    };
+    let mut remove = Vec::new();
+    if listing(after).is_none() {
+        remove.extend([attr::GSI1PK, attr::GSI1SK]);
+    }
+    if !after.is_public() {
+        remove.extend([attr::GSI3PK, attr::GSI3SK]);
+    }
     let update = store
-        .update_all(attributes, remove)
+        .update_all(attributes, &remove)
         .condition_expression(UNCHANGED)
         .expression_attribute_values(
             ":was_modified",
@@ -217,7 +239,15 @@ pub async fn delete(store: &Store, p: &Publication, audit: Option<&audit::Entry>
 
 /// Publication statistics from the counters.
 pub async fn statistics(store: &Store) -> ApiResult<Statistics> {
-    let values = store.counters(STATS).await?;
+    Ok(statistics_from(&store.counters(STATS).await?))
+}
+
+/// The scope of the platform's publication counters.
+pub const SCOPE: &str = STATS;
+
+/// Publication statistics from a scope's counters (the platform's, or a
+/// recruiter's).
+pub fn statistics_from(values: &std::collections::HashMap<String, i64>) -> Statistics {
     let counts = |kind: Kind| {
         let n = |state: &str| values.get(&counter(kind, state)).copied().unwrap_or(0);
         let mut c = Counts {
@@ -239,13 +269,13 @@ pub async fn statistics(store: &Store) -> ApiResult<Statistics> {
         total.fermee += c.fermee;
         total.total += c.total;
     }
-    Ok(Statistics {
+    Statistics {
         offre,
         financement,
         bourse,
         consultation,
         total,
-    })
+    }
 }
 
 /// Records an admin's decision on a publication, audited, and returns it.

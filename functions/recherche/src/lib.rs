@@ -1,0 +1,73 @@
+//! Search (spec 9): the four kinds' public publications with the filters
+//! of spec 9.2, a keyword query and three orderings, and candidates for
+//! recruiters. The rules are `shared::search`; docs/search.md tells the
+//! design and its limits.
+
+use std::sync::Arc;
+
+use axum::Json as AxumJson;
+use axum::extract::{OriginalUri, State};
+use shared::auth::AuthUser;
+use shared::cursor::Paginated;
+use shared::error::ApiResult;
+use shared::page::PageParams;
+use shared::publications::{Kind, Publication};
+use shared::search::{self, CandidateCard, CandidateParams, PublicationParams};
+
+pub type AreaState = Arc<shared::Services>;
+
+shared::area!(AreaState; offres, offres_alias, financements, bourses, consultations, candidats);
+
+type Results = ApiResult<AxumJson<Paginated<Publication>>>;
+
+async fn publications(state: &AreaState, kind: Kind, uri: &http::Uri) -> Results {
+    Ok(AxumJson(search::publications(state, kind, uri).await?))
+}
+
+#[utoipa::path(get, path = "/api/recherche/offres/", tag = "recherche", params(PublicationParams, PageParams),
+    responses((status = 200, body = Paginated<Publication>, description = "Offres validées et ouvertes qui répondent à tous les filtres"),
+        (status = 400, description = "Filtre invalide, ou qui ne s'applique pas aux offres ; taille de page ou curseur invalide")))]
+async fn offres(State(state): State<AreaState>, OriginalUri(uri): OriginalUri) -> Results {
+    publications(&state, Kind::Offre, &uri).await
+}
+
+#[utoipa::path(get, path = "/api/offres/recherche/", tag = "recherche", params(PublicationParams, PageParams),
+    responses((status = 200, body = Paginated<Publication>, description = "La même recherche que /api/recherche/offres/"),
+        (status = 400, description = "Filtre, taille de page ou curseur invalide")))]
+async fn offres_alias(State(state): State<AreaState>, OriginalUri(uri): OriginalUri) -> Results {
+    publications(&state, Kind::Offre, &uri).await
+}
+
+#[utoipa::path(get, path = "/api/recherche/financements/", tag = "recherche", params(PublicationParams, PageParams),
+    responses((status = 200, body = Paginated<Publication>, description = "Financements validés et ouverts qui répondent à tous les filtres"),
+        (status = 400, description = "Filtre invalide, ou qui ne s'applique pas aux financements")))]
+async fn financements(State(state): State<AreaState>, OriginalUri(uri): OriginalUri) -> Results {
+    publications(&state, Kind::Financement, &uri).await
+}
+
+#[utoipa::path(get, path = "/api/recherche/bourses/", tag = "recherche", params(PublicationParams, PageParams),
+    responses((status = 200, body = Paginated<Publication>, description = "Bourses validées et ouvertes qui répondent à tous les filtres"),
+        (status = 400, description = "Filtre invalide, ou qui ne s'applique pas aux bourses")))]
+async fn bourses(State(state): State<AreaState>, OriginalUri(uri): OriginalUri) -> Results {
+    publications(&state, Kind::Bourse, &uri).await
+}
+
+#[utoipa::path(get, path = "/api/recherche/consultations/", tag = "recherche", params(PublicationParams, PageParams),
+    responses((status = 200, body = Paginated<Publication>, description = "Consultations validées et ouvertes qui répondent à tous les filtres"),
+        (status = 400, description = "Filtre invalide, ou qui ne s'applique pas aux consultations")))]
+async fn consultations(State(state): State<AreaState>, OriginalUri(uri): OriginalUri) -> Results {
+    publications(&state, Kind::Consultation, &uri).await
+}
+
+#[utoipa::path(get, path = "/api/recherche/candidats/", tag = "recherche", security(("bearer" = [])),
+    params(CandidateParams, PageParams),
+    responses((status = 200, body = Paginated<CandidateCard>, description = "Candidats actifs qui répondent à tous les filtres, du plus récent au plus ancien inscrit ; e-mail et téléphone seulement s'ils ont postulé à l'une de mes publications"),
+        (status = 400, description = "Filtre, taille de page ou curseur invalide"),
+        (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux recruteurs et aux administrateurs")))]
+async fn candidats(
+    State(state): State<AreaState>,
+    user: AuthUser,
+    OriginalUri(uri): OriginalUri,
+) -> ApiResult<AxumJson<Paginated<CandidateCard>>> {
+    Ok(AxumJson(search::candidates(&state, &user, &uri).await?))
+}

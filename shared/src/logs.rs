@@ -1,0 +1,266 @@
+//! The system log an admin reads (spec 16.1, `GET /api/admin/logs/`):
+//! logins (success and failure), admin actions, server errors and slow
+//! requests, one item each (L1 in docs/data-model.md). Admin actions are
+//! written in the transaction of the action itself (`audit`); the others
+//! by the route or the monitoring layer that sees them. Request logs also
+//! go to CloudWatch as JSON lines (`monitoring`); this is the part an
+//! admin can query from the API.
+
+use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
+use http::Uri;
+use serde::{Deserialize, Serialize};
+use time::OffsetDateTime;
+use utoipa::{IntoParams, ToSchema};
+
+use crate::cursor::Paginated;
+use crate::error::{ApiError, ApiResult, FieldErrors};
+use crate::page::{self, Listing, PageParams};
+use crate::store::{self, Item, Store, attr, keys};
+use crate::users::rfc3339;
+use crate::{Services, stats};
+
+/// How long entries other than admin actions are kept (the TTL; reads
+/// check it too). Admin actions are kept.
+pub const RETENTION_DAYS: i64 = 90;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum LogKind {
+    Connexion,
+    EchecConnexion,
+    ActionAdmin,
+    Erreur,
+    RequeteLente,
+}
+
+impl LogKind {
+    pub const ALL: [LogKind; 5] = [
+        LogKind::Connexion,
+        LogKind::EchecConnexion,
+        LogKind::ActionAdmin,
+        LogKind::Erreur,
+        LogKind::RequeteLente,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            LogKind::Connexion => "connexion",
+            LogKind::EchecConnexion => "echec_connexion",
+            LogKind::ActionAdmin => "action_admin",
+            LogKind::Erreur => "erreur",
+            LogKind::RequeteLente => "requete_lente",
+        }
+    }
+}
+
+/// One log entry. Never a token, a password or a body.
+#[derive(Clone, Debug, Default, Serialize, Deserialize, ToSchema)]
+pub struct LogEntry {
+    pub id: String,
+    #[serde(rename = "type")]
+    #[schema(value_type = LogKind)]
+    pub kind: Option<LogKind>,
+    #[serde(with = "time::serde::rfc3339::option", default)]
+    #[schema(value_type = String)]
+    pub date: Option<OffsetDateTime>,
+    /// The account concerned (its id), when known.
+    pub utilisateur: Option<String>,
+    /// Logins: the address tried.
+    pub email: Option<String>,
+    /// Admin actions: `valider_compte`...; requests: `GET /api/offres/{id}/`.
+    pub action: Option<String>,
+    pub type_cible: Option<String>,
+    pub cible: Option<String>,
+    pub motif: Option<String>,
+    /// Requests: the HTTP status and the time taken.
+    pub statut: Option<u16>,
+    pub latence_ms: Option<u64>,
+    pub ip: Option<String>,
+    pub request_id: Option<String>,
+}
+
+impl LogEntry {
+    pub fn new(kind: LogKind) -> LogEntry {
+        LogEntry {
+            id: ulid::Ulid::new().to_string(),
+            kind: Some(kind),
+            date: Some(OffsetDateTime::now_utc()),
+            ..LogEntry::default()
+        }
+    }
+
+    /// The item, with its lists: every entry, by kind, by account, by
+    /// address (docs/data-model.md, L1).
+    pub fn item(&self) -> ApiResult<Item> {
+        let date = self.date.unwrap_or_else(OffsetDateTime::now_utc);
+        let order = format!("{}#{}", rfc3339(date), self.id);
+        let kind = self.kind.unwrap_or(LogKind::Erreur);
+        let mut k = vec![
+            (attr::PK, keys::logs()),
+            (attr::SK, order.clone()),
+            (attr::GSI1PK, keys::logs_by_kind(kind.as_str())),
+            (attr::GSI1SK, order.clone()),
+        ];
+        if let Some(sub) = &self.utilisateur {
+            k.push((attr::GSI2PK, keys::logs_by_user(sub)));
+            k.push((attr::GSI2SK, order.clone()));
+        }
+        if let Some(email) = &self.email {
+            k.push((attr::GSI3PK, keys::logs_by_email(email)));
+            k.push((attr::GSI3SK, order));
+        }
+        let mut item = store::to_item(&k, self)?;
+        if kind != LogKind::ActionAdmin {
+            let expires = (date + time::Duration::days(RETENTION_DAYS)).unix_timestamp();
+            item.insert(
+                attr::EXPIRES_AT.into(),
+                AttributeValue::N(expires.to_string()),
+            );
+        }
+        Ok(item)
+    }
+
+    /// The entry as one write of a transaction (an admin action's).
+    pub fn put(&self, store: &Store) -> ApiResult<TransactWriteItem> {
+        store.transact_put(self.item()?)
+    }
+
+    /// Writes the entry on its own. A failure is logged, never the
+    /// caller's: the log must not break what it records.
+    pub async fn record(&self, store: &Store) {
+        let result = match self.item() {
+            Ok(item) => store
+                .client
+                .put_item()
+                .table_name(&store.table)
+                .set_item(Some(item))
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(|e| aws_sdk_dynamodb::error::DisplayErrorContext(e).to_string()),
+            Err(e) => Err(e.to_string()),
+        };
+        if let Err(e) = result {
+            tracing::error!(error = %e, "log entry not written");
+        }
+    }
+}
+
+/// `?type=&utilisateur=&date_debut=&date_fin=` of the log.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct LogParams {
+    /// connexion, echec_connexion, action_admin, erreur, requete_lente.
+    #[serde(rename = "type")]
+    #[param(rename = "type")]
+    pub kind: Option<String>,
+    /// An account id (everything done by it), or an email address (the
+    /// logins tried with it, failed ones included).
+    pub utilisateur: Option<String>,
+    /// From that day (YYYY-MM-DD, UTC), inclusive.
+    pub date_debut: Option<String>,
+    /// To that day, inclusive.
+    pub date_fin: Option<String>,
+}
+
+/// The log, newest first, filtered: one Query on the list that serves
+/// the filters (the account's, the address's, the kind's or the whole
+/// log), the date range as its sort-key range.
+pub async fn list(services: &Services, uri: &Uri) -> ApiResult<Paginated<LogEntry>> {
+    let params: LogParams = page::query(uri)?;
+    let mut errors = FieldErrors::new();
+    let kind = match params.kind.as_deref().filter(|k| !k.is_empty()) {
+        None => None,
+        Some(k) => match LogKind::ALL.into_iter().find(|c| c.as_str() == k) {
+            Some(c) => Some(c),
+            None => {
+                errors.insert(
+                    "type".into(),
+                    vec![format!("« {k} » n'est pas un choix valide.")],
+                );
+                None
+            }
+        },
+    };
+    let mut day = |name: &str, v: Option<&str>| match v.filter(|v| !v.is_empty()) {
+        None => None,
+        Some(text) => {
+            let d = stats::parse_day(text);
+            if d.is_none() {
+                errors.insert(
+                    name.into(),
+                    vec!["Date invalide : AAAA-MM-JJ attendu.".into()],
+                );
+            }
+            d
+        }
+    };
+    let from = day("date_debut", params.date_debut.as_deref());
+    let to = day("date_fin", params.date_fin.as_deref());
+    if let (Some(f), Some(t)) = (from, to)
+        && f > t
+    {
+        errors.insert(
+            "date_debut".into(),
+            vec!["La date de début doit précéder la date de fin.".into()],
+        );
+    }
+    let user = params
+        .utilisateur
+        .as_deref()
+        .map(str::trim)
+        .filter(|u| !u.is_empty());
+    if user.is_some_and(|u| u.len() > 254) {
+        errors.insert("utilisateur".into(), vec!["254 caractères au plus.".into()]);
+    }
+    if !errors.is_empty() {
+        return Err(ApiError::Fields(errors));
+    }
+    let (list, kind_in_code) = match user {
+        Some(u) if u.contains('@') => (
+            Listing::index("GSI3", keys::logs_by_email(&u.to_lowercase())),
+            kind,
+        ),
+        Some(u) => (Listing::index("GSI2", keys::logs_by_user(u)), kind),
+        None => match kind {
+            Some(k) => (Listing::index("GSI1", keys::logs_by_kind(k.as_str())), None),
+            None => (
+                Listing {
+                    sk_prefix: None,
+                    ..Listing::table(keys::logs(), "")
+                },
+                None,
+            ),
+        },
+    };
+    let list = if from.is_some() || to.is_some() {
+        let low = from.map(|d| format!("{d}T00:00:00")).unwrap_or_default();
+        let high = to
+            .map(|d| format!("{d}T23:59:59~"))
+            .unwrap_or_else(|| "~".into());
+        list.between(low, high)
+    } else {
+        list
+    };
+    let scope = format!("logs:{kind:?}:{user:?}:{from:?}:{to:?}");
+    let request = page::query::<PageParams>(uri)?.resolve(&services.cursors, &scope)?;
+    let now = store::now_epoch() as i64;
+    let keep = |item: &Item| {
+        let live = item
+            .get(attr::EXPIRES_AT)
+            .and_then(|v| v.as_n().ok())
+            .and_then(|n| n.parse::<i64>().ok())
+            .is_none_or(|e| e > now);
+        let kind_ok = kind_in_code.is_none_or(|k| {
+            item.get("type")
+                .and_then(|v| v.as_s().ok())
+                .map(String::as_str)
+                == Some(k.as_str())
+        });
+        live && kind_ok
+    };
+    let page = list
+        .page_where::<LogEntry>(&services.store, &request, &keep)
+        .await?;
+    Ok(page.into_response(&services.cursors, &scope, uri, |e| e))
+}

@@ -1,0 +1,248 @@
+//! Monitoring (spec 16): one JSON line per request, which is also a
+//! CloudWatch Embedded Metric Format record (latency, 4xx, 5xx per
+//! function: CloudWatch turns the line into metrics, no API call), and
+//! the admin log's entries for server errors and slow requests.
+//!
+//! Two layers: `access_log` wraps everything a function serves (in
+//! `http::conventions`) and writes the line; `record` wraps each area's
+//! routes (in `area!`), where the matched route is known, and writes the
+//! admin log entry. The caller's id reaches the line through a slot the
+//! auth extractor fills (`Caller`). The line holds the request id, method,
+//! route, path, status, latency and user id: never a header, a token, a
+//! query string or a body.
+
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
+
+use axum::extract::{MatchedPath, Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+use serde_json::{Value, json};
+
+use crate::Services;
+use crate::logs::{LogEntry, LogKind};
+
+/// CloudWatch namespace of the metrics.
+pub const NAMESPACE: &str = "DestinyJobs";
+
+/// What the inner layers learn about a request: its route, its caller.
+#[derive(Clone, Debug, Default)]
+pub struct Caller(Arc<Mutex<Seen>>);
+
+#[derive(Clone, Debug, Default)]
+struct Seen {
+    route: Option<String>,
+    user: Option<String>,
+}
+
+impl Caller {
+    /// The authenticated caller (the auth extractor calls it).
+    pub fn set_user(&self, sub: &str) {
+        if let Ok(mut s) = self.0.lock() {
+            s.user = Some(sub.into());
+        }
+    }
+
+    fn set_route(&self, route: &str) {
+        if let Ok(mut s) = self.0.lock() {
+            s.route = Some(route.into());
+        }
+    }
+
+    fn seen(&self) -> Seen {
+        self.0.lock().map(|s| s.clone()).unwrap_or_default()
+    }
+}
+
+/// The function's name in metrics: Lambda's, or `local`.
+fn function_name() -> &'static str {
+    static NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    NAME.get_or_init(|| {
+        std::env::var("AWS_LAMBDA_FUNCTION_NAME").unwrap_or_else(|_| "local".into())
+    })
+}
+
+/// One request as a log line and an EMF record.
+#[derive(Debug)]
+pub struct Line<'a> {
+    pub function: &'a str,
+    pub request_id: &'a str,
+    pub method: &'a str,
+    pub route: Option<&'a str>,
+    pub path: &'a str,
+    pub status: u16,
+    pub latency_ms: f64,
+    pub user: Option<&'a str>,
+    pub timestamp_ms: u128,
+}
+
+impl Line<'_> {
+    /// The JSON object CloudWatch reads (EMF: the `_aws` directive names
+    /// the metrics among the keys; the rest are searchable properties).
+    pub fn to_json(&self) -> Value {
+        let class = |c: u16| u8::from(self.status / 100 == c);
+        json!({
+            "_aws": {
+                "Timestamp": self.timestamp_ms as u64,
+                "CloudWatchMetrics": [{
+                    "Namespace": NAMESPACE,
+                    "Dimensions": [["Function"]],
+                    "Metrics": [
+                        {"Name": "Latency", "Unit": "Milliseconds"},
+                        {"Name": "4xx", "Unit": "Count"},
+                        {"Name": "5xx", "Unit": "Count"}
+                    ]
+                }]
+            },
+            "Function": self.function,
+            "Latency": (self.latency_ms * 1000.0).round() / 1000.0,
+            "4xx": class(4),
+            "5xx": class(5),
+            "message": "request",
+            "request_id": self.request_id,
+            "method": self.method,
+            "route": self.route,
+            "path": self.path,
+            "status": self.status,
+            "user_id": self.user,
+        })
+    }
+}
+
+/// The outer layer: writes one line per request (when logging is on, see
+/// `telemetry::init`).
+pub async fn access_log(mut request: Request, next: Next) -> Response {
+    let started = Instant::now();
+    let caller = Caller::default();
+    request.extensions_mut().insert(caller.clone());
+    let method = request.method().to_string();
+    let path = request.uri().path().to_string();
+    let response = next.run(request).await;
+    if crate::telemetry::enabled() {
+        let seen = caller.seen();
+        let id = response
+            .headers()
+            .get(&crate::http::X_REQUEST_ID)
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("");
+        let line = Line {
+            function: function_name(),
+            request_id: id,
+            method: &method,
+            route: seen.route.as_deref(),
+            path: &path,
+            status: response.status().as_u16(),
+            latency_ms: started.elapsed().as_secs_f64() * 1000.0,
+            user: seen.user.as_deref(),
+            timestamp_ms: std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map(|d| d.as_millis())
+                .unwrap_or_default(),
+        };
+        println!("{}", line.to_json());
+    }
+    response
+}
+
+/// What the admin log records of a request: a server error, a slow one,
+/// or nothing.
+pub fn log_kind(
+    status: u16,
+    elapsed: std::time::Duration,
+    slow: std::time::Duration,
+) -> Option<LogKind> {
+    if status >= 500 {
+        Some(LogKind::Erreur)
+    } else if elapsed >= slow {
+        Some(LogKind::RequeteLente)
+    } else {
+        None
+    }
+}
+
+/// The inner layer, on an area's routes: notes the route, and records a
+/// server error or a slow request in the admin log.
+pub async fn record(
+    State(services): State<Arc<Services>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let started = Instant::now();
+    let route = request
+        .extensions()
+        .get::<MatchedPath>()
+        .map(|m| m.as_str().to_string())
+        .unwrap_or_default();
+    let caller = request.extensions().get::<Caller>().cloned();
+    if let Some(c) = &caller {
+        c.set_route(&route);
+    }
+    let action = format!("{} {route}", request.method());
+    let request_id = request
+        .headers()
+        .get(&crate::http::X_REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .map(String::from);
+    let response = next.run(request).await;
+    let elapsed = started.elapsed();
+    let status = response.status().as_u16();
+    if let Some(kind) = log_kind(status, elapsed, services.config.slow_request) {
+        let entry = LogEntry {
+            utilisateur: caller.and_then(|c| c.seen().user),
+            action: Some(action),
+            statut: Some(status),
+            latence_ms: Some(elapsed.as_millis() as u64),
+            request_id,
+            ..LogEntry::new(kind)
+        };
+        entry.record(&services.store).await;
+    }
+    response
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn the_line_is_an_emf_record_with_the_request_fields_only() {
+        let line = Line {
+            function: "offres",
+            request_id: "01JREQ",
+            method: "GET",
+            route: Some("/api/offres/{id}/"),
+            path: "/api/offres/01JX/",
+            status: 503,
+            latency_ms: 12.3456,
+            user: Some("sub-1"),
+            timestamp_ms: 1_700_000_000_000,
+        }
+        .to_json();
+        let metrics = &line["_aws"]["CloudWatchMetrics"][0];
+        assert_eq!(metrics["Namespace"], NAMESPACE);
+        assert_eq!(metrics["Dimensions"], json!([["Function"]]));
+        for m in metrics["Metrics"].as_array().unwrap() {
+            let name = m["Name"].as_str().unwrap();
+            assert!(line[name].is_number(), "{name} has a value");
+        }
+        assert_eq!(
+            (line["5xx"].as_u64(), line["4xx"].as_u64()),
+            (Some(1), Some(0))
+        );
+        assert_eq!(line["Latency"], 12.346);
+        assert_eq!(line["Function"], "offres");
+        assert_eq!(line["route"], "/api/offres/{id}/");
+        assert_eq!(line["user_id"], "sub-1");
+        let keys: Vec<&String> = line.as_object().unwrap().keys().collect();
+        assert_eq!(keys.len(), 13, "nothing else: {keys:?}");
+    }
+
+    #[test]
+    fn errors_and_slow_requests_are_recorded() {
+        let slow = Duration::from_millis(1000);
+        assert_eq!(log_kind(500, Duration::ZERO, slow), Some(LogKind::Erreur));
+        assert_eq!(log_kind(200, slow, slow), Some(LogKind::RequeteLente));
+        assert_eq!(log_kind(404, Duration::from_millis(999), slow), None);
+    }
+}
