@@ -3,8 +3,10 @@
 //! drift. Idempotent: what exists is kept.
 //!
 //! The Serverless functions and the HTTP API are not created: locally the
-//! dev server plays them. Any other resource type the bootstrap does not
-//! know is an error, so a template change cannot be silently skipped.
+//! dev server plays them. Monitoring (CloudWatch alarms) exists only in
+//! AWS. Any other resource type the bootstrap does not know is an error,
+//! so a template change cannot be silently skipped; so is a resource with
+//! a `Condition`, which the bootstrap does not evaluate.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -49,6 +51,12 @@ impl Resources {
 /// Resource types the dev server stands in for.
 pub const PLAYED_BY_DEV_SERVER: &[&str] =
     &["AWS::Serverless::Function", "AWS::Serverless::HttpApi"];
+
+/// Resource types with no local meaning, skipped: monitoring exists only
+/// in AWS, and the emulator has no metrics from API Gateway or Lambda for
+/// an alarm to watch (the dev server plays both). `resources` leaves them
+/// out; the unknown-type check accepts them.
+pub const ONLY_IN_AWS: &[&str] = &["AWS::CloudWatch::Alarm"];
 
 /// The properties the bootstrap applies, per type. A template property
 /// outside this list is an error, so nothing declared is dropped silently.
@@ -140,8 +148,19 @@ pub const CREATED_TYPES: &[&str] = &[
     "AWS::S3::BucketPolicy",
 ];
 
-/// The template's resources: logical id → (type, properties).
+/// The template's resources that exist locally, created or played by the
+/// dev server (every one but the `ONLY_IN_AWS` types): logical id → (type,
+/// properties).
 pub fn resources(template: &Value) -> Result<Vec<(String, String, Value)>> {
+    Ok(all_resources(template)?
+        .into_iter()
+        .filter(|(_, ty, _)| !ONLY_IN_AWS.contains(&ty.as_str()))
+        .collect())
+}
+
+/// Every resource of the template, `ONLY_IN_AWS` ones included: logical
+/// id → (type, properties).
+pub fn all_resources(template: &Value) -> Result<Vec<(String, String, Value)>> {
     let map = template
         .get("Resources")
         .and_then(Value::as_mapping)
@@ -314,14 +333,27 @@ pub async fn apply(
             .force_path_style(true)
             .build(),
     );
-    let all = resources(template)?;
-    for (id, ty, _) in &all {
+    for (id, ty, _) in &all_resources(template)? {
+        if ONLY_IN_AWS.contains(&ty.as_str()) {
+            continue;
+        }
         if !CREATED_TYPES.contains(&ty.as_str()) && !PLAYED_BY_DEV_SERVER.contains(&ty.as_str()) {
             return Err(BootstrapError::Template(format!(
                 "{id}: the bootstrap does not know {ty}"
             )));
         }
+        // A conditional resource would be created whatever its condition.
+        if template["Resources"][id.as_str()]
+            .get("Condition")
+            .is_some()
+            && !PLAYED_BY_DEV_SERVER.contains(&ty.as_str())
+        {
+            return Err(BootstrapError::Template(format!(
+                "{id}: the bootstrap does not evaluate Condition"
+            )));
+        }
     }
+    let all = resources(template)?;
     for (id, ty, props) in &all {
         let Some((_, applied)) = APPLIED_PROPERTIES.iter().find(|(t, _)| t == ty) else {
             continue;
@@ -971,4 +1003,32 @@ async fn bucket_policy(
         .await
         .map_err(|e| s3_err(id, e))?;
     Ok(id.to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Both checks come before any AWS call: nothing answers there.
+    async fn apply_offline(yaml: &str) -> Result<Resources> {
+        let template: Value = serde_yaml::from_str(yaml).unwrap();
+        let sdk = crate::local::sdk_config("http://127.0.0.1:9", "eu-west-3").await;
+        apply(&sdk, &template, "x").await
+    }
+
+    #[tokio::test]
+    async fn alarms_exist_only_in_aws() {
+        let yaml = "Resources:\n  A:\n    Type: AWS::CloudWatch::Alarm\n    Properties:\n      Namespace: AWS/Lambda\n      AlarmActions: [!Ref T]\n";
+        let template: Value = serde_yaml::from_str(yaml).unwrap();
+        assert!(resources(&template).unwrap().is_empty());
+        assert_eq!(all_resources(&template).unwrap().len(), 1);
+        assert!(apply_offline(yaml).await.unwrap().physical.is_empty());
+    }
+
+    #[tokio::test]
+    async fn a_conditional_resource_is_refused() {
+        let yaml = "Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Condition: HasEmail\n    Properties:\n      TopicName: t\n";
+        let err = apply_offline(yaml).await.unwrap_err();
+        assert!(err.to_string().contains("Condition"), "{err}");
+    }
 }

@@ -239,24 +239,16 @@ async fn account_validation_workflow() {
     assert_eq!(delta(&now, "recruteur", "en_attente"), 0);
     assert_eq!(delta(&now, "recruteur", "verifie"), 2);
 
-    // Every decision is in the audit log, by actor (#7 will expose it).
-    let audit = aws_sdk_dynamodb::Client::new(&app.stack.sdk)
-        .query()
-        .table_name(&app.config.table_name)
-        .index_name("GSI1")
-        .key_condition_expression("GSI1PK = :a")
-        .expression_attribute_values(
-            ":a",
-            aws_sdk_dynamodb::types::AttributeValue::S(format!("ACTOR#{admin_sub}")),
+    // Every decision is in the admin log, by actor.
+    let entries: Vec<(String, String, Option<String>)> = app
+        .walk(
+            &format!("/api/admin/logs/?type=action_admin&utilisateur={admin_sub}"),
+            Some(&admin),
         )
-        .send()
         .await
-        .unwrap();
-    let entries: Vec<(String, String, Option<String>)> = audit
-        .items()
         .iter()
-        .map(|i| {
-            let s = |k: &str| i.get(k).and_then(|v| v.as_s().ok()).cloned();
+        .map(|e| {
+            let s = |k: &str| e[k].as_str().map(String::from);
             (s("action").unwrap(), s("cible").unwrap(), s("motif"))
         })
         .collect();

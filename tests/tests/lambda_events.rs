@@ -78,6 +78,22 @@ const EXPECTED: &[(&str, u16)] = &[
     ("uploads/list-no-token", 401),
     ("uploads/detail-unknown", 404),
     ("uploads/delete-unknown", 404),
+    ("recherche/offres-filtered", 200),
+    ("recherche/offres-alias", 200),
+    ("recherche/bourses-foreign-filter", 400),
+    ("recherche/candidats-candidat-forbidden", 403),
+    ("statistiques/recruteur", 200),
+    ("statistiques/analytics-bad-period", 400),
+    ("admin/logs", 200),
+    ("admin/users-forbidden", 403),
+    ("admin/dashboard", 200),
+];
+
+/// Events replayed with a verified recruiter besides the `*-recruteur*`
+/// ones (their names say what they test, not who asks).
+const RECRUITER_EVENTS: &[&str] = &[
+    "statistiques/recruteur",
+    "statistiques/analytics-bad-period",
 ];
 
 /// The HTTP functions with sample events.
@@ -92,6 +108,8 @@ const FUNCTIONS: &[&str] = &[
     "consultations",
     "candidatures",
     "uploads",
+    "recherche",
+    "statistiques",
 ];
 
 struct Vars {
@@ -103,10 +121,12 @@ struct Vars {
 }
 
 /// A fresh user for one replay (registered unless the event registers
-/// it): a verified recruiter for the events named `*-recruteur*`, else a
-/// candidat.
+/// it): a verified recruiter for the events named `*-recruteur*` and the
+/// `RECRUITER_EVENTS`, else a candidat.
 async fn vars(app: &TestApp, event: &str, admin: &(String, String)) -> Vars {
-    if event.contains("-recruteur") && !event.starts_with("auth/") {
+    if (event.contains("-recruteur") && !event.starts_with("auth/"))
+        || RECRUITER_EVENTS.contains(&event)
+    {
         let (email, _, access) = app.verified_recruiter(&admin.1).await;
         return Vars {
             email,

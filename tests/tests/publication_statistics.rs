@@ -2,7 +2,6 @@
 //! action is in the audit log. One test: the statistics are exact counts,
 //! so nothing else in this binary may publish at the same time.
 
-use aws_sdk_dynamodb::types::AttributeValue;
 use e2e::*;
 use serde_json::{Value, json};
 
@@ -85,24 +84,17 @@ async fn statistics_follow_every_change_and_admin_actions_are_audited() {
     assert_eq!(delta(&now, "total", "total"), 1);
     assert_eq!(delta(&now, "total", "fermee"), 1);
 
-    // The audit log (exposed by #7): who, what, on what, why.
-    let stack = stack().await;
-    let day = time::OffsetDateTime::now_utc().date().to_string();
-    let out = aws_sdk_dynamodb::Client::new(&stack.sdk)
-        .query()
-        .table_name(&app.config.table_name)
-        .key_condition_expression("PK = :pk")
-        .expression_attribute_values(":pk", AttributeValue::S(format!("AUDIT#{day}")))
-        .send()
+    // The admin log: who, what, on what, why.
+    let entries: Vec<(String, String, String, Option<String>)> = app
+        .walk(
+            &format!("/api/admin/logs/?utilisateur={admin_sub}"),
+            Some(&admin),
+        )
         .await
-        .unwrap();
-    let entries: Vec<(String, String, String, Option<String>)> = out
-        .items
-        .unwrap_or_default()
-        .into_iter()
-        .filter(|i| i["acteur"].as_s().unwrap() == &admin_sub)
-        .map(|i| {
-            let s = |k: &str| i[k].as_s().ok().cloned();
+        .iter()
+        .filter(|e| e["type"] == "action_admin")
+        .map(|e| {
+            let s = |k: &str| e[k].as_str().map(String::from);
             (
                 s("action").unwrap(),
                 s("type_cible").unwrap(),
