@@ -1,7 +1,7 @@
 //! `make bench`: measures every function and route and writes
 //! bench/results.json and bench/report.md (bench/plot.py draws the PNG).
 //!
-//! Expects the release binaries (target/release/{hello,auth,docs,devserver})
+//! Expects the release binaries (target/release/<fn>, hello and devserver)
 //! and the arm64 Lambda artifacts (target/lambda/<fn>/bootstrap{,.zip});
 //! the Makefile builds them first.
 
@@ -125,6 +125,19 @@ fn event(method: &str, path: &str, body: Option<&Value>, auth: Option<&str>) -> 
     e
 }
 
+/// `e` with the query string `query` (`name=value` pairs that need no
+/// escaping), as API Gateway sends it: raw and parsed.
+fn with_query(mut e: Value, query: &str) -> Value {
+    e["rawQueryString"] = json!(query);
+    let params: serde_json::Map<String, Value> = query
+        .split('&')
+        .filter_map(|p| p.split_once('='))
+        .map(|(k, v)| (k.to_string(), json!(v)))
+        .collect();
+    e["queryStringParameters"] = Value::Object(params);
+    e
+}
+
 struct Function {
     name: &'static str,
     cold: (Value, &'static str, u16),
@@ -236,6 +249,35 @@ fn functions(email: &str, access: &str, sub: &str) -> Vec<Function> {
             burst: (
                 event("GET", "/api/upload/", None, Some(access)),
                 "GET /api/upload/",
+                200,
+            ),
+        },
+        Function {
+            name: "recherche",
+            cold: (
+                event("GET", "/api/recherche/candidats/", None, None),
+                "GET /api/recherche/candidats/ (401, no AWS call)",
+                401,
+            ),
+            burst: (
+                with_query(
+                    event("GET", "/api/recherche/offres/", None, None),
+                    "q=developpeur&type_contrat=cdi",
+                ),
+                "GET /api/recherche/offres/?q=developpeur&type_contrat=cdi",
+                200,
+            ),
+        },
+        Function {
+            name: "statistiques",
+            cold: (
+                event("GET", "/api/recruteur/statistiques/", None, None),
+                "GET /api/recruteur/statistiques/ (401, no AWS call)",
+                401,
+            ),
+            burst: (
+                event("GET", "/api/candidat/statistiques/", None, Some(access)),
+                "GET /api/candidat/statistiques/",
                 200,
             ),
         },
@@ -961,10 +1003,11 @@ async fn notification_routes(
     ]
 }
 
-/// The publication routes (one kind stands for the four: same code), and
-/// the admin routes. A verified recruiter publishes; what a route consumes
-/// (a pending publication to decide or delete, a pending account) is made
-/// beforehand, one per request.
+/// The publication routes (one kind stands for the four: same code), the
+/// admin routes, the applications', and search, statistics and the admin
+/// panel's. A verified recruiter publishes; what a route consumes (a
+/// pending publication to decide or delete, a pending account, an account
+/// to deactivate) is made beforehand, one per request.
 async fn publication_routes(
     http: &reqwest::Client,
     base: &str,
@@ -1328,7 +1371,108 @@ async fn publication_routes(
             get(u("/api/admin/publications/statistiques/"), Some(&admin)),
         ),
     ];
+    // Search, statistics and the admin panel, over what is seeded above.
+    // One search kind stands for the four (same code); every public offre
+    // is an "Offre bench N", cdi, 100-200, so the filters keep them all and
+    // one Query fills the page. The candidates' search has no filter (they
+    // are applied in code to the same Query; the bench candidates fill in
+    // nothing) and is run by the recruiter, whose page needs the
+    // BatchGetItem of who applied to it. Deactivation takes fresh accounts,
+    // one per request, that never logged in (no session to close):
+    // prestataires, so the candidates' lists stay on active accounts.
+    let mut disposable = Vec::new();
+    for _ in 0..REQUESTS_PER_ROUTE {
+        disposable.push(register("prestataire").await.1);
+    }
+    let today = time::OffsetDateTime::now_utc().date();
+    let (month_ago, yesterday) = (
+        today - time::Duration::days(29),
+        today - time::Duration::days(1),
+    );
+    let panel_routes: Vec<(&'static str, u16, RequestFn)> = vec![
+        (
+            "GET /api/recherche/offres/",
+            200,
+            get(
+                u("/api/recherche/offres/?q=bench&type_contrat=cdi&salaire_min=150"),
+                None,
+            ),
+        ),
+        (
+            "GET /api/recherche/candidats/",
+            200,
+            get(u("/api/recherche/candidats/"), Some(&recruiter)),
+        ),
+        (
+            "GET /api/recruteur/statistiques/",
+            200,
+            get(u("/api/recruteur/statistiques/"), Some(&recruiter)),
+        ),
+        (
+            "GET /api/candidat/statistiques/",
+            200,
+            get(u("/api/candidat/statistiques/"), Some(&candidate)),
+        ),
+        (
+            "GET /api/analytics/offres/",
+            200,
+            get(
+                u("/api/analytics/offres/?periode=semaine&type_publication=offre"),
+                Some(&recruiter),
+            ),
+        ),
+        (
+            "GET /api/analytics/candidatures/",
+            200,
+            get(
+                u(&format!(
+                    "/api/analytics/candidatures/?periode=jour&date_debut={month_ago}&date_fin={today}"
+                )),
+                Some(&recruiter),
+            ),
+        ),
+        (
+            "GET /api/admin/statistiques-globales/",
+            200,
+            get(u("/api/admin/statistiques-globales/"), Some(&admin)),
+        ),
+        (
+            "GET /api/admin/dashboard/",
+            200,
+            get(u("/api/admin/dashboard/"), Some(&admin)),
+        ),
+        (
+            "GET /api/admin/utilisateurs/",
+            200,
+            get(
+                u("/api/admin/utilisateurs/?type_compte=candidat&is_active=true"),
+                Some(&admin),
+            ),
+        ),
+        (
+            "GET /api/admin/logs/",
+            200,
+            get(
+                u(&format!(
+                    "/api/admin/logs/?type=connexion&date_debut={yesterday}"
+                )),
+                Some(&admin),
+            ),
+        ),
+        (
+            "PUT /api/admin/utilisateurs/{id}/desactiver/",
+            200,
+            each(
+                disposable,
+                &admin,
+                reqwest::Method::PUT,
+                "/api/admin/utilisateurs/{id}/desactiver/",
+                None,
+            ),
+        ),
+    ];
     routes.extend(application_routes);
+    routes.extend(panel_routes);
     routes
 }
 
