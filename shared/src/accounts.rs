@@ -61,14 +61,10 @@ pub async fn set_active(
     });
     // Order matters on deactivation: once the flag is off no new session
     // opens, then the open ones are closed; the identity provider comes
-    // last, so its failure cannot leave a token working.
-    if !users::set_active(store, &profile, active, entry.as_ref()).await? {
-        return Err(ApiError::Conflict(if active {
-            "Ce compte est déjà actif.".into()
-        } else {
-            "Ce compte est déjà désactivé.".into()
-        }));
-    }
+    // last, so its failure cannot leave a token working. The steps after
+    // the flag run even when it was already set: a call that failed
+    // half-way is completed by the next one (which then answers 409).
+    let flipped = users::set_active(store, &profile, active, entry.as_ref()).await?;
     let pool = &config.user_pool_id;
     if active {
         cognito
@@ -87,6 +83,13 @@ pub async fn set_active(
             .send()
             .await
             .map_err(internal)?;
+    }
+    if !flipped {
+        return Err(ApiError::Conflict(if active {
+            "Ce compte est déjà actif.".into()
+        } else {
+            "Ce compte est déjà désactivé.".into()
+        }));
     }
     profile.is_active = active;
     profile.date_modification = time::OffsetDateTime::now_utc();

@@ -182,19 +182,7 @@ pub async fn list(services: &Services, uri: &Uri) -> ApiResult<Paginated<LogEntr
             }
         },
     };
-    let mut day = |name: &str, v: Option<&str>| match v.filter(|v| !v.is_empty()) {
-        None => None,
-        Some(text) => {
-            let d = stats::parse_day(text);
-            if d.is_none() {
-                errors.insert(
-                    name.into(),
-                    vec!["Date invalide : AAAA-MM-JJ attendu.".into()],
-                );
-            }
-            d
-        }
-    };
+    let mut day = |name: &str, v: Option<&str>| stats::day_param(&mut errors, name, v);
     let from = day("date_debut", params.date_debut.as_deref());
     let to = day("date_fin", params.date_fin.as_deref());
     if let (Some(f), Some(t)) = (from, to)
@@ -234,7 +222,11 @@ pub async fn list(services: &Services, uri: &Uri) -> ApiResult<Paginated<LogEntr
         },
     };
     let list = if from.is_some() || to.is_some() {
-        let low = from.map(|d| format!("{d}T00:00:00")).unwrap_or_default();
+        // DynamoDB refuses an empty string in a key condition: "0" sorts
+        // before every date.
+        let low = from
+            .map(|d| format!("{d}T00:00:00"))
+            .unwrap_or_else(|| "0".into());
         let high = to
             .map(|d| format!("{d}T23:59:59~"))
             .unwrap_or_else(|| "~".into());

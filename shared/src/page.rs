@@ -21,6 +21,9 @@ const MAX_ROUNDS: usize = 10;
 const MAX_ROUNDS_IN_CODE: usize = 200;
 /// Largest Query a code-filtered page asks for.
 const MAX_BATCH: usize = 1000;
+/// Longest a code-filtered page reads before it answers short, with a
+/// cursor where reading stopped: well inside the functions' 10 s timeout.
+const READ_BUDGET: std::time::Duration = std::time::Duration::from_secs(4);
 
 /// What `Listing::page_where` keeps of the items it reads.
 pub type Keep<'a> = dyn Fn(&Item) -> bool + Send + Sync + 'a;
@@ -297,7 +300,11 @@ impl Listing {
             MAX_ROUNDS
         };
         let mut batch = want + 1;
-        for _ in 0..rounds {
+        let started = std::time::Instant::now();
+        for round in 0..rounds {
+            if keep.is_some() && round > 0 && started.elapsed() > READ_BUDGET {
+                break;
+            }
             // One more than asked, to know whether another page exists;
             // filtering in code, a batch that grows while few items match.
             let limit = match keep {

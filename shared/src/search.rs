@@ -235,11 +235,7 @@ impl Checker {
 
     fn day(&mut self, name: &str, value: &Option<String>) -> Option<Date> {
         let v = self.applies(name, value, &Kind::ALL)?;
-        let d = stats::parse_day(v);
-        if d.is_none() {
-            self.error(name, "Date invalide : AAAA-MM-JJ attendu.".into());
-        }
-        d
+        stats::day_param(&mut self.errors, name, Some(v))
     }
 }
 
@@ -789,9 +785,28 @@ pub async fn candidates(
     let request = page::query::<PageParams>(uri)?.resolve(&services.cursors, &scope)?;
     let keep = |item: &Item| from_item::<Profile>(item.clone()).is_ok_and(|p| criteria.matches(&p));
     let list = Listing::index("GSI1", keys::users_by_role(Role::Candidat.as_str()));
-    let page = list
-        .page_where::<Profile>(&services.store, &request, &keep)
-        .await?;
+    // A recruiter searches once an admin verified it (spec 14.1), as it
+    // publishes; checked while the page is read.
+    let verified = async {
+        if user.is_admin() {
+            return Ok(true);
+        }
+        let profile = crate::users::get(&services.store, &user.sub).await?;
+        Ok::<_, ApiError>(profile.is_some_and(|p| {
+            p.details.admin_validation() == Some(crate::users::Verification::Verifie)
+        }))
+    };
+    let (verified, page) = tokio::join!(
+        verified,
+        list.page_where::<Profile>(&services.store, &request, &keep)
+    );
+    if !verified? {
+        return Err(ApiError::Forbidden(
+            "Votre compte recruteur doit être validé par un administrateur avant de rechercher des candidats."
+                .into(),
+        ));
+    }
+    let page = page?;
     // Who applied to me: one BatchGetItem of the page's counters.
     let applied: Vec<bool> = if user.is_admin() || page.items.is_empty() {
         vec![false; page.items.len()]

@@ -210,19 +210,7 @@ impl RangeParams {
                 None
             }
         };
-        let mut date = |name: &str, value: Option<&str>| match value {
-            None | Some("") => None,
-            Some(text) => match parse_day(text) {
-                Some(d) => Some(d),
-                None => {
-                    errors.insert(
-                        name.into(),
-                        vec!["Date invalide : AAAA-MM-JJ attendu.".into()],
-                    );
-                    None
-                }
-            },
-        };
+        let mut date = |name: &str, value: Option<&str>| day_param(&mut errors, name, value);
         let to = date("date_fin", self.date_fin.as_deref());
         let from = date("date_debut", self.date_debut.as_deref());
         let to = to.unwrap_or(today);
@@ -247,13 +235,32 @@ impl RangeParams {
     }
 }
 
-/// A day from `YYYY-MM-DD` (or the date of an RFC 3339 time).
+/// A day from `YYYY-MM-DD` (or the date of an RFC 3339 time), between
+/// the years 2000 and 2100: dates outside mean nothing here, and a range
+/// near the calendar's end could not be stepped through.
 pub fn parse_day(text: &str) -> Option<Date> {
-    Date::parse(text, DAY_FORMAT).ok().or_else(|| {
-        OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
-            .ok()
-            .map(|t| t.to_offset(time::UtcOffset::UTC).date())
-    })
+    Date::parse(text, DAY_FORMAT)
+        .ok()
+        .or_else(|| {
+            OffsetDateTime::parse(text, &time::format_description::well_known::Rfc3339)
+                .ok()
+                .map(|t| t.to_offset(time::UtcOffset::UTC).date())
+        })
+        .filter(|d| (2000..=2100).contains(&d.year()))
+}
+
+/// A day query parameter: none when absent, else the day, or a field
+/// error recorded in `errors`.
+pub fn day_param(errors: &mut FieldErrors, name: &str, value: Option<&str>) -> Option<Date> {
+    let text = value.map(str::trim).filter(|v| !v.is_empty())?;
+    let day = parse_day(text);
+    if day.is_none() {
+        errors
+            .entry(name.into())
+            .or_default()
+            .push("Date invalide : AAAA-MM-JJ attendu (entre 2000 et 2100).".into());
+    }
+    day
 }
 
 /// One point of a series.

@@ -428,6 +428,15 @@ async fn candidate_search_shows_contacts_only_to_recruiters_applied_to() {
         .get_auth("/api/recherche/candidats/", &candidate_token)
         .await;
     assert_eq!(r.status, 403, "{}", r.body);
+    // A recruiter an admin has not verified yet does not search either.
+    let (_, unverified, _, _) = app.user("recruteur").await;
+    let r = app.get_auth("/api/recherche/candidats/", &unverified).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    assert!(
+        r.body["detail"].as_str().unwrap().contains("validé"),
+        "{}",
+        r.body
+    );
 
     // Once the application is withdrawn, the contact is private again.
     let r = app

@@ -429,7 +429,16 @@ async fn login(
         },
     ];
     // Counted before trying: parallel guesses cannot pass the limit.
-    throttle::attempt(&services.store, &limits, window).await?;
+    if let Err(e) = throttle::attempt(&services.store, &limits, window).await {
+        if matches!(e, ApiError::Throttled { .. }) {
+            let refused = LogEntry {
+                motif: Some("trop de tentatives".into()),
+                ..attempt(LogKind::EchecConnexion)
+            };
+            refused.record(&services.store).await;
+        }
+        return Err(e);
+    }
 
     let auth = state
         .cognito
@@ -483,6 +492,12 @@ async fn login(
         users::get(&services.store, &claims.sub),
     );
     if opened? != sessions::Opened::Yes {
+        let refused = LogEntry {
+            utilisateur: Some(claims.sub.clone()),
+            motif: Some("compte désactivé".into()),
+            ..attempt(LogKind::EchecConnexion)
+        };
+        refused.record(&services.store).await;
         return Err(inactive());
     }
     let user = profile?.ok_or_else(bad_credentials)?;

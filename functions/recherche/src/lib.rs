@@ -63,7 +63,7 @@ async fn consultations(State(state): State<AreaState>, OriginalUri(uri): Origina
     params(CandidateParams, PageParams),
     responses((status = 200, body = Paginated<CandidateCard>, description = "Candidats actifs qui répondent à tous les filtres, du plus récent au plus ancien inscrit ; e-mail et téléphone seulement s'ils ont postulé à l'une de mes publications"),
         (status = 400, description = "Filtre, taille de page ou curseur invalide"),
-        (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux recruteurs et aux administrateurs")))]
+        (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux recruteurs validés par un administrateur et aux administrateurs")))]
 async fn candidats(
     State(state): State<AreaState>,
     user: AuthUser,
