@@ -450,3 +450,86 @@ async fn candidate_search_shows_contacts_only_to_recruiters_applied_to() {
         "{seen_x}"
     );
 }
+
+/// The DynamoDB calls the new routes make, counted by the SDK interceptor
+/// (`SERVER_TIMING=true` reports them), are the minimums of
+/// docs/data-model.md: no route reads more than its key design needs.
+#[tokio::test]
+async fn the_new_routes_make_their_documented_dynamodb_calls() {
+    let app = TestApp::spawn_with(&[("SERVER_TIMING", "true")]).await;
+    let (_, admin) = app.admin().await;
+    let (_, _, recruiter) = app.verified_recruiter(&admin).await;
+    let (_, candidate, _, _) = app.user("candidat").await;
+    let calls = |token: Option<String>, path: &'static str| {
+        let app = &app;
+        async move {
+            let request = app.http.get(app.url(path));
+            let request = match token {
+                Some(t) => request.bearer_auth(t),
+                None => request,
+            };
+            let r = app.send(request).await;
+            assert_eq!(r.status, 200, "{path}: {}", r.body);
+            r.headers["x-aws-calls"].to_str().unwrap().to_string()
+        }
+    };
+    let (a, r, c) = (
+        Some(admin.clone()),
+        Some(recruiter.clone()),
+        Some(candidate.clone()),
+    );
+    for (token, path, expected) in [
+        (
+            None,
+            "/api/recherche/offres/?page_size=5",
+            "dynamodb.Query=1",
+        ),
+        (
+            r.clone(),
+            "/api/recherche/candidats/?page_size=1",
+            "dynamodb.BatchGetItem=1,dynamodb.GetItem=2,dynamodb.Query=1",
+        ),
+        (
+            r.clone(),
+            "/api/recruteur/statistiques/",
+            "dynamodb.GetItem=1,dynamodb.Query=1",
+        ),
+        (
+            c.clone(),
+            "/api/candidat/statistiques/",
+            "dynamodb.GetItem=1,dynamodb.Query=1",
+        ),
+        (
+            r.clone(),
+            "/api/analytics/offres/",
+            "dynamodb.GetItem=1,dynamodb.Query=1",
+        ),
+        (
+            r.clone(),
+            "/api/analytics/candidatures/?periode=mois",
+            "dynamodb.GetItem=1,dynamodb.Query=1",
+        ),
+        (
+            a.clone(),
+            "/api/admin/statistiques-globales/",
+            "dynamodb.GetItem=1,dynamodb.Query=4",
+        ),
+        (
+            a.clone(),
+            "/api/admin/dashboard/",
+            "dynamodb.GetItem=1,dynamodb.Query=7",
+        ),
+        (
+            a.clone(),
+            "/api/admin/utilisateurs/?type_compte=candidat&page_size=5",
+            "dynamodb.GetItem=1,dynamodb.Query=1",
+        ),
+        (
+            a.clone(),
+            "/api/admin/logs/?type=connexion&page_size=5",
+            "dynamodb.GetItem=1,dynamodb.Query=1",
+        ),
+    ] {
+        assert_eq!(calls(token, path).await, expected, "{path}");
+    }
+}
