@@ -249,10 +249,12 @@ pub async fn list(services: &Services, uri: &Uri) -> ApiResult<Paginated<LogEntr
                 .map(String::as_str)
                 == Some(k.as_str())
         });
-        live && kind_ok
+        if live && kind_ok {
+            store::from_item::<LogEntry>(item.clone()).ok()
+        } else {
+            None
+        }
     };
-    let page = list
-        .page_where::<LogEntry>(&services.store, &request, &keep)
-        .await?;
+    let page = list.page_where(&services.store, &request, &keep).await?;
     Ok(page.into_response(&services.cursors, &scope, uri, |e| e))
 }

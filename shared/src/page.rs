@@ -25,8 +25,9 @@ const MAX_BATCH: usize = 1000;
 /// cursor where reading stopped: well inside the functions' 10 s timeout.
 const READ_BUDGET: std::time::Duration = std::time::Duration::from_secs(4);
 
-/// What `Listing::page_where` keeps of the items it reads.
-pub type Keep<'a> = dyn Fn(&Item) -> bool + Send + Sync + 'a;
+/// What `Listing::page_where` keeps of the items it reads: the item as
+/// `T` when it is a result (mapped once, for the test and the page).
+pub type Keep<'a, T> = dyn Fn(&Item) -> Option<T> + Send + Sync + 'a;
 
 /// `?page_size=&cursor=` of every list.
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
@@ -209,56 +210,59 @@ impl Listing {
         store: &Store,
         request: &PageRequest,
     ) -> ApiResult<Page<T>> {
-        self.page_of(store, request, None).await
+        self.page_of(store, request, Take::All(from_item::<T>))
+            .await
     }
 
     /// One page of the items `keep` accepts, decided in code after reading
     /// (for tests a FilterExpression cannot make: folded text, ranges over
     /// optional fields). Reading goes on until the page is full or the
     /// partition ends, so a page is never short while more items match.
-    pub async fn page_where<T: DeserializeOwned>(
+    pub async fn page_where<T>(
         &self,
         store: &Store,
         request: &PageRequest,
-        keep: &Keep<'_>,
+        keep: &Keep<'_, T>,
     ) -> ApiResult<Page<T>> {
-        self.page_of(store, request, Some(keep)).await
+        self.page_of(store, request, Take::Keep(keep)).await
     }
 
-    /// Up to `want` items `keep` accepts, from the start of the list, and
+    /// Up to `want` results of `keep`, from the start of the list, and
     /// whether more remain.
-    pub async fn read_where(
+    pub async fn read_where<T>(
         &self,
         store: &Store,
         want: usize,
-        keep: &Keep<'_>,
-    ) -> ApiResult<(Vec<Item>, bool)> {
-        let (items, more) = self.read(store, None, false, want, Some(keep)).await?;
-        Ok((items, more.is_some()))
+        keep: &Keep<'_, T>,
+    ) -> ApiResult<(Vec<T>, bool)> {
+        let (items, more) = self
+            .read(store, None, false, want, Take::Keep(keep))
+            .await?;
+        Ok((items.into_iter().map(|(_, t)| t).collect(), more.is_some()))
     }
 
-    async fn page_of<T: DeserializeOwned>(
+    async fn page_of<T>(
         &self,
         store: &Store,
         request: &PageRequest,
-        keep: Option<&Keep<'_>>,
+        take: Take<'_, T>,
     ) -> ApiResult<Page<T>> {
         let backwards = request.cursor.as_ref().is_some_and(|c| c.backwards);
         let start = request.cursor.as_ref().map(|c| c.key.clone());
         let (mut items, more) = self
-            .read(store, start, backwards, request.size, keep)
+            .read(store, start, backwards, request.size, take)
             .await?;
         let has_more = more.is_some();
         let resume = more.map(|k| Cursor { key: k, backwards });
         if backwards {
             items.reverse();
         }
-        let first = items.first().map(|i| Cursor {
-            key: self.cursor_key(i),
+        let first = items.first().map(|(key, _)| Cursor {
+            key: key.clone(),
             backwards: true,
         });
-        let last = items.last().map(|i| Cursor {
-            key: self.cursor_key(i),
+        let last = items.last().map(|(key, _)| Cursor {
+            key: key.clone(),
             backwards: false,
         });
         let (next, previous) = if backwards {
@@ -276,24 +280,29 @@ impl Listing {
             )
         };
         Ok(Page {
-            items: items.into_iter().map(from_item).collect::<ApiResult<_>>()?,
+            items: items.into_iter().map(|(_, t)| t).collect(),
             next,
             previous,
         })
     }
 
-    /// Reads up to `want` items after `start` (exclusive). Returns them in
-    /// reading order, and where to resume when more remain.
-    async fn read(
+    /// Reads up to `want` results after `start` (exclusive). Returns them
+    /// in reading order, each with its cursor key, and where to resume
+    /// when more remain.
+    async fn read<T>(
         &self,
         store: &Store,
         mut start: Option<Item>,
         backwards: bool,
         want: usize,
-        keep: Option<&Keep<'_>>,
-    ) -> ApiResult<(Vec<Item>, Option<Item>)> {
+        take: Take<'_, T>,
+    ) -> ApiResult<(Vec<(Item, T)>, Option<Item>)> {
         let (pk, sk) = self.key_attributes();
-        let mut items: Vec<Item> = Vec::new();
+        let mut items: Vec<(Item, T)> = Vec::new();
+        let keep = match take {
+            Take::Keep(keep) => Some(keep),
+            Take::All(_) => None,
+        };
         let rounds = if keep.is_some() {
             MAX_ROUNDS_IN_CODE
         } else {
@@ -347,14 +356,20 @@ impl Listing {
                 }
             }
             let out = query.send().await?;
-            let read = out.items.unwrap_or_default();
-            match keep {
-                Some(keep) => items.extend(read.into_iter().filter(|i| keep(i))),
-                None => items.extend(read),
+            for item in out.items.unwrap_or_default() {
+                let key = self.cursor_key(&item);
+                match &take {
+                    Take::Keep(keep) => {
+                        if let Some(value) = keep(&item) {
+                            items.push((key, value));
+                        }
+                    }
+                    Take::All(map) => items.push((key, map(item)?)),
+                }
             }
             if items.len() > want {
                 items.truncate(want);
-                let resume = self.cursor_key(items.last().expect("want ≥ 1"));
+                let resume = items.last().expect("want ≥ 1").0.clone();
                 return Ok((items, Some(resume)));
             }
             match out.last_evaluated_key {
@@ -364,6 +379,13 @@ impl Listing {
         }
         Ok((items, start))
     }
+}
+
+/// What a reading keeps: every item, mapped (`All`), or the results of a
+/// test in code (`Keep`).
+enum Take<'a, T> {
+    All(fn(Item) -> ApiResult<T>),
+    Keep(&'a Keep<'a, T>),
 }
 
 /// A page of items and the cursors of its neighbours.

@@ -547,10 +547,12 @@ pub async fn publications(
         Ordering::Oldest | Ordering::AmountAsc => list.oldest_first(),
         _ => list,
     };
-    let keep = |item: &Item| indexed(item).is_some_and(|(p, text)| criteria.matches(&p, &text));
-    let page = list
-        .page_where::<Publication>(&services.store, &request, &keep)
-        .await?;
+    let keep = |item: &Item| {
+        indexed(item)
+            .filter(|(p, text)| criteria.matches(p, text))
+            .map(|(p, _)| p)
+    };
+    let page = list.page_where(&services.store, &request, &keep).await?;
     Ok(page.into_response(&services.cursors, &scope, uri, |p| p))
 }
 
@@ -572,15 +574,15 @@ async fn ranked(
             .and_then(|s| s.parse::<usize>().ok())
             .ok_or_else(|| ApiError::BadRequest("Curseur invalide.".into()))?,
     };
-    let keep = |item: &Item| indexed(item).is_some_and(|(p, text)| criteria.matches(&p, &text));
+    // Each match with its score, computed once.
+    let keep = |item: &Item| {
+        indexed(item)
+            .filter(|(p, text)| criteria.matches(p, text))
+            .map(|(p, text)| (criteria.relevance(&p, &text), p))
+    };
     let list = Listing::index("GSI1", keys::public_publications(criteria.kind.as_str()));
-    let (found, _) = list.read_where(&services.store, MAX_RANKED, &keep).await?;
-    let total = found.len();
-    let mut scored: Vec<(u32, Publication)> = found
-        .iter()
-        .filter_map(indexed)
-        .map(|(p, text)| (criteria.relevance(&p, &text), p))
-        .collect();
+    let (mut scored, _) = list.read_where(&services.store, MAX_RANKED, &keep).await?;
+    let total = scored.len();
     // Best first; equal scores newest first (the order read).
     scored.sort_by(|a, b| b.0.cmp(&a.0));
     let position = |n: usize| Cursor {
@@ -783,7 +785,11 @@ pub async fn candidates(
     let criteria: CandidateCriteria = page::query::<CandidateParams>(uri)?.criteria()?;
     let scope = format!("candidates:{}:{criteria:?}", user.sub);
     let request = page::query::<PageParams>(uri)?.resolve(&services.cursors, &scope)?;
-    let keep = |item: &Item| from_item::<Profile>(item.clone()).is_ok_and(|p| criteria.matches(&p));
+    let keep = |item: &Item| {
+        from_item::<Profile>(item.clone())
+            .ok()
+            .filter(|p| criteria.matches(p))
+    };
     let list = Listing::index("GSI1", keys::users_by_role(Role::Candidat.as_str()));
     // A recruiter searches once an admin verified it (spec 14.1), as it
     // publishes; checked while the page is read.
@@ -796,10 +802,8 @@ pub async fn candidates(
             p.details.admin_validation() == Some(crate::users::Verification::Verifie)
         }))
     };
-    let (verified, page) = tokio::join!(
-        verified,
-        list.page_where::<Profile>(&services.store, &request, &keep)
-    );
+    let (verified, page) =
+        tokio::join!(verified, list.page_where(&services.store, &request, &keep));
     if !verified? {
         return Err(ApiError::Forbidden(
             "Votre compte recruteur doit être validé par un administrateur avant de rechercher des candidats."

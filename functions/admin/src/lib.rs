@@ -274,15 +274,7 @@ async fn pending_publications(
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<AxumJson<Paginated<Publication>>> {
     let filters: PublicationFilters = page::query(&uri)?;
-    let kind = match filters.type_publication.as_deref() {
-        None | Some("") => None,
-        Some(text) => Some(Kind::parse(text).ok_or_else(|| {
-            ApiError::field(
-                "type_publication",
-                "« offre », « financement », « bourse » ou « consultation » attendu.",
-            )
-        })?),
-    };
+    let kind = Kind::from_param(filters.type_publication.as_deref())?;
     let scope = format!("review:{kind:?}");
     let services = &state.services;
     let filter = kind.map(|k| {

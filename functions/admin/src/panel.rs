@@ -147,14 +147,12 @@ pub async fn users(
     let services = &state.services;
     let request = page::query::<PageParams>(&uri)?.resolve(&services.cursors, &scope)?;
     let keep = |item: &Item| {
-        from_item::<Profile>(item.clone()).is_ok_and(|p| {
+        from_item::<Profile>(item.clone()).ok().filter(|p| {
             active.is_none_or(|a| p.is_active == a)
                 && statut.is_none_or(|s| p.details.admin_validation() == Some(s))
         })
     };
-    let page = list
-        .page_where::<Profile>(&services.store, &request, &keep)
-        .await?;
+    let page = list.page_where(&services.store, &request, &keep).await?;
     Ok(AxumJson(page.into_response(
         &services.cursors,
         &scope,

@@ -63,16 +63,7 @@ pub struct KindParam {
 }
 
 fn kind(uri: &http::Uri) -> ApiResult<Option<Kind>> {
-    let p: KindParam = page::query(uri)?;
-    match p.type_publication.as_deref().filter(|t| !t.is_empty()) {
-        None => Ok(None),
-        Some(t) => Kind::parse(t).map(Some).ok_or_else(|| {
-            ApiError::field(
-                "type_publication",
-                "« offre », « financement », « bourse » ou « consultation » attendu.",
-            )
-        }),
-    }
+    Kind::from_param(page::query::<KindParam>(uri)?.type_publication.as_deref())
 }
 
 fn range(uri: &http::Uri) -> ApiResult<shared::stats::Range> {

@@ -61,6 +61,20 @@ impl Kind {
         Kind::ALL.into_iter().find(|k| k.as_str() == text)
     }
 
+    /// The `type_publication` query parameter: none when absent, else a
+    /// kind, or a 400 on the field.
+    pub fn from_param(value: Option<&str>) -> ApiResult<Option<Kind>> {
+        match value.filter(|t| !t.is_empty()) {
+            None => Ok(None),
+            Some(text) => Kind::parse(text).map(Some).ok_or_else(|| {
+                ApiError::field(
+                    "type_publication",
+                    "« offre », « financement », « bourse » ou « consultation » attendu.",
+                )
+            }),
+        }
+    }
+
     /// Its indefinite article, capitalized: « Une offre », « Un financement ».
     pub fn article(self) -> &'static str {
         match self {
