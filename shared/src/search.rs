@@ -332,6 +332,15 @@ impl PublicationParams {
         {
             c.error("date_creation_max", "Doit suivre date_creation_min.".into());
         }
+        // A day outside its own bounds asks for nothing: say so.
+        if let Some(d) = exact
+            && (from.is_some_and(|f| f > d) || to.is_some_and(|t| t < d))
+        {
+            c.error(
+                "date_creation",
+                "Ce jour est hors de date_creation_min et date_creation_max.".into(),
+            );
+        }
         let statut = match self.statut.as_deref().filter(|s| !s.is_empty()) {
             None => None,
             Some("active") => Some(Statut::Active),
@@ -954,6 +963,20 @@ mod tests {
         assert_eq!(
             fields(Kind::Offre, "type_publication=bourse"),
             ["type_publication"]
+        );
+        assert_eq!(
+            fields(
+                Kind::Offre,
+                "date_creation=2026-11-10&date_creation_min=2026-11-11"
+            ),
+            ["date_creation"]
+        );
+        assert!(
+            criteria(
+                Kind::Offre,
+                "date_creation=2026-11-10&date_creation_max=2026-11-10"
+            )
+            .is_ok()
         );
         assert!(
             criteria(

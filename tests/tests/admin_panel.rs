@@ -181,6 +181,7 @@ async fn users_are_listed_by_type_state_and_activity() {
         "?type_compte=chef",
         "?is_active=peut-etre",
         "?statut=valide",
+        "?type_compte=candidat&statut=verifie",
     ] {
         let r = app
             .get_auth(&format!("/api/admin/utilisateurs/{q}"), &admin)

@@ -136,6 +136,13 @@ pub async fn users(
         }
         Err(e) => return Err(e),
     };
+    // Only the types an admin validates have a validation state.
+    if statut.is_some() && role.is_some_and(|r| !matches!(r, Role::Recruteur | Role::Prestataire)) {
+        errors
+            .entry("statut".into())
+            .or_default()
+            .push("Seuls les comptes recruteur et prestataire ont un statut de validation.".into());
+    }
     if !errors.is_empty() {
         return Err(ApiError::Fields(errors));
     }
