@@ -90,8 +90,10 @@ impl Store {
         day: &str,
         changes: &[(String, i64)],
     ) -> ApiResult<TransactWriteItem> {
-        let shard = (ulid::Ulid::new().random() % crate::store::COUNTER_SHARDS as u128) as u32;
-        self.add_to(keys::stats_day(scope, day, shard), changes)
+        self.add_to(
+            keys::stats_day(scope, day, crate::store::random_shard()),
+            changes,
+        )
     }
 
     /// The series of `scope` from `from` to `to` (days, inclusive): day →

@@ -188,6 +188,11 @@ pub mod keys {
 /// Items each counter scope is spread over (`Store::add_counters`).
 pub const COUNTER_SHARDS: u32 = 10;
 
+/// One of the `COUNTER_SHARDS` items of a counter, picked at random.
+pub fn random_shard() -> u32 {
+    (ulid::Ulid::new().random() % COUNTER_SHARDS as u128) as u32
+}
+
 /// The table, with its client. Cloned freely (the client is an Arc).
 #[derive(Clone)]
 pub struct Store {
@@ -286,8 +291,7 @@ impl Store {
         scope: &str,
         changes: &[(String, i64)],
     ) -> ApiResult<TransactWriteItem> {
-        let shard = (ulid::Ulid::new().random() % COUNTER_SHARDS as u128) as u32;
-        self.add_to(keys::stats(scope, shard), changes)
+        self.add_to(keys::stats(scope, random_shard()), changes)
     }
 
     /// `ADD` each of `changes` on the counter item `k`, as one write of a
