@@ -21,6 +21,12 @@ its queries' cost.
    starts from its partition, and an index Query from the items unsorted
    (moto sorts its matches by the index keys anyway).
 
+4. Code delivery. Cognito emails a password-reset code for each
+   ForgotPassword; moto only stores it. Here each code moto issues is also
+   recorded as a mail in moto's SES (the sent mail of /moto-api/data.json),
+   from the pool's EmailConfiguration sender or Cognito's default one, so
+   that a test counts reset mails as they would be counted in AWS.
+
 None changes what a request answers. Run as
 `python infra/moto_server.py -H 127.0.0.1 -p PORT`, like `moto_server`.
 """
@@ -138,6 +144,34 @@ def _query_from_partition(self, hash_key, *args, **kwargs):
 
 
 Table.query = _query_from_partition
+
+from moto.cognitoidp.models import CognitoIdpBackend
+from moto.ses.models import Message, ses_backends
+from moto.ses.utils import get_random_message_id
+
+_forgot_password = CognitoIdpBackend.forgot_password
+
+
+def _forgot_password_mailed(self, client_id, username):
+    code, details = _forgot_password(self, client_id, username)
+    pool = next((p for p in self.user_pools.values() if client_id in p.clients), None)
+    user = pool._get_user(username) if pool is not None and code is not None else None
+    if user is not None:
+        email = next((a["Value"] for a in user.attributes if a["Name"] == "email"), username)
+        sender = (pool.extended_config.get("EmailConfiguration") or {}).get("From")
+        ses_backends[self.account_id][self.region_name].sent_messages.append(
+            Message(
+                get_random_message_id(),
+                sender or "no-reply@verificationemail.com",
+                "Your verification code",
+                f"Your password reset code is {code}",
+                {"ToAddresses": [email]},
+            )
+        )
+    return code, details
+
+
+CognitoIdpBackend.forgot_password = _forgot_password_mailed
 
 if __name__ == "__main__":
     sys.exit(main())

@@ -99,8 +99,25 @@ impl TestApp {
         Self::spawn_with(&[]).await
     }
 
-    /// An app with some configuration overridden.
+    /// An app with some configuration overridden. The rate limits are
+    /// lifted (tests make many users and calls from one address); tests
+    /// of the limits use `spawn_limited`.
     pub async fn spawn_with(overrides: &[(&str, &str)]) -> TestApp {
+        let lifted: Vec<(String, String)> = shared::throttle::RateLimits::DEFAULTS
+            .iter()
+            .map(|(env, rate)| (env.to_string(), format!("1000000/{}", rate.window)))
+            .collect();
+        let mut all: Vec<(&str, &str)> = lifted
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_str()))
+            .collect();
+        all.extend_from_slice(overrides);
+        Self::spawn_limited(&all).await
+    }
+
+    /// An app with the production rate limits (the defaults), unless
+    /// `overrides` says otherwise.
+    pub async fn spawn_limited(overrides: &[(&str, &str)]) -> TestApp {
         // `TEST_LOGS=1` shows the server's logs (with `--nocapture`).
         if std::env::var_os("TEST_LOGS").is_some() {
             shared::telemetry::init();

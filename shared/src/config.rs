@@ -26,6 +26,8 @@ pub struct Config {
     /// How long a login session (and its refresh token) lives.
     pub session_ttl: Duration,
     pub login_throttle: LoginThrottle,
+    /// Per-caller limits of the routes that cost money or can be abused.
+    pub rate_limits: crate::throttle::RateLimits,
     /// Trust `X-Forwarded-For` for the client address (dev server behind a
     /// proxy or tests); API Gateway's source IP is used in Lambda.
     pub trust_forwarded_for: bool,
@@ -161,6 +163,7 @@ impl Config {
                 max_failures_per_client: parse_num("LOGIN_MAX_FAILURES_PER_CLIENT", 50)? as u32,
                 window: Duration::from_secs(parse_num("LOGIN_THROTTLE_WINDOW_SECONDS", 900)?),
             },
+            rate_limits: crate::throttle::RateLimits::from_lookup(&get)?,
             trust_forwarded_for: parse_bool("TRUST_X_FORWARDED_FOR")?,
             server_timing: parse_bool("SERVER_TIMING")?,
             slow_request: Duration::from_millis(parse_num("SLOW_REQUEST_MS", 1000)?),

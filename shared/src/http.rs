@@ -125,6 +125,28 @@ pub fn client_ip(parts: &http::request::Parts, trust_forwarded_for: bool) -> Str
         .unwrap_or_else(|| "unknown".into())
 }
 
+/// The caller's address (`client_ip`), for per-client limits.
+pub struct ClientIp(pub String);
+
+impl<S> axum::extract::FromRequestParts<S> for ClientIp
+where
+    S: Send + Sync,
+    std::sync::Arc<crate::Services>: axum::extract::FromRef<S>,
+{
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut http::request::Parts,
+        state: &S,
+    ) -> Result<Self, Self::Rejection> {
+        let services: std::sync::Arc<crate::Services> = axum::extract::FromRef::from_ref(state);
+        Ok(ClientIp(client_ip(
+            parts,
+            services.config.trust_forwarded_for,
+        )))
+    }
+}
+
 /// API Gateway puts a named stage in the path (`/v1/api/...`); lambda_http
 /// keeps it. Routes are stage-free, so strip it before routing.
 pub fn strip_stage<B>(mut request: http::Request<B>) -> http::Request<B> {

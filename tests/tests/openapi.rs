@@ -158,3 +158,40 @@ fn operation_ids_are_unique() {
     ids.dedup();
     assert_eq!(ids.len(), count, "operationIds repeat");
 }
+
+/// The document's `info` names this project, not the library that wrote
+/// it, and `servers` says where the API runs.
+#[tokio::test]
+async fn info_is_the_projects_own_and_servers_are_listed() {
+    let app = TestApp::spawn().await;
+    let doc = app
+        .send(app.http.get(app.url("/api/openapi.json")))
+        .await
+        .body;
+    let info = &doc["info"];
+    assert_eq!(
+        info["contact"]["name"],
+        shared::docs::CONTACT_NAME,
+        "{info}"
+    );
+    assert!(info["contact"].get("email").is_none(), "{info}");
+    assert!(
+        info.get("license").is_none(),
+        "no licence was chosen: {info}"
+    );
+    assert!(!doc.to_string().contains("Kukkonen"));
+    let servers: Vec<&str> = doc["servers"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| s["url"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        servers,
+        [shared::docs::LOCAL_SERVER, shared::docs::DEPLOYED_SERVER]
+    );
+    assert_eq!(
+        doc["servers"][1]["variables"]["region"]["default"],
+        "eu-west-3"
+    );
+}

@@ -555,8 +555,14 @@ async fn main() {
     // The dev server (release build) over the same emulator.
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
-    let _devserver = Command::new(release.join("devserver"))
-        .env_clear()
+    let mut devserver = Command::new(release.join("devserver"));
+    devserver.env_clear();
+    // The rate limits count as in production (their write is measured)
+    // but never refuse: the bench sends hundreds of calls per route.
+    for (env, rate) in shared::throttle::RateLimits::DEFAULTS {
+        devserver.env(env, format!("1000000000/{}", rate.window));
+    }
+    let _devserver = devserver
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("AWS_ENDPOINT_URL", &emulator.endpoint)
         .env("AWS_REGION", local::DEFAULT_REGION)

@@ -7,16 +7,16 @@ use std::sync::Arc;
 use aws_sdk_cognitoidentityprovider::Client as Cognito;
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, AuthFlowType};
 use axum::Json as AxumJson;
-use axum::extract::{FromRef, FromRequestParts, State};
+use axum::extract::{FromRef, State};
 use axum::http::StatusCode;
-use axum::http::request::Parts;
 use serde::{Deserialize, Serialize};
 use shared::accounts::{error_code, internal};
 use shared::auth::{AuthUser, Role};
 use shared::error::{ApiError, ApiResult, FieldErrors};
+use shared::http::ClientIp;
 use shared::json::{Json, JsonObject, collect, parse};
 use shared::logs::{LogEntry, LogKind};
-use shared::throttle::{self, Limit};
+use shared::throttle::{self, Caller, Limit};
 use shared::users::{self, BaseEdit, Profile, TypeEdit};
 use shared::{Services, sessions, validation};
 use utoipa::ToSchema;
@@ -71,6 +71,27 @@ fn normalize_email(email: &str) -> String {
     email.trim().to_lowercase()
 }
 
+/// The anonymous account routes are limited per client address and per
+/// target email, so that no one's mailbox can be flooded from many
+/// addresses, nor many mailboxes from one.
+async fn limit_anonymous(
+    state: &AuthState,
+    route: &'static str,
+    ip: &str,
+    email: &str,
+    (per_client, per_email): (throttle::Rate, throttle::Rate),
+) -> ApiResult<()> {
+    throttle::limit(
+        &state.services.store,
+        route,
+        [
+            (Caller::Client(ip), per_client),
+            (Caller::Email(email), per_email),
+        ],
+    )
+    .await
+}
+
 // ---------------------------------------------------------------- register
 
 /// The account part of a registration body.
@@ -106,9 +127,11 @@ pub struct RegisterRequest {
 
 #[utoipa::path(post, path = "/api/auth/register/", tag = "auth",
     request_body(content = inline(RegisterRequest), description = "Compte, champs communs et champs du type choisi (aplatis)"),
-    responses((status = 201, body = Profile), (status = 400, description = "Champs invalides, e-mail déjà utilisé, mot de passe faible")))]
+    responses((status = 201, body = Profile), (status = 400, description = "Champs invalides, e-mail déjà utilisé, mot de passe faible"),
+        (status = 429, description = "Trop d'inscriptions depuis cette adresse ou pour cet e-mail : réessayer après Retry-After secondes")))]
 async fn register(
     State(state): State<AuthState>,
+    ClientIp(ip): ClientIp,
     JsonObject(body): JsonObject,
 ) -> ApiResult<(StatusCode, AxumJson<Profile>)> {
     let mut errors = FieldErrors::new();
@@ -150,6 +173,15 @@ async fn register(
     let email = normalize_email(account.email.as_deref().unwrap_or_default());
     let password = account.password.unwrap_or_default();
     let config = &state.services.config;
+    let limits = &config.rate_limits;
+    limit_anonymous(
+        &state,
+        "register",
+        &ip,
+        &email,
+        (limits.register_client, limits.register_email),
+    )
+    .await?;
 
     let sub = sign_up(&state, &email, &password).await?;
     // From here on, a failure removes the identity again: nothing is left
@@ -295,13 +327,24 @@ pub struct VerifyEmailRequest {
 }
 
 #[utoipa::path(post, path = "/api/auth/verify-email/", tag = "auth", request_body = VerifyEmailRequest,
-    responses((status = 200, body = Detail), (status = 400, description = "Code invalide ou expiré")))]
+    responses((status = 200, body = Detail), (status = 400, description = "Code invalide ou expiré"),
+        (status = 429, description = "Trop d'essais : réessayer après Retry-After secondes")))]
 async fn verify_email(
     State(state): State<AuthState>,
+    ClientIp(ip): ClientIp,
     Json(body): Json<VerifyEmailRequest>,
 ) -> ApiResult<AxumJson<Detail>> {
     let email = normalize_email(body.email.as_deref().unwrap_or_default());
     let config = &state.services.config;
+    let limits = &config.rate_limits;
+    limit_anonymous(
+        &state,
+        "verify-email",
+        &ip,
+        &email,
+        (limits.verify_client, limits.verify_email),
+    )
+    .await?;
     let confirmed = state
         .cognito
         .confirm_sign_up()
@@ -366,23 +409,6 @@ pub struct LoginResponse {
     pub access: String,
     pub refresh: String,
     pub user: Profile,
-}
-
-/// The caller's address, for the per-client login limit.
-pub struct ClientIp(pub String);
-
-impl FromRequestParts<AuthState> for ClientIp {
-    type Rejection = ApiError;
-
-    async fn from_request_parts(
-        parts: &mut Parts,
-        state: &AuthState,
-    ) -> Result<Self, Self::Rejection> {
-        Ok(ClientIp(shared::http::client_ip(
-            parts,
-            state.services.config.trust_forwarded_for,
-        )))
-    }
 }
 
 fn bad_credentials() -> ApiError {
@@ -589,12 +615,24 @@ const RESET_SENT: &str =
     "Si un compte existe pour cette adresse, un code de réinitialisation a été envoyé.";
 
 #[utoipa::path(post, path = "/api/auth/reset-password/", tag = "auth", request_body = ResetPasswordRequest,
-    responses((status = 200, body = Detail, description = "Même réponse que le compte existe ou non")))]
+    responses((status = 200, body = Detail, description = "Même réponse que le compte existe ou non"),
+        (status = 400, description = "Champs invalides"),
+        (status = 429, description = "Trop de demandes depuis cette adresse ou pour cet e-mail : réessayer après Retry-After secondes")))]
 async fn reset_password(
     State(state): State<AuthState>,
+    ClientIp(ip): ClientIp,
     Json(body): Json<ResetPasswordRequest>,
 ) -> ApiResult<AxumJson<Detail>> {
     let email = normalize_email(body.email.as_deref().unwrap_or_default());
+    let limits = &state.services.config.rate_limits;
+    limit_anonymous(
+        &state,
+        "reset-password",
+        &ip,
+        &email,
+        (limits.reset_client, limits.reset_email),
+    )
+    .await?;
     let sent = state
         .cognito
         .forgot_password()
@@ -638,12 +676,23 @@ pub struct ResetPasswordConfirmRequest {
 }
 
 #[utoipa::path(post, path = "/api/auth/reset-password/confirm/", tag = "auth", request_body = ResetPasswordConfirmRequest,
-    responses((status = 200, body = Detail), (status = 400, description = "Code invalide ou expiré, mot de passe faible")))]
+    responses((status = 200, body = Detail), (status = 400, description = "Code invalide ou expiré, mot de passe faible"),
+        (status = 429, description = "Trop d'essais : réessayer après Retry-After secondes")))]
 async fn reset_password_confirm(
     State(state): State<AuthState>,
+    ClientIp(ip): ClientIp,
     Json(body): Json<ResetPasswordConfirmRequest>,
 ) -> ApiResult<AxumJson<Detail>> {
     let email = normalize_email(body.email.as_deref().unwrap_or_default());
+    let limits = &state.services.config.rate_limits;
+    limit_anonymous(
+        &state,
+        "reset-confirm",
+        &ip,
+        &email,
+        (limits.reset_confirm_client, limits.reset_confirm_email),
+    )
+    .await?;
     let confirmed = state
         .cognito
         .confirm_forgot_password()

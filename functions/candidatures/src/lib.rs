@@ -42,7 +42,8 @@ async fn mine(
         (status = 400, description = "Champs invalides"), (status = 401, description = "Non authentifié"),
         (status = 403, description = "Réservé aux candidats"),
         (status = 404, description = "Offre introuvable ou pas encore validée ; ou cv, lettre_motivation_fichier qui n'est pas un de vos fichiers de ce type"),
-        (status = 409, description = "Déjà postulé, ou offre fermée")))]
+        (status = 409, description = "Déjà postulé, ou offre fermée"),
+        (status = 429, description = "Trop de candidatures envoyées : réessayer après Retry-After secondes")))]
 async fn create(
     State(state): State<AreaState>,
     user: AuthUser,
@@ -114,7 +115,8 @@ async fn set_status(
     responses((status = 202, body = BulkQueued, description = "Messages mis en file, un par candidat ; le notifier les remet"),
         (status = 400, description = "Champs invalides, publication introuvable parmi les miennes"),
         (status = 401, description = "Non authentifié"),
-        (status = 403, description = "Réservé aux recruteurs dont le compte est validé")))]
+        (status = 403, description = "Réservé aux recruteurs dont le compte est validé"),
+        (status = 429, description = "Trop d'envois groupés : réessayer après Retry-After secondes")))]
 async fn bulk_message(
     State(state): State<AreaState>,
     user: AuthUser,

@@ -14,6 +14,7 @@ use shared::json::Json;
 use shared::messages::{self, Message, TypeMessage};
 use shared::page::{self, Filter, Listing, PageParams};
 use shared::store::{self, keys};
+use shared::throttle::{self, Caller};
 use shared::users::Profile;
 use shared::validation;
 use time::OffsetDateTime;
@@ -136,7 +137,8 @@ const CANNOT_WRITE: &str = "Vous ne pouvez pas écrire à cet utilisateur : un c
     responses((status = 201, body = Message),
         (status = 400, description = "Champs invalides, destinataire ou publication introuvable, contenu vide"),
         (status = 401, description = "Non authentifié"),
-        (status = 403, description = "Les règles de la messagerie ne permettent pas d'écrire à ce destinataire")))]
+        (status = 403, description = "Les règles de la messagerie ne permettent pas d'écrire à ce destinataire"),
+        (status = 429, description = "Trop de messages envoyés : réessayer après Retry-After secondes")))]
 async fn send(
     State(state): State<AreaState>,
     user: AuthUser,
@@ -161,7 +163,20 @@ async fn send(
     if let Some(id) = &body.offre_liee {
         wanted.push(keys::publication(id));
     }
-    let mut found = state.services.store.get_many(&wanted).await?.into_iter();
+    // Counted while the participants are read: no added wait.
+    let (limited, found) = tokio::join!(
+        throttle::limit(
+            &state.services.store,
+            "messages",
+            [(
+                Caller::User(&user.sub),
+                state.services.config.rate_limits.messages
+            )],
+        ),
+        state.services.store.get_many(&wanted),
+    );
+    limited?;
+    let mut found = found?.into_iter();
     let recipient: Option<Profile> = found.next().flatten().map(store::from_item).transpose()?;
     let sender: Profile = found
         .next()

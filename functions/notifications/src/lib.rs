@@ -169,12 +169,22 @@ pub struct Accepted {
     request_body = Announcement,
     responses((status = 202, body = Accepted, description = "Acceptée : le pipeline de notifications la distribue"),
         (status = 400, description = "Champs invalides, destinataire introuvable"),
-        (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux administrateurs")))]
+        (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux administrateurs"),
+        (status = 429, description = "Trop d'annonces : réessayer après Retry-After secondes")))]
 async fn announce(
     State(state): State<AreaState>,
-    _admin: AdminUser,
+    admin: AdminUser,
     Json(body): Json<Announcement>,
 ) -> ApiResult<(StatusCode, AxumJson<Accepted>)> {
+    shared::throttle::limit(
+        &state.services.store,
+        "announcements",
+        [(
+            shared::throttle::Caller::User(&admin.0.sub),
+            state.services.config.rate_limits.announcements,
+        )],
+    )
+    .await?;
     let to = match (body.destinataire, body.type_compte) {
         (Some(id), None) => {
             if notifications::contact(&state.services.store, &id)

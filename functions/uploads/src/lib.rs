@@ -18,6 +18,7 @@ use shared::cursor::Paginated;
 use shared::error::{ApiError, ApiResult};
 use shared::page::{self, Filter, Listing, PageParams};
 use shared::store::keys;
+use shared::throttle::{self, Caller};
 use shared::uploads::content::{self, FIELD};
 use shared::uploads::{self, Access, FileKind, Upload};
 use time::OffsetDateTime;
@@ -98,7 +99,17 @@ async fn receive(
 ) -> ApiResult<(StatusCode, AxumJson<Upload>)> {
     uploads::check_uploader(kind, user.role)?;
     let files = services.files()?;
-    let (name, bytes) = read_file(headers, body, services.config.upload_max_bytes).await?;
+    // Counted while the body arrives.
+    let (limited, read) = tokio::join!(
+        throttle::limit(
+            &services.store,
+            "uploads",
+            [(Caller::User(&user.sub), services.config.rate_limits.uploads)],
+        ),
+        read_file(headers, body, services.config.upload_max_bytes),
+    );
+    limited?;
+    let (name, bytes) = read?;
     let checked = content::check(kind, &name, &bytes)?;
     let digest = content::sha256(&bytes);
     let u = Upload {
@@ -158,7 +169,8 @@ async fn discard(services: &Services, u: &Upload) {
         (status = 400, description = "Fichier vide, type refusé d'après son contenu, nom invalide (chemin, caractères de contrôle), extension qui ne correspond pas"),
         (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux candidats et aux prestataires"),
         (status = 409, description = "Limite de fichiers du compte atteinte"),
-        (status = 413, description = "Fichier trop volumineux"), (status = 415, description = "Corps qui n'est pas multipart/form-data")))]
+        (status = 413, description = "Fichier trop volumineux"), (status = 415, description = "Corps qui n'est pas multipart/form-data"),
+        (status = 429, description = "Trop de fichiers envoyés : réessayer après Retry-After secondes")))]
 async fn upload_cv(
     State(services): State<AreaState>,
     user: AuthUser,
@@ -175,7 +187,8 @@ async fn upload_cv(
         (status = 400, description = "Fichier vide, type refusé d'après son contenu, nom invalide, extension qui ne correspond pas"),
         (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux candidats et aux prestataires"),
         (status = 409, description = "Limite de fichiers du compte atteinte"),
-        (status = 413, description = "Fichier trop volumineux"), (status = 415, description = "Corps qui n'est pas multipart/form-data")))]
+        (status = 413, description = "Fichier trop volumineux"), (status = 415, description = "Corps qui n'est pas multipart/form-data"),
+        (status = 429, description = "Trop de fichiers envoyés : réessayer après Retry-After secondes")))]
 async fn upload_lettre(
     State(services): State<AreaState>,
     user: AuthUser,
@@ -192,7 +205,8 @@ async fn upload_lettre(
         (status = 400, description = "Fichier vide, type refusé d'après son contenu, image illisible, nom invalide, extension qui ne correspond pas"),
         (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux recruteurs et aux prestataires"),
         (status = 409, description = "Limite de fichiers ou de documents du compte atteinte"),
-        (status = 413, description = "Fichier trop volumineux"), (status = 415, description = "Corps qui n'est pas multipart/form-data")))]
+        (status = 413, description = "Fichier trop volumineux"), (status = 415, description = "Corps qui n'est pas multipart/form-data"),
+        (status = 429, description = "Trop de fichiers envoyés : réessayer après Retry-After secondes")))]
 async fn upload_document(
     State(services): State<AreaState>,
     user: AuthUser,

@@ -24,6 +24,7 @@ use crate::page::{self, Filter, Listing};
 use crate::publications::api::choice;
 use crate::publications::{Kind, Publication, StatutValidation};
 use crate::store::{self as table, Store, keys, path_id};
+use crate::throttle::Caller;
 use crate::users::{Profile, Verification};
 use crate::validation;
 
@@ -93,7 +94,13 @@ pub async fn apply(
     validator::Validate::validate(&body)?;
     let lettre = letter(body.lettre_motivation)?;
     let db = &state.services.store;
-    let (publication, profile) = publication_and_caller(db, id, user).await?;
+    let limit = state.services.config.rate_limits.applications;
+    let (limited, read) = tokio::join!(
+        crate::throttle::limit(db, "applications", [(Caller::User(&user.sub), limit)]),
+        publication_and_caller(db, id, user),
+    );
+    limited?;
+    let (publication, profile) = read?;
     let p = publication
         .filter(|p| p.kind() == kind && p.statut_validation == StatutValidation::Validee)
         .ok_or(ApiError::NotFound)?;
@@ -448,7 +455,13 @@ pub async fn bulk_message(
     let mut errors = FieldErrors::new();
     let (sujet, contenu) = crate::messages::clean_content(body.sujet, body.contenu, &mut errors);
     let db = &state.services.store;
-    let (p, sender) = publication_and_caller(db, &publication, user).await?;
+    let limit = state.services.config.rate_limits.mass_mailing;
+    let (limited, read) = tokio::join!(
+        crate::throttle::limit(db, "mass-mailing", [(Caller::User(&user.sub), limit)]),
+        publication_and_caller(db, &publication, user),
+    );
+    limited?;
+    let (p, sender) = read?;
     if p.as_ref().is_none_or(|p| p.recruteur != user.sub) {
         errors
             .entry("publication".into())
@@ -525,7 +538,8 @@ macro_rules! application_routes {
                 (status = 400, description = "Lettre de motivation trop longue"), (status = 401, description = "Non authentifié"),
                 (status = 404, description = "Publication introuvable ou pas encore validée ; ou cv, lettre_motivation_fichier qui n'est pas un de vos fichiers de ce type"),
                 (status = 403, description = "Type de compte qui ne peut pas postuler à ce type de publication (docs/applications.md), ou prestataire non validé pour une consultation"),
-                (status = 409, description = "Déjà postulé, ou publication fermée")))]
+                (status = 409, description = "Déjà postulé, ou publication fermée"),
+                (status = 429, description = "Trop de candidatures envoyées : réessayer après Retry-After secondes")))]
         async fn postuler(State(state): State<AreaState>, user: AuthUser, Path(id): Path<String>,
             shared::json::OptionalJson(body): shared::json::OptionalJson<shared::applications::api::ApplyBody>)
             -> Result<(StatusCode, AxumJson<shared::applications::Application>), shared::ApiError> {
