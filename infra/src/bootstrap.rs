@@ -5,8 +5,12 @@
 //! The Serverless functions and the HTTP API are not created: locally the
 //! dev server plays them. Monitoring (CloudWatch alarms) exists only in
 //! AWS. Any other resource type the bootstrap does not know is an error,
-//! so a template change cannot be silently skipped; so is a resource with
-//! a `Condition`, which the bootstrap does not evaluate.
+//! so a template change cannot be silently skipped.
+//!
+//! The local stack is the template with its parameters' defaults: the
+//! `dev` environment. `Conditions`, `!If` and `!FindInMap` are evaluated
+//! with them; a resource whose `Condition` is false is not created, as
+//! CloudFormation would not create it.
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -56,7 +60,7 @@ pub const PLAYED_BY_DEV_SERVER: &[&str] =
 /// in AWS, and the emulator has no metrics from API Gateway or Lambda for
 /// an alarm to watch (the dev server plays both). `resources` leaves them
 /// out; the unknown-type check accepts them.
-pub const ONLY_IN_AWS: &[&str] = &["AWS::CloudWatch::Alarm"];
+pub const ONLY_IN_AWS: &[&str] = &["AWS::CloudWatch::Alarm", "AWS::Logs::LogGroup"];
 
 /// The properties the bootstrap applies, per type. A template property
 /// outside this list is an error, so nothing declared is dropped silently.
@@ -72,6 +76,7 @@ pub const APPLIED_PROPERTIES: &[(&str, &[&str])] = &[
             "StreamSpecification",
             "TimeToLiveSpecification",
             "PointInTimeRecoverySpecification",
+            "DeletionProtectionEnabled",
         ],
     ),
     (
@@ -165,7 +170,16 @@ pub fn all_resources(template: &Value) -> Result<Vec<(String, String, Value)>> {
         .get("Resources")
         .and_then(Value::as_mapping)
         .ok_or_else(|| BootstrapError::Template("no Resources".into()))?;
-    map.iter()
+    let mut out = Vec::new();
+    for (k, v) in map {
+        if let Some(name) = v.get("Condition").and_then(Value::as_str)
+            && !condition(template, name)?
+        {
+            continue;
+        }
+        out.push((k, v));
+    }
+    out.into_iter()
         .map(|(k, v)| {
             let id = k
                 .as_str()
@@ -214,12 +228,26 @@ struct Resolver<'a> {
 impl Resolver<'_> {
     fn value(&self, v: &Value) -> Result<Value> {
         Ok(match v {
+            Value::Tagged(tagged) if tagged.tag == "!If" => {
+                // Only the branch taken is resolved (the other may name
+                // what this stack does not create).
+                let (name, then, otherwise) = match tagged.value.as_sequence().map(Vec::as_slice) {
+                    Some([Value::String(name), then, otherwise]) => (name, then, otherwise),
+                    _ => return Err(BootstrapError::Template(format!("!If {:?}", tagged.value))),
+                };
+                self.value(if condition(self.template, name)? {
+                    then
+                } else {
+                    otherwise
+                })?
+            }
             Value::Tagged(tagged) => {
                 let tag = tagged.tag.to_string();
                 let inner = self.value(&tagged.value)?;
                 match tag.as_str() {
                     "!Ref" => Value::String(self.reference(inner.as_str().unwrap_or_default())?),
                     "!Sub" => Value::String(self.substitute(inner.as_str().unwrap_or_default())?),
+                    "!FindInMap" => find_in_map(self.template, &inner)?,
                     "!GetAtt" => {
                         let name = inner.as_str().unwrap_or_default();
                         Value::String(
@@ -294,6 +322,68 @@ impl Resolver<'_> {
     }
 }
 
+/// A parameter's value in the local stack: its default.
+fn parameter(template: &Value, name: &str) -> Result<Value> {
+    template["Parameters"][name]
+        .get("Default")
+        .cloned()
+        .ok_or_else(|| BootstrapError::Template(format!("parameter {name} has no default")))
+}
+
+/// `!FindInMap [Map, Top, Second]`, its keys already resolved.
+fn find_in_map(template: &Value, args: &Value) -> Result<Value> {
+    let keys: Vec<&str> = args
+        .as_sequence()
+        .map(|s| s.iter().filter_map(Value::as_str).collect())
+        .unwrap_or_default();
+    match keys.as_slice() {
+        [map, top, second] => template["Mappings"][*map][*top]
+            .get(*second)
+            .cloned()
+            .ok_or_else(|| BootstrapError::Template(format!("!FindInMap {map}.{top}.{second}"))),
+        _ => Err(BootstrapError::Template(format!("!FindInMap {args:?}"))),
+    }
+}
+
+/// A condition of `Conditions`, with the parameters' defaults.
+pub fn condition(template: &Value, name: &str) -> Result<bool> {
+    let expression = template["Conditions"]
+        .get(name)
+        .ok_or_else(|| BootstrapError::Template(format!("no condition {name}")))?;
+    truth(template, expression)
+}
+
+fn truth(template: &Value, expression: &Value) -> Result<bool> {
+    let Value::Tagged(tagged) = expression else {
+        return Err(BootstrapError::Template(format!(
+            "condition {expression:?}"
+        )));
+    };
+    let args = tagged.value.as_sequence().map(Vec::as_slice).unwrap_or(&[]);
+    let operand = |v: &Value| -> Result<Value> {
+        match v {
+            Value::Tagged(t) if t.tag == "!Ref" => {
+                parameter(template, t.value.as_str().unwrap_or_default())
+            }
+            Value::Tagged(t) if t.tag == "!FindInMap" => find_in_map(template, &t.value),
+            other => Ok(other.clone()),
+        }
+    };
+    let tag = tagged.tag.to_string();
+    match (tag.as_str(), args) {
+        ("!Equals", [a, b]) => Ok(operand(a)? == operand(b)?),
+        ("!Not", [a]) => Ok(!truth(template, a)?),
+        ("!And", all) => all
+            .iter()
+            .try_fold(true, |acc, c| Ok(acc && truth(template, c)?)),
+        ("!Or", any) => any
+            .iter()
+            .try_fold(false, |acc, c| Ok(acc || truth(template, c)?)),
+        ("!Condition", _) => condition(template, tagged.value.as_str().unwrap_or_default()),
+        _ => Err(BootstrapError::Template(format!("condition {tag}"))),
+    }
+}
+
 fn s<'a>(v: &'a Value, key: &str) -> Option<&'a str> {
     v.get(key).and_then(Value::as_str)
 }
@@ -340,16 +430,6 @@ pub async fn apply(
         if !CREATED_TYPES.contains(&ty.as_str()) && !PLAYED_BY_DEV_SERVER.contains(&ty.as_str()) {
             return Err(BootstrapError::Template(format!(
                 "{id}: the bootstrap does not know {ty}"
-            )));
-        }
-        // A conditional resource would be created whatever its condition.
-        if template["Resources"][id.as_str()]
-            .get("Condition")
-            .is_some()
-            && !PLAYED_BY_DEV_SERVER.contains(&ty.as_str())
-        {
-            return Err(BootstrapError::Template(format!(
-                "{id}: the bootstrap does not evaluate Condition"
             )));
         }
     }
@@ -444,7 +524,10 @@ async fn table(ddb: &dynamodb::Client, id: &str, p: &Value) -> Result<String> {
         .billing_mode(dt::BillingMode::from(
             s(p, "BillingMode").unwrap_or("PAY_PER_REQUEST"),
         ))
-        .set_key_schema(Some(key_schema(seq(p, "KeySchema"))?));
+        .set_key_schema(Some(key_schema(seq(p, "KeySchema"))?))
+        .set_deletion_protection_enabled(
+            p.get("DeletionProtectionEnabled").and_then(Value::as_bool),
+        );
     for a in seq(p, "AttributeDefinitions") {
         create = create.attribute_definitions(
             dt::AttributeDefinition::builder()
@@ -1025,10 +1108,58 @@ mod tests {
         assert!(apply_offline(yaml).await.unwrap().physical.is_empty());
     }
 
-    #[tokio::test]
-    async fn a_conditional_resource_is_refused() {
-        let yaml = "Resources:\n  T:\n    Type: AWS::SNS::Topic\n    Condition: HasEmail\n    Properties:\n      TopicName: t\n";
-        let err = apply_offline(yaml).await.unwrap_err();
-        assert!(err.to_string().contains("Condition"), "{err}");
+    const ENVIRONMENTS: &str = r#"
+Parameters:
+  Environment:
+    Type: String
+    Default: dev
+Mappings:
+  Envs:
+    dev: { Memory: 128 }
+    prod: { Memory: 256 }
+Conditions:
+  IsProd: !Equals [!Ref Environment, prod]
+  HasAlarms: !Not [!Condition IsProd]
+  Both: !And [!Condition IsProd, !Condition HasAlarms]
+Resources:
+  T:
+    Type: AWS::SNS::Topic
+    Condition: IsProd
+    Properties:
+      TopicName: t
+  U:
+    Type: AWS::SNS::Topic
+    Condition: HasAlarms
+    Properties:
+      TopicName: !If [IsProd, !Ref T, u]
+      Memory: !FindInMap [Envs, !Ref Environment, Memory]
+"#;
+
+    #[test]
+    fn conditions_use_the_parameters_defaults_and_skip_what_is_false() {
+        let template: Value = serde_yaml::from_str(ENVIRONMENTS).unwrap();
+        assert!(!condition(&template, "IsProd").unwrap());
+        assert!(condition(&template, "HasAlarms").unwrap());
+        assert!(!condition(&template, "Both").unwrap());
+        assert!(condition(&template, "Missing").is_err());
+        let ids: Vec<String> = all_resources(&template)
+            .unwrap()
+            .into_iter()
+            .map(|(id, _, _)| id)
+            .collect();
+        assert_eq!(ids, ["U"], "T's condition is false");
+        let created = Resources::default();
+        let resolver = Resolver {
+            stack: "x",
+            region: "eu-west-3",
+            template: &template,
+            created: &created,
+        };
+        // The branch not taken (!Ref T, not created) is not resolved.
+        let props = resolver
+            .value(&template["Resources"]["U"]["Properties"])
+            .unwrap();
+        assert_eq!(props["TopicName"], Value::from("u"));
+        assert_eq!(props["Memory"], Value::from(128));
     }
 }

@@ -5,3 +5,4 @@ pub mod bootstrap;
 pub mod emulator;
 pub mod local;
 pub mod openapi;
+pub mod postman;
