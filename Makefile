@@ -5,16 +5,20 @@ PY    ?= python3
 # The Lambda functions of template.yaml (one crate each).
 FUNCTIONS := auth admin docs messages notifications notifier offres financements bourses consultations candidatures rappels uploads recherche statistiques
 
-.PHONY: run test lint venv tools bench-tools watch build bench clean
+.PHONY: run test lint venv tools bench-tools watch build bench deploy clean
 
 ## make run: emulator on 127.0.0.1:4566, resources, admin, API on :3000
 run: venv
 	@infra/scripts/run.sh
 
-## make test: lint the template, then every test (own emulators, free ports)
+## make test: lint the template and each environment, every test (own
+## emulators, free ports), then the main flows (newman, examples) against a
+## fresh local stack
 test: venv
 	$(VENV)/bin/cfn-lint template.yaml
+	$(VENV)/bin/python infra/scripts/check_environments.py
 	cargo test --workspace --locked
+	infra/scripts/flows.sh
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: infra/requirements.txt
@@ -50,9 +54,17 @@ bench: tools bench-tools
 watch: tools
 	@set -a; source .local.env; set +a; PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda watch
 
+## make deploy ENV=dev|staging|prod: sam build, then sam deploy with that config env
+ENV ?= dev
+deploy: tools
+	@case "$(ENV)" in dev|staging|prod) ;; *) echo "ENV must be dev, staging or prod"; exit 2;; esac
+	rustup target add aarch64-unknown-linux-gnu
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" SAM_CLI_TELEMETRY=0 sam build --config-env $(ENV)
+	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" SAM_CLI_TELEMETRY=0 sam deploy --config-env $(ENV)
+
 ## make build: release arm64 binaries, as `sam build` makes them
 build: tools
 	PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda build --release --arm64
 
 clean:
-	rm -rf $(VENV) target .local.env
+	rm -rf $(VENV) target .local.env .aws-sam postman/node_modules

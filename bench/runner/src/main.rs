@@ -550,18 +550,20 @@ async fn main() {
         |_| None,
     )
     .unwrap();
-    let env = local::function_env(&config, &emulator.endpoint);
+    let mut env = local::function_env(&config, &emulator.endpoint);
+    // The rate limits count as in production (their write is measured)
+    // but never refuse: the bench sends hundreds of calls per route.
+    let lifted: Vec<(String, String)> = shared::throttle::RateLimits::DEFAULTS
+        .iter()
+        .map(|(name, rate)| (name.to_string(), format!("1000000000/{}", rate.window)))
+        .collect();
+    env.extend(lifted.iter().cloned());
 
     // The dev server (release build) over the same emulator.
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
     let mut devserver = Command::new(release.join("devserver"));
-    devserver.env_clear();
-    // The rate limits count as in production (their write is measured)
-    // but never refuse: the bench sends hundreds of calls per route.
-    for (env, rate) in shared::throttle::RateLimits::DEFAULTS {
-        devserver.env(env, format!("1000000000/{}", rate.window));
-    }
+    devserver.env_clear().envs(lifted);
     let _devserver = devserver
         .env("PATH", std::env::var("PATH").unwrap_or_default())
         .env("AWS_ENDPOINT_URL", &emulator.endpoint)
