@@ -113,8 +113,11 @@ async function main() {
   step("1. register and log in each role");
   const candidat = await register("candidat");
   const recruteur = await register("recruteur", { entreprise: "Sahel Conseil" });
+  const prestataire = await register("prestataire", { specialite: "Traduction" });
   const candidatSession = await Session.login(candidat.email, PASSWORD);
   const recruteurSession = await Session.login(recruteur.email, PASSWORD);
+  const prestataireSession = await Session.login(prestataire.email, PASSWORD);
+  if (prestataireSession.user.type_compte !== "prestataire") throw new Error("not a prestataire");
   const admin = await Session.login(ADMIN_EMAIL, ADMIN_PASSWORD);
   if (admin.user.type_compte !== "admin") throw new Error("not an admin");
 

@@ -50,6 +50,11 @@ CANDIDAT_ID=$(field id)
 call 201 POST /api/auth/register/ "" \
   "{\"email\":\"$RECRUTEUR_EMAIL\",\"password\":\"$PASSWORD\",\"nom\":\"Mbarga\",\"prenom\":\"Paul\",\"type_compte\":\"recruteur\",\"entreprise\":\"Douala Logistique\"}"
 RECRUTEUR_ID=$(field id)
+PRESTATAIRE_EMAIL="prestataire-$RUN-curl@example.ci"
+call 201 POST /api/auth/register/ "" \
+  "{\"email\":\"$PRESTATAIRE_EMAIL\",\"password\":\"$PASSWORD\",\"nom\":\"Nkulu\",\"prenom\":\"Grace\",\"type_compte\":\"prestataire\",\"specialite\":\"Audit\"}"
+call 200 POST /api/auth/login/ "" "{\"email\":\"$PRESTATAIRE_EMAIL\",\"password\":\"$PASSWORD\"}"
+[[ "$(field user.type_compte)" == prestataire ]]
 call 200 POST /api/auth/login/ "" "{\"email\":\"$CANDIDAT_EMAIL\",\"password\":\"$PASSWORD\"}"
 CANDIDAT=$(field access)
 CANDIDAT_REFRESH=$(field refresh)
@@ -96,7 +101,7 @@ call 200 GET /api/notifications/ "$CANDIDAT"
 field non_lues > /dev/null
 
 step "10. the candidate uploads a CV (multipart, field fichier)"
-PDF="$(mktemp --suffix=.pdf)"
+PDF="$(mktemp "${TMPDIR:-/tmp}/cv.XXXXXX")"
 printf '%%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%%%EOF\n' > "$PDF"
 status=$(curl -s -o "$BODY" -w '%{http_code}' -H "Authorization: Bearer $CANDIDAT" \
   -F "fichier=@$PDF;type=application/pdf;filename=cv.pdf" "$BASE_URL/api/upload/cv/")

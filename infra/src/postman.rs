@@ -117,7 +117,29 @@ fn steps() -> Vec<Step> {
             then: "pm.collectionVariables.set('recruteur_access', body.access);",
         },
         Step {
-            name: "1e. Connexion de l'administrateur",
+            name: "1e. Inscription d'un prestataire",
+            method: "post",
+            path: "/api/auth/register/",
+            params: &[],
+            query: "",
+            token: anon,
+            body: reg("prestataire", json!({"specialite": "Audit comptable"})),
+            status: 201,
+            then: "pm.test('a prestataire', () => pm.expect(body.type_compte).to.eql('prestataire'));",
+        },
+        Step {
+            name: "1f. Connexion du prestataire",
+            method: "post",
+            path: "/api/auth/login/",
+            params: &[],
+            query: "",
+            token: anon,
+            body: login("prestataire"),
+            status: 200,
+            then: "pm.collectionVariables.set('prestataire_access', body.access);",
+        },
+        Step {
+            name: "1g. Connexion de l'administrateur",
             method: "post",
             path: "/api/auth/login/",
             params: &[],
@@ -270,8 +292,9 @@ fn steps() -> Vec<Step> {
     ]
 }
 
-/// Runs first: one email per role and one search word per run.
-const FLOWS_PRE_REQUEST: &str = "if (!pm.collectionVariables.get('run')) {\n  const run = Date.now().toString(36);\n  pm.collectionVariables.set('run', run);\n  pm.collectionVariables.set('candidat_email', `candidat-${run}@example.ci`);\n  pm.collectionVariables.set('recruteur_email', `recruteur-${run}@example.ci`);\n  pm.collectionVariables.set('mot_cle', `postman${run}`);\n}";
+/// Runs before the first step: new emails and a new search word for each
+/// run of the flows (collection variables outlive a run in the app).
+const FLOWS_PRE_REQUEST: &str = "const run = Date.now().toString(36);\npm.collectionVariables.set('run', run);\nfor (const role of ['candidat', 'recruteur', 'prestataire']) {\n  pm.collectionVariables.set(`${role}_email`, `${role}-${run}@example.ci`);\n}\npm.collectionVariables.set('mot_cle', `postman${run}`);";
 
 /// `{{baseUrl}}` + path, with `:name` path variables and optional query.
 fn url(path: &str, params: &[(&str, String)], query: &[(String, String, bool)]) -> Value {
@@ -435,10 +458,25 @@ fn operation(doc: &Value, path: &str, method: &str, op: &Value) -> Value {
     if op.get("security").is_none() {
         request["auth"] = json!({"type": "noauth"});
     }
-    json!({"name": format!("{} {path}", method.to_uppercase()), "request": request})
+    let mut item = json!({"name": format!("{} {path}", method.to_uppercase()), "request": request});
+    // Logging in (or refreshing) sets the collection's bearer token.
+    let keep = match path {
+        "/api/auth/login/" => {
+            "pm.collectionVariables.set('access', body.access);\npm.collectionVariables.set('refresh', body.refresh);"
+        }
+        "/api/auth/refresh/" => "pm.collectionVariables.set('access', body.access);",
+        _ => "",
+    };
+    if !keep.is_empty() {
+        let script = format!(
+            "if (pm.response.code === 200) {{\n  const body = pm.response.json();\n  {keep}\n}}"
+        );
+        item["event"] = json!([{"listen": "test", "script": {"type": "text/javascript", "exec": script.lines().collect::<Vec<_>>()}}]);
+    }
+    item
 }
 
-fn step(doc: &Value, s: &Step) -> Value {
+fn step(doc: &Value, s: &Step, first: bool) -> Value {
     assert!(
         doc["paths"][s.path].get(s.method).is_some(),
         "flow step {:?}: {} {} is not in the OpenAPI document",
@@ -480,11 +518,13 @@ fn step(doc: &Value, s: &Step) -> Value {
         test.push_str(s.then);
         test.push('\n');
     }
-    json!({
-        "name": s.name,
-        "event": [{"listen": "test", "script": {"type": "text/javascript", "exec": test.lines().collect::<Vec<_>>()}}],
-        "request": request,
-    })
+    let mut events = vec![
+        json!({"listen": "test", "script": {"type": "text/javascript", "exec": test.lines().collect::<Vec<_>>()}}),
+    ];
+    if first {
+        events.insert(0, json!({"listen": "prerequest", "script": {"type": "text/javascript", "exec": FLOWS_PRE_REQUEST.lines().collect::<Vec<_>>()}}));
+    }
+    json!({"name": s.name, "event": events, "request": request})
 }
 
 /// The collection, from the OpenAPI document.
@@ -506,8 +546,7 @@ pub fn collection(doc: &Value) -> Value {
     let flows = json!({
         "name": FLOWS,
         "description": "Les parcours principaux, dans l'ordre : inscription et connexion de chaque rôle, validation du recruteur, publication, validation, recherche, candidature, changement de statut, message, notifications, envoi d'un CV, statistiques, déconnexion. Chaque requête vérifie son statut et garde les ids et les jetons pour les suivantes. Sur la pile locale (AUTO_CONFIRM_EMAIL=true) ; ailleurs, confirmez les e-mails d'abord.",
-        "event": [{"listen": "prerequest", "script": {"type": "text/javascript", "exec": FLOWS_PRE_REQUEST.lines().collect::<Vec<_>>()}}],
-        "item": steps().iter().map(|s| step(doc, s)).collect::<Vec<_>>(),
+        "item": steps().iter().enumerate().map(|(i, s)| step(doc, s, i == 0)).collect::<Vec<_>>(),
     });
     let mut items = vec![flows];
     items.extend(
@@ -554,8 +593,8 @@ pub fn environment(name: &str, base_url: &str) -> Value {
         "name": format!("DestinyJobs {name}"),
         "values": [
             value("baseUrl", base_url, false),
-            value("access", "", true),
-            value("password", "Str0ng!Passw0rd", false),
+            // The flows' accounts' password; fill it in outside local.
+            value("password", if local { "Str0ng!Passw0rd" } else { "" }, true),
             value("admin_email", if local { crate::local::DEFAULT_ADMIN_EMAIL } else { "" }, false),
             value("admin_password", if local { crate::local::DEFAULT_ADMIN_PASSWORD } else { "" }, true),
         ],

@@ -7,8 +7,6 @@ pub const OPENAPI_PATH: &str = "/api/openapi.json";
 pub const DOCS_PATH: &str = "/api/docs/";
 /// Who answers for this API (the document's `info.contact`).
 pub const CONTACT_NAME: &str = "DestinyJobs, équipe backend";
-/// The guide for the apps' developers, in this repository.
-pub const CONTACT_URL: &str = "docs/integration.md";
 /// `make run`'s address.
 pub const LOCAL_SERVER: &str = "http://127.0.0.1:3000";
 /// A deployed stack's address: its `ApiUrl` output.
@@ -26,12 +24,8 @@ pub fn finish(mut doc: OpenApi) -> OpenApi {
          Guide d'intégration : docs/integration.md ; limites de débit : docs/rate-limits.md."
             .into(),
     );
-    doc.info.contact = Some(
-        ContactBuilder::new()
-            .name(Some(CONTACT_NAME))
-            .url(Some(CONTACT_URL))
-            .build(),
-    );
+    // A name only: the project has no public address to give yet.
+    doc.info.contact = Some(ContactBuilder::new().name(Some(CONTACT_NAME)).build());
     doc.info.license = None;
     doc.servers = Some(vec![
         ServerBuilder::new()

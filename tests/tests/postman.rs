@@ -62,7 +62,13 @@ fn the_collection_covers_every_operation_with_bearer_auth_and_the_flows_first() 
     let steps: &Vec<Value> = folders[0]["item"].as_array().unwrap();
     assert!(steps.len() >= 12);
     for s in steps {
-        let script = s["event"][0]["script"]["exec"].to_string();
+        let script = s["event"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["listen"] == "test")
+            .unwrap()["script"]["exec"]
+            .to_string();
         assert!(
             script.contains("pm.response.to.have.status("),
             "{}",
@@ -71,19 +77,26 @@ fn the_collection_covers_every_operation_with_bearer_auth_and_the_flows_first() 
     }
     let names: Vec<&str> = steps.iter().map(|s| s["name"].as_str().unwrap()).collect();
     assert!(names.first().unwrap().starts_with("1a.") && names.last().unwrap().starts_with("12"));
-    // The environments: one per deployment plus local, none holding a token.
+    // Logging in sets the collection's bearer token.
+    assert!(
+        login["event"][0]["script"]["exec"]
+            .to_string()
+            .contains("collectionVariables.set('access'")
+    );
+    // The first step makes new accounts for each run.
+    assert_eq!(steps[0]["event"][0]["listen"], "prerequest");
+    // The environments: one per deployment plus local; no token in any
+    // (an environment's value would hide the collection's), and no
+    // password or admin account but the local stack's.
     for name in ["local", "dev", "staging", "prod"] {
-        let text = std::fs::read_to_string(
-            root().join(format!("postman/{name}.postman_environment.json")),
-        )
-        .unwrap();
-        let env: Value = serde_json::from_str(&text).unwrap();
-        let access = env["values"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .find(|v| v["key"] == "access")
-            .unwrap();
-        assert_eq!(access["value"], "");
+        let path = root().join(format!("postman/{name}.postman_environment.json"));
+        let env: Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+        let values = env["values"].as_array().unwrap();
+        assert!(values.iter().all(|v| v["key"] != "access"));
+        let value = |k: &str| values.iter().find(|v| v["key"] == k).unwrap()["value"].clone();
+        if name != "local" {
+            assert_eq!(value("password"), "", "{name}");
+            assert_eq!(value("admin_password"), "", "{name}");
+        }
     }
 }

@@ -217,6 +217,26 @@ async fn code_guesses_are_limited_per_email() {
         let r = post_from(&app, &address(), path, guess(&other)).await;
         assert_eq!(r.status, wrong, "{path}, another email: {}", r.body);
     }
+
+    // Per address: one client guessing across many accounts.
+    let app = TestApp::spawn_with(&[
+        ("RATE_LIMIT_VERIFY_EMAIL_PER_CLIENT", &rate(2)),
+        ("RATE_LIMIT_RESET_CONFIRM_PER_CLIENT", &rate(2)),
+    ])
+    .await;
+    for path in [
+        "/api/auth/verify-email/",
+        "/api/auth/reset-password/confirm/",
+    ] {
+        let ip = address();
+        for _ in 0..2 {
+            let r = post_from(&app, &ip, path, guess(&email("many"))).await;
+            assert_eq!(r.status, 400, "{path}");
+        }
+        assert_throttled(&post_from(&app, &ip, path, guess(&email("many"))).await);
+        let r = post_from(&app, &address(), path, guess(&email("many"))).await;
+        assert_eq!(r.status, 400, "{path}");
+    }
 }
 
 #[tokio::test]
@@ -235,10 +255,24 @@ async fn messages_announcements_and_mass_mailings_are_limited_per_user() {
     app.message(&admin, to, "Deux").await;
     let body = json!({"destinataire": to, "sujet": "Trois", "contenu": "Bonjour"});
     assert_throttled(&app.post_auth("/api/messages/", &admin, body.clone()).await);
+    // A message known to be wrong is a 400 and counts nothing.
+    let (_, third_admin) = app.admin().await;
+    for _ in 0..3 {
+        let empty = json!({"destinataire": to, "sujet": "Vide", "contenu": ""});
+        let r = app.post_auth("/api/messages/", &third_admin, empty).await;
+        assert_eq!(r.status, 400, "{}", r.body);
+    }
+    app.message(&third_admin, to, "Après trois erreurs").await;
     app.message(&other_admin, to, "Un autre expéditeur").await;
 
     let announcement =
         json!({"type_compte": "candidat", "titre": "Maintenance", "message": "Ce soir"});
+    // Neither recipient nor type: a 400 that counts nothing.
+    let shapeless = json!({"titre": "Maintenance", "message": "Ce soir"});
+    let r = app
+        .post_auth("/api/notifications/", &admin, shapeless)
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
     let r = app
         .post_auth("/api/notifications/", &admin, announcement.clone())
         .await;
@@ -344,29 +378,27 @@ async fn uploads_are_limited_per_user() {
     let pdf = |n: u32| -> Vec<u8> {
         format!("%PDF-1.4\n% {n}\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n").into_bytes()
     };
-    let upload = |token: String, n: u32| {
+    let upload = |token: String, kind: &'static str, n: u32| {
         let app = &app;
         async move {
             let part = reqwest::multipart::Part::bytes(pdf(n))
-                .file_name("cv.pdf")
+                .file_name(format!("{kind}.pdf"))
                 .mime_str("application/pdf")
                 .unwrap();
             let form = reqwest::multipart::Form::new().part("fichier", part);
-            app.send(
-                app.http
-                    .post(app.url("/api/upload/cv/"))
-                    .bearer_auth(token)
-                    .multipart(form),
-            )
-            .await
+            let url = app.url(&format!("/api/upload/{kind}/"));
+            app.send(app.http.post(url).bearer_auth(token).multipart(form))
+                .await
         }
     };
-    for n in 0..2 {
-        let r = upload(token.clone(), n).await;
+    // One counter for every kind of file.
+    for (n, kind) in ["cv", "lettre"].into_iter().enumerate() {
+        let r = upload(token.clone(), kind, n as u32).await;
         assert_eq!(r.status, 201, "{}", r.body);
     }
-    assert_throttled(&upload(token.clone(), 3).await);
-    assert_eq!(upload(other.clone(), 4).await.status, 201);
+    assert_throttled(&upload(token.clone(), "cv", 3).await);
+    assert_throttled(&upload(token.clone(), "lettre", 5).await);
+    assert_eq!(upload(other.clone(), "cv", 4).await.status, 201);
     let mine = app.get_auth("/api/upload/", &token).await;
     assert_eq!(
         mine.body["results"].as_array().unwrap().len(),

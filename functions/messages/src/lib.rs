@@ -147,6 +147,8 @@ async fn send(
     let to = body.destinataire.unwrap_or_default();
     let mut errors = FieldErrors::new();
     let (sujet, contenu) = messages::clean_content(body.sujet, body.contenu, &mut errors);
+    // Only a message not already known to be wrong counts against the limit.
+    let well_formed = errors.is_empty() && to != user.sub;
     let mut invalid =
         |field: &str, message: &str| errors.entry(field.into()).or_default().push(message.into());
     if to == user.sub {
@@ -165,14 +167,18 @@ async fn send(
     }
     // Counted while the participants are read: no added wait.
     let (limited, found) = tokio::join!(
-        throttle::limit(
-            &state.services.store,
-            "messages",
-            [(
-                Caller::User(&user.sub),
-                state.services.config.rate_limits.messages
-            )],
-        ),
+        async {
+            if !well_formed {
+                return Ok(());
+            }
+            let rate = state.services.config.rate_limits.messages;
+            throttle::limit(
+                &state.services.store,
+                "messages",
+                [(Caller::User(&user.sub), rate)],
+            )
+            .await
+        },
         state.services.store.get_many(&wanted),
     );
     limited?;

@@ -176,6 +176,16 @@ async fn announce(
     admin: AdminUser,
     Json(body): Json<Announcement>,
 ) -> ApiResult<(StatusCode, AxumJson<Accepted>)> {
+    let (destinataire, role) = match (body.destinataire, body.type_compte) {
+        (Some(id), None) => (Some(id), None),
+        (None, Some(role)) => (None, Some(role)),
+        _ => {
+            return Err(ApiError::BadRequest(
+                "Indiquez soit « destinataire », soit « type_compte ».".into(),
+            ));
+        }
+    };
+    // A well-formed announcement counts, whoever it turns out to reach.
     shared::throttle::limit(
         &state.services.store,
         "announcements",
@@ -185,8 +195,8 @@ async fn announce(
         )],
     )
     .await?;
-    let to = match (body.destinataire, body.type_compte) {
-        (Some(id), None) => {
+    let to = match (destinataire, role) {
+        (Some(id), _) => {
             if notifications::contact(&state.services.store, &id)
                 .await?
                 .is_none()
@@ -196,11 +206,7 @@ async fn announce(
             Audience::User { id }
         }
         (None, Some(role)) => Audience::Role { role, after: None },
-        _ => {
-            return Err(ApiError::BadRequest(
-                "Indiquez soit « destinataire », soit « type_compte ».".into(),
-            ));
-        }
+        (None, None) => unreachable!("checked above"),
     };
     let event = Event::annonce(
         to,

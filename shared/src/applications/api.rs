@@ -456,8 +456,18 @@ pub async fn bulk_message(
     let (sujet, contenu) = crate::messages::clean_content(body.sujet, body.contenu, &mut errors);
     let db = &state.services.store;
     let limit = state.services.config.rate_limits.mass_mailing;
+    // A body already known to be wrong is not counted.
+    let well_formed = errors.is_empty();
     let (limited, read) = tokio::join!(
-        crate::throttle::limit(db, "mass-mailing", [(Caller::User(&user.sub), limit)]),
+        async {
+            match well_formed {
+                true => {
+                    crate::throttle::limit(db, "mass-mailing", [(Caller::User(&user.sub), limit)])
+                        .await
+                }
+                false => Ok(()),
+            }
+        },
         publication_and_caller(db, &publication, user),
     );
     limited?;
