@@ -483,12 +483,13 @@ async fn the_new_routes_make_their_documented_dynamodb_calls() {
         (
             None,
             "/api/recherche/offres/?page_size=5",
-            "dynamodb.Query=1",
+            // The rate limit's counter (docs/rate-limits.md), then the page.
+            "dynamodb.Query=1,dynamodb.UpdateItem=1",
         ),
         (
             r.clone(),
             "/api/recherche/candidats/?page_size=1",
-            "dynamodb.BatchGetItem=1,dynamodb.GetItem=2,dynamodb.Query=1",
+            "dynamodb.BatchGetItem=1,dynamodb.GetItem=2,dynamodb.Query=1,dynamodb.UpdateItem=1",
         ),
         (
             r.clone(),
