@@ -411,3 +411,23 @@ fn the_bootstrap_refuses_resource_types_it_does_not_know() {
         .unwrap_err();
     assert!(err.to_string().contains("AWS::Kinesis::Stream"), "{err}");
 }
+
+/// `sam build` runs `cargo lambda build --bin <Binary>` in each function's
+/// `CodeUri`. From the workspace root, cargo would merge the features of
+/// every member into each binary (the auth binary was 8.27 MB so, 7.79 MB
+/// from its own crate); from the crate's folder it builds that crate
+/// alone, as `make bench` measures it.
+#[test]
+fn each_function_is_built_from_its_own_crate() {
+    let template = bootstrap::load(&infra::local::project_root().join("template.yaml")).unwrap();
+    let binaries = bootstrap::function_binaries(&template).unwrap();
+    assert_eq!(binaries.len(), 15);
+    for (id, resource) in template["Resources"].as_mapping().unwrap() {
+        let Some(binary) = resource["Metadata"]["BuildProperties"]["Binary"].as_str() else {
+            continue;
+        };
+        let code = resource["Properties"]["CodeUri"].as_str().unwrap();
+        assert_eq!(code, format!("functions/{binary}"), "{id:?}");
+        assert!(infra::local::project_root().join(code).join("Cargo.toml").exists());
+    }
+}
