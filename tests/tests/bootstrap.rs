@@ -428,6 +428,11 @@ fn each_function_is_built_from_its_own_crate() {
         };
         let code = resource["Properties"]["CodeUri"].as_str().unwrap();
         assert_eq!(code, format!("functions/{binary}"), "{id:?}");
-        assert!(infra::local::project_root().join(code).join("Cargo.toml").exists());
+        assert!(
+            infra::local::project_root()
+                .join(code)
+                .join("Cargo.toml")
+                .exists()
+        );
     }
 }

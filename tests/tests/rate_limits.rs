@@ -39,8 +39,10 @@ async fn post_from(app: &TestApp, ip: &str, path: &str, body: Value) -> Response
     .await
 }
 
-fn registration(email: &str) -> Value {
-    json!({"email": email, "password": PASSWORD, "nom": "Koné", "prenom": "Issa", "type_compte": "candidat"})
+/// Registers a candidate with `email`, from the client address `ip`.
+async fn register_from(app: &TestApp, ip: &str, email: &str) -> Response {
+    let body = json!({"email": email, "password": PASSWORD, "nom": "Koné", "prenom": "Issa", "type_compte": "candidat"});
+    post_from(app, ip, "/api/auth/register/", body).await
 }
 
 #[tokio::test]
@@ -74,55 +76,23 @@ async fn registration_is_limited_per_address_and_per_email() {
     .await;
     let (here, elsewhere) = (address(), address());
     for _ in 0..3 {
-        let r = post_from(
-            &app,
-            &here,
-            "/api/auth/register/",
-            registration(&email("rl")),
-        )
-        .await;
+        let r = register_from(&app, &here, &email("rl")).await;
         assert_eq!(r.status, 201, "{}", r.body);
     }
     let refused = email("rl-refused");
-    assert_throttled(&post_from(&app, &here, "/api/auth/register/", registration(&refused)).await);
+    assert_throttled(&register_from(&app, &here, &refused).await);
     // Nothing was created for the refused one: its email is still free.
-    let r = post_from(
-        &app,
-        &elsewhere,
-        "/api/auth/register/",
-        registration(&refused),
-    )
-    .await;
+    let r = register_from(&app, &elsewhere, &refused).await;
     assert_eq!(r.status, 201, "another address is not affected: {}", r.body);
 
     // Per email, whatever the address: the second try is a 400 (taken),
     // the third is refused before Cognito is asked.
     let target = email("rl-target");
-    let r = post_from(
-        &app,
-        &address(),
-        "/api/auth/register/",
-        registration(&target),
-    )
-    .await;
+    let r = register_from(&app, &address(), &target).await;
     assert_eq!(r.status, 201, "{}", r.body);
-    let r = post_from(
-        &app,
-        &address(),
-        "/api/auth/register/",
-        registration(&target),
-    )
-    .await;
+    let r = register_from(&app, &address(), &target).await;
     assert_eq!(r.status, 400, "{}", r.body);
-    assert_throttled(
-        &post_from(
-            &app,
-            &address(),
-            "/api/auth/register/",
-            registration(&target),
-        )
-        .await,
-    );
+    assert_throttled(&register_from(&app, &address(), &target).await);
 }
 
 #[tokio::test]
