@@ -111,7 +111,7 @@ impl ApiError {
                 "detail": detail,
                 "code": "quota_depasse",
                 "quota_publications_mensuel": quota,
-                "reinitialisation": crate::users::rfc3339(*reset),
+                "reinitialisation": crate::text::rfc3339(*reset),
             }),
             ApiError::Internal(_) => json!({ "detail": "Erreur interne du serveur." }),
             ApiError::BadRequest(d)

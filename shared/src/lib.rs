@@ -128,6 +128,120 @@ pub fn http_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
 mod tests {
     use base64::Engine;
 
+    /// The platform modules, which must not know the domain (#16: they
+    /// become a crate of their own).
+    const PLATFORM: &[&str] = &[
+        "lib",
+        "config",
+        "error",
+        "http",
+        "json",
+        "store",
+        "page",
+        "cursor",
+        "auth",
+        "sessions",
+        "throttle",
+        "metrics",
+        "monitoring",
+        "telemetry",
+        "validation",
+        "text",
+        "docs",
+    ];
+
+    /// The domain modules and slices.
+    const DOMAIN: &[&str] = &[
+        "users",
+        "accounts",
+        "publications",
+        "applications",
+        "review",
+        "messages",
+        "notifications",
+        "events",
+        "mail",
+        "search",
+        "stats",
+        "figures",
+        "uploads",
+        "audit",
+        "logs",
+    ];
+
+    /// The platform → domain imports left to undo when the platform moves
+    /// into its own crate (#16); none may be added.
+    const NOT_YET_UNDONE: &[(&str, &str)] = &[
+        // the admin log entries of server errors and slow requests
+        ("monitoring", "logs"),
+        // `Services` holds the uploads bucket
+        ("lib", "uploads"),
+    ];
+
+    /// The modules a source file names through `crate::`, including those
+    /// of a `use crate::{a, b::c}` group.
+    fn crate_imports(source: &str) -> std::collections::BTreeSet<String> {
+        let mut found = std::collections::BTreeSet::new();
+        for (i, _) in source.match_indices("crate::") {
+            let rest = &source[i + "crate::".len()..];
+            if let Some(group) = rest.strip_prefix('{') {
+                let group = &group[..group.find('}').unwrap_or(group.len())];
+                for part in group.split(',') {
+                    let name = part.trim().split("::").next().unwrap_or("");
+                    found.insert(name.trim().to_string());
+                }
+            } else {
+                let name: String = rest
+                    .chars()
+                    .take_while(|c| c.is_alphanumeric() || *c == '_')
+                    .collect();
+                found.insert(name);
+            }
+        }
+        found
+    }
+
+    #[test]
+    fn crate_imports_reads_paths_and_groups() {
+        let found = crate_imports(concat!(
+            "use cr",
+            "ate::{Services, stats::x};\nlet a = cr",
+            "ate::logs::f();"
+        ));
+        assert!(found.contains("stats") && found.contains("logs") && found.contains("Services"));
+    }
+
+    #[test]
+    fn no_platform_module_imports_a_domain_one() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut wrong = Vec::new();
+        for module in PLATFORM {
+            let source = std::fs::read_to_string(dir.join(format!("{module}.rs"))).unwrap();
+            for used in crate_imports(&source) {
+                if DOMAIN.contains(&used.as_str())
+                    && !NOT_YET_UNDONE.contains(&(module, used.as_str()))
+                {
+                    wrong.push(format!("{module} imports {used}"));
+                }
+            }
+        }
+        assert!(
+            wrong.is_empty(),
+            "platform modules import the domain: {wrong:?}"
+        );
+        let mut modules: Vec<&str> = PLATFORM.iter().chain(DOMAIN).copied().collect();
+        modules.sort();
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| {
+                let name = e.unwrap().file_name().into_string().unwrap();
+                name.trim_end_matches(".rs").to_string()
+            })
+            .collect();
+        on_disk.sort();
+        assert_eq!(modules, on_disk, "each module is either platform or domain");
+    }
+
     #[test]
     fn the_embedded_aws_roots_are_five_der_certificates() {
         let pem = include_str!("../certs/aws-roots.pem");

@@ -72,14 +72,7 @@ pub fn writes(
     Ok(out)
 }
 
-/// Sums the numeric attributes of counter items, by name.
-pub fn sum_into(sums: &mut HashMap<String, i64>, item: &crate::store::Item) {
-    for (name, value) in item {
-        if let Some(n) = value.as_n().ok().and_then(|n| n.parse::<i64>().ok()) {
-            *sums.entry(name.clone()).or_default() += n;
-        }
-    }
-}
+pub use crate::store::sum_into;
 
 impl Store {
     /// Adds `changes` to the series of `scope` on `day`, on one of the

@@ -276,7 +276,7 @@ impl Store {
             .await?;
         let mut sums = HashMap::new();
         for item in out.items.unwrap_or_default() {
-            crate::stats::sum_into(&mut sums, &item);
+            sum_into(&mut sums, &item);
         }
         Ok(sums)
     }
@@ -622,4 +622,13 @@ pub fn now_epoch() -> u64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map(|d| d.as_secs())
         .unwrap_or_default()
+}
+
+/// Sums the numeric attributes of counter items, by name.
+pub fn sum_into(sums: &mut HashMap<String, i64>, item: &Item) {
+    for (name, value) in item {
+        if let Some(n) = value.as_n().ok().and_then(|n| n.parse::<i64>().ok()) {
+            *sums.entry(name.clone()).or_default() += n;
+        }
+    }
 }

@@ -1,9 +1,15 @@
 //! Text folding for comparisons: what a person would call "the same
 //! word" compares equal ("Développeur" = "developpeur", "React.js" =
-//! "react js").
+//! "react js"); and dates as the API writes them.
 
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
+
+/// A date as RFC 3339 text, as the API shows dates.
+pub fn rfc3339(t: time::OffsetDateTime) -> String {
+    t.format(&time::format_description::well_known::Rfc3339)
+        .unwrap_or_default()
+}
 
 /// Lower case, accents removed, every run of characters other than
 /// letters, digits, `+` and `#` (kept for C++ and C#) made one space,

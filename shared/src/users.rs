@@ -498,10 +498,7 @@ pub fn profile_keys(p: &Profile) -> Vec<(&'static str, String)> {
     k
 }
 
-pub fn rfc3339(t: OffsetDateTime) -> String {
-    t.format(&time::format_description::well_known::Rfc3339)
-        .unwrap_or_default()
-}
+pub use crate::text::rfc3339;
 
 /// Writes a new profile; fails with `Ok(false)` if one already exists.
 /// It is counted in the same transaction (accounts by type, registrations
