@@ -185,11 +185,22 @@ mod tests {
         for (i, _) in source.match_indices("crate::") {
             let rest = &source[i + "crate::".len()..];
             if let Some(group) = rest.strip_prefix('{') {
-                let group = &group[..group.find('}').unwrap_or(group.len())];
-                for part in group.split(',') {
-                    let name = part.trim().split("::").next().unwrap_or("");
-                    found.insert(name.trim().to_string());
+                // the group's top-level parts; a nested `b::{c, d}` names b
+                let (mut depth, mut part) = (0, String::new());
+                for c in group.chars() {
+                    match c {
+                        '{' => depth += 1,
+                        '}' if depth == 0 => break,
+                        '}' => depth -= 1,
+                        ',' if depth == 0 => {
+                            found.insert(part.trim().split("::").next().unwrap_or("").into());
+                            part.clear();
+                        }
+                        _ if depth == 0 => part.push(c),
+                        _ => {}
+                    }
                 }
+                found.insert(part.trim().split("::").next().unwrap_or("").into());
             } else {
                 let name: String = rest
                     .chars()
@@ -206,9 +217,14 @@ mod tests {
         let found = crate_imports(concat!(
             "use cr",
             "ate::{Services, stats::x};\nlet a = cr",
-            "ate::logs::f();"
+            "ate::logs::f();\n",
+            "use cr",
+            "ate::{store::{self, Store}, users};"
         ));
-        assert!(found.contains("stats") && found.contains("logs") && found.contains("Services"));
+        for name in ["Services", "stats", "logs", "store", "users"] {
+            assert!(found.contains(name), "{name} in {found:?}");
+        }
+        assert!(!found.contains("Store"), "{found:?}");
     }
 
     #[test]

@@ -72,7 +72,7 @@ pub fn writes(
     Ok(out)
 }
 
-pub use crate::store::sum_into;
+use crate::store::sum_into;
 
 impl Store {
     /// Adds `changes` to the series of `scope` on `day`, on one of the
