@@ -146,6 +146,47 @@ impl LogEntry {
     }
 }
 
+/// What the admin log records of a request: a server error, a slow one,
+/// or nothing.
+pub fn log_kind(
+    status: u16,
+    elapsed: std::time::Duration,
+    slow: std::time::Duration,
+) -> Option<LogKind> {
+    if status >= 500 {
+        Some(LogKind::Erreur)
+    } else if elapsed >= slow {
+        Some(LogKind::RequeteLente)
+    } else {
+        None
+    }
+}
+
+/// The system log, as the monitoring layer's sink: each area's routes
+/// hand it every answered request (`area!`), and it keeps server errors
+/// and slow requests.
+pub struct SystemLog;
+
+impl crate::monitoring::RequestLog for SystemLog {
+    async fn record(services: &Services, answered: crate::monitoring::Answered) {
+        if let Some(kind) = log_kind(
+            answered.status,
+            answered.elapsed,
+            services.config.slow_request,
+        ) {
+            let entry = LogEntry {
+                utilisateur: answered.user,
+                action: Some(answered.action),
+                statut: Some(answered.status),
+                latence_ms: Some(answered.elapsed.as_millis() as u64),
+                request_id: answered.request_id,
+                ..LogEntry::new(kind)
+            };
+            entry.record(&services.store).await;
+        }
+    }
+}
+
 /// `?type=&utilisateur=&date_debut=&date_fin=` of the log.
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -257,4 +298,18 @@ pub async fn list(services: &Services, uri: &Uri) -> ApiResult<Paginated<LogEntr
     };
     let page = list.page_where(&services.store, &request, &keep).await?;
     Ok(page.into_response(&services.cursors, &scope, uri, |e| e))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[test]
+    fn errors_and_slow_requests_are_recorded() {
+        let slow = Duration::from_millis(1000);
+        assert_eq!(log_kind(500, Duration::ZERO, slow), Some(LogKind::Erreur));
+        assert_eq!(log_kind(200, slow, slow), Some(LogKind::RequeteLente));
+        assert_eq!(log_kind(404, Duration::from_millis(999), slow), None);
+    }
 }

@@ -15,13 +15,13 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
+use aws_sdk_dynamodb::types::TransactWriteItem;
 use serde::Serialize;
 use time::{Date, Duration, OffsetDateTime};
 use utoipa::ToSchema;
 
 use crate::error::{ApiError, ApiResult, FieldErrors};
-use crate::store::{Store, keys};
+use crate::store::{DAY_FORMAT, Store};
 
 pub const USERS: &str = "utilisateurs";
 
@@ -37,7 +37,7 @@ pub fn applicant_scope(sub: &str) -> String {
 
 /// The day a write counts in (UTC): `2026-12-01`.
 pub fn day(t: OffsetDateTime) -> String {
-    crate::users::rfc3339(t)[..10].to_string()
+    crate::text::rfc3339(t)[..10].to_string()
 }
 
 /// The moves that count on the day they happen: the counters a change
@@ -71,58 +71,6 @@ pub fn writes(
     }
     Ok(out)
 }
-
-use crate::store::sum_into;
-
-impl Store {
-    /// Adds `changes` to the series of `scope` on `day`, on one of the
-    /// day's shards (as `add_counters` does for totals).
-    pub fn add_daily(
-        &self,
-        scope: &str,
-        day: &str,
-        changes: &[(String, i64)],
-    ) -> ApiResult<TransactWriteItem> {
-        self.add_to(
-            keys::stats_day(scope, day, crate::store::random_shard()),
-            changes,
-        )
-    }
-
-    /// The series of `scope` from `from` to `to` (days, inclusive): day →
-    /// counter → sum of its shards. Days without a write are absent.
-    pub async fn daily(
-        &self,
-        scope: &str,
-        from: Date,
-        to: Date,
-    ) -> ApiResult<BTreeMap<Date, HashMap<String, i64>>> {
-        let query = self
-            .client
-            .query()
-            .key_condition_expression("PK = :pk AND SK BETWEEN :from AND :to")
-            .expression_attribute_values(":pk", AttributeValue::S(keys::stats_partition(scope)))
-            .expression_attribute_values(":from", AttributeValue::S(format!("D#{from}")))
-            .expression_attribute_values(":to", AttributeValue::S(format!("D#{to}#~")));
-        let items = self.query_items(query).await?;
-        let mut days: BTreeMap<Date, HashMap<String, i64>> = BTreeMap::new();
-        for item in items {
-            let Some(day) = item
-                .get("SK")
-                .and_then(|v| v.as_s().ok())
-                .and_then(|sk| sk.get(2..12))
-                .and_then(|d| Date::parse(d, DAY_FORMAT).ok())
-            else {
-                continue;
-            };
-            sum_into(days.entry(day).or_default(), &item);
-        }
-        Ok(days)
-    }
-}
-
-const DAY_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
-    time::macros::format_description!("[year]-[month]-[day]");
 
 /// The length of one point of a series.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

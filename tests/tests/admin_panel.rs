@@ -306,7 +306,7 @@ async fn the_log_has_logins_admin_actions_errors_and_slow_requests() {
         )
         .layer(axum::middleware::from_fn_with_state(
             services,
-            shared::monitoring::record,
+            shared::monitoring::record::<shared::logs::SystemLog>,
         ));
     let request = axum::http::Request::get("/api/boom/42/")
         .header("x-request-id", "req-boom")

@@ -377,7 +377,7 @@ async fn bootstrap_creates_what_the_template_declares_and_is_idempotent() {
                     .filter()
                     .and_then(|f| f.tag())
                     .map(|t| format!("{}={}", t.key(), t.value()));
-                assert_eq!(tag.as_deref(), Some(shared::uploads::files::PENDING_TAG));
+                assert_eq!(tag.as_deref(), Some(shared::files::PENDING_TAG));
             }
             _ => continue,
         }

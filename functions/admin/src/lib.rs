@@ -131,7 +131,7 @@ async fn pending_accounts(
         let mut documents = Vec::new();
         for id in profile.details.documents() {
             if let (Some(u), Some(files)) = (found.get(id), files) {
-                documents.push(files.with_link(u.clone()).await?);
+                documents.push(shared::uploads::with_link(files, u.clone()).await?);
             }
         }
         results.push(PendingAccount { profile, documents });

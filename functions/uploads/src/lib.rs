@@ -149,7 +149,10 @@ async fn receive(
         return Err(e);
     }
     tracing::info!(upload_id = %u.id, kind = kind.as_str(), bytes = u.taille, "file uploaded");
-    Ok((StatusCode::CREATED, AxumJson(files.with_link(u).await?)))
+    Ok((
+        StatusCode::CREATED,
+        AxumJson(shared::uploads::with_link(files, u).await?),
+    ))
 }
 
 /// Deletes an object nothing describes; if that fails, the bucket's
@@ -255,7 +258,7 @@ async fn list(
     let mut response = listing.respond::<Upload>(&services, &scope, &uri).await?;
     let files = services.files()?;
     for u in &mut response.results {
-        *u = files.with_link(u.clone()).await?;
+        *u = shared::uploads::with_link(files, u.clone()).await?;
     }
     Ok(AxumJson(response))
 }
@@ -285,7 +288,9 @@ async fn detail(
         }
         _ => return Err(ApiError::NotFound),
     }
-    Ok(AxumJson(services.files()?.with_link(u).await?))
+    Ok(AxumJson(
+        shared::uploads::with_link(services.files()?, u).await?,
+    ))
 }
 
 #[utoipa::path(delete, path = "/api/upload/{id}/", tag = "uploads", security(("bearer" = [])),

@@ -5,8 +5,6 @@
 
 #[cfg(feature = "uploads")]
 pub mod content;
-#[cfg(feature = "s3")]
-pub mod files;
 pub mod store;
 
 use serde::{Deserialize, Serialize};
@@ -136,6 +134,28 @@ impl Upload {
             self.id
         )
     }
+}
+
+#[cfg(feature = "s3")]
+impl crate::files::Object for Upload {
+    fn object_key(&self) -> String {
+        Upload::object_key(self)
+    }
+    fn content_type(&self) -> &str {
+        &self.content_type
+    }
+    fn download_name(&self) -> &str {
+        &self.nom
+    }
+}
+
+/// `u` with a presigned download link (signed here, no AWS call).
+#[cfg(feature = "s3")]
+pub async fn with_link(files: &crate::files::Files, mut u: Upload) -> ApiResult<Upload> {
+    let (url, expires) = files.link(&u).await?;
+    u.url = Some(url);
+    u.url_expiration = Some(expires);
+    Ok(u)
 }
 
 /// How a caller may read a file.

@@ -20,7 +20,6 @@ use axum::response::Response;
 use serde_json::{Value, json};
 
 use crate::Services;
-use crate::logs::{LogEntry, LogKind};
 
 /// CloudWatch namespace of the metrics.
 pub const NAMESPACE: &str = "DestinyJobs";
@@ -144,25 +143,27 @@ pub async fn access_log(mut request: Request, next: Next) -> Response {
     response
 }
 
-/// What the admin log records of a request: a server error, a slow one,
-/// or nothing.
-pub fn log_kind(
-    status: u16,
-    elapsed: std::time::Duration,
-    slow: std::time::Duration,
-) -> Option<LogKind> {
-    if status >= 500 {
-        Some(LogKind::Erreur)
-    } else if elapsed >= slow {
-        Some(LogKind::RequeteLente)
-    } else {
-        None
-    }
+/// A request once answered, as the inner layer saw it.
+pub struct Answered {
+    /// The caller's id, when the auth extractor saw one.
+    pub user: Option<String>,
+    /// `GET /api/offres/{id}/`: the method and the matched route.
+    pub action: String,
+    pub status: u16,
+    pub elapsed: std::time::Duration,
+    pub request_id: Option<String>,
 }
 
-/// The inner layer, on an area's routes: notes the route, and records a
-/// server error or a slow request in the admin log.
-pub async fn record(
+/// What the domain does with each answered request: its system log keeps
+/// server errors and slow requests (`shared::logs::SystemLog`). The
+/// platform only measures; it does not know the log.
+pub trait RequestLog: Send + Sync + 'static {
+    fn record(services: &Services, answered: Answered) -> impl Future<Output = ()> + Send;
+}
+
+/// The inner layer, on an area's routes: notes the route, and hands the
+/// answered request to the domain's log `L`.
+pub async fn record<L: RequestLog>(
     State(services): State<Arc<Services>>,
     request: Request,
     next: Next,
@@ -184,26 +185,20 @@ pub async fn record(
         .and_then(|v| v.to_str().ok())
         .map(String::from);
     let response = next.run(request).await;
-    let elapsed = started.elapsed();
-    let status = response.status().as_u16();
-    if let Some(kind) = log_kind(status, elapsed, services.config.slow_request) {
-        let entry = LogEntry {
-            utilisateur: caller.and_then(|c| c.seen().user),
-            action: Some(action),
-            statut: Some(status),
-            latence_ms: Some(elapsed.as_millis() as u64),
-            request_id,
-            ..LogEntry::new(kind)
-        };
-        entry.record(&services.store).await;
-    }
+    let answered = Answered {
+        user: caller.and_then(|c| c.seen().user),
+        action,
+        status: response.status().as_u16(),
+        elapsed: started.elapsed(),
+        request_id,
+    };
+    L::record(&services, answered).await;
     response
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use std::time::Duration;
 
     #[test]
     fn the_line_is_an_emf_record_with_the_request_fields_only() {
@@ -259,13 +254,5 @@ mod tests {
             ],
             "nothing else"
         );
-    }
-
-    #[test]
-    fn errors_and_slow_requests_are_recorded() {
-        let slow = Duration::from_millis(1000);
-        assert_eq!(log_kind(500, Duration::ZERO, slow), Some(LogKind::Erreur));
-        assert_eq!(log_kind(200, slow, slow), Some(LogKind::RequeteLente));
-        assert_eq!(log_kind(404, Duration::from_millis(999), slow), None);
     }
 }

@@ -9,8 +9,15 @@ use base64::Engine;
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use time::OffsetDateTime;
 
-use super::Upload;
 use crate::error::{ApiError, ApiResult};
+
+/// What the bucket knows of an object: its key, and the type and name a
+/// download gets. The uploads slice's `Upload` is one.
+pub trait Object {
+    fn object_key(&self) -> String;
+    fn content_type(&self) -> &str;
+    fn download_name(&self) -> &str;
+}
 
 /// The tag an object carries until its metadata is written: the bucket's
 /// lifecycle rule deletes objects still tagged after a day (an upload cut
@@ -48,14 +55,14 @@ impl Files {
 
     /// Stores the bytes of `u`, encrypted, with their type, download name
     /// and SHA-256 (S3 checks it), tagged pending.
-    pub async fn put(&self, u: &Upload, bytes: Vec<u8>, sha256: &[u8]) -> ApiResult<()> {
+    pub async fn put(&self, u: &impl Object, bytes: Vec<u8>, sha256: &[u8]) -> ApiResult<()> {
         self.client
             .put_object()
             .bucket(&self.bucket)
             .key(u.object_key())
             .body(ByteStream::from(bytes))
-            .content_type(&u.content_type)
-            .content_disposition(content_disposition(&u.nom))
+            .content_type(u.content_type())
+            .content_disposition(content_disposition(u.download_name()))
             .server_side_encryption(ServerSideEncryption::Aes256)
             .checksum_sha256(base64::engine::general_purpose::STANDARD.encode(sha256))
             .tagging(PENDING_TAG)
@@ -66,7 +73,7 @@ impl Files {
     }
 
     /// The metadata is written: the object is no longer pending.
-    pub async fn confirm(&self, u: &Upload) -> ApiResult<()> {
+    pub async fn confirm(&self, u: &impl Object) -> ApiResult<()> {
         self.client
             .delete_object_tagging()
             .bucket(&self.bucket)
@@ -77,7 +84,7 @@ impl Files {
         Ok(())
     }
 
-    pub async fn delete(&self, u: &Upload) -> ApiResult<()> {
+    pub async fn delete(&self, u: &impl Object) -> ApiResult<()> {
         self.client
             .delete_object()
             .bucket(&self.bucket)
@@ -88,8 +95,9 @@ impl Files {
         Ok(())
     }
 
-    /// `u` with a presigned GET link: signed here, no AWS call.
-    pub async fn with_link(&self, mut u: Upload) -> ApiResult<Upload> {
+    /// A presigned GET link to `u` and when it expires: signed here, no
+    /// AWS call.
+    pub async fn link(&self, u: &impl Object) -> ApiResult<(String, OffsetDateTime)> {
         let config = PresigningConfig::expires_in(self.url_ttl).map_err(ApiError::internal)?;
         let request = self
             .client
@@ -99,9 +107,10 @@ impl Files {
             .presigned(config)
             .await
             .map_err(s3_error)?;
-        u.url = Some(request.uri().to_string());
-        u.url_expiration = Some(OffsetDateTime::now_utc() + self.url_ttl);
-        Ok(u)
+        Ok((
+            request.uri().to_string(),
+            OffsetDateTime::now_utc() + self.url_ttl,
+        ))
     }
 }
 

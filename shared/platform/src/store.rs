@@ -2,12 +2,13 @@
 //! operations every area uses. docs/data-model.md lists every access
 //! pattern and the key that serves it.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_dynamodb::types::builders::UpdateBuilder;
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
+use time::Date;
 
 use crate::error::ApiResult;
 
@@ -318,6 +319,48 @@ impl Store {
         Ok(TransactWriteItem::builder().update(update).build())
     }
 
+    /// Adds `changes` to the series of `scope` on `day`, on one of the
+    /// day's shards (as `add_counters` does for totals).
+    pub fn add_daily(
+        &self,
+        scope: &str,
+        day: &str,
+        changes: &[(String, i64)],
+    ) -> ApiResult<TransactWriteItem> {
+        self.add_to(keys::stats_day(scope, day, random_shard()), changes)
+    }
+
+    /// The series of `scope` from `from` to `to` (days, inclusive): day →
+    /// counter → sum of its shards. Days without a write are absent.
+    pub async fn daily(
+        &self,
+        scope: &str,
+        from: Date,
+        to: Date,
+    ) -> ApiResult<BTreeMap<Date, HashMap<String, i64>>> {
+        let query = self
+            .client
+            .query()
+            .key_condition_expression("PK = :pk AND SK BETWEEN :from AND :to")
+            .expression_attribute_values(":pk", AttributeValue::S(keys::stats_partition(scope)))
+            .expression_attribute_values(":from", AttributeValue::S(format!("D#{from}")))
+            .expression_attribute_values(":to", AttributeValue::S(format!("D#{to}#~")));
+        let items = self.query_items(query).await?;
+        let mut days: BTreeMap<Date, HashMap<String, i64>> = BTreeMap::new();
+        for item in items {
+            let Some(day) = item
+                .get("SK")
+                .and_then(|v| v.as_s().ok())
+                .and_then(|sk| sk.get(2..12))
+                .and_then(|d| Date::parse(d, DAY_FORMAT).ok())
+            else {
+                continue;
+            };
+            sum_into(days.entry(day).or_default(), &item);
+        }
+        Ok(days)
+    }
+
     /// An update that sets every attribute of `item` but its table key, and
     /// removes the attributes named in `remove`. Names and values are
     /// `#a<n>`, `:a<n>` and `#r<n>`: a condition added to it uses others.
@@ -623,6 +666,10 @@ pub fn now_epoch() -> u64 {
         .map(|d| d.as_secs())
         .unwrap_or_default()
 }
+
+/// `2026-12-01`: the day of a daily counter.
+pub const DAY_FORMAT: &[time::format_description::BorrowedFormatItem<'static>] =
+    time::macros::format_description!("[year]-[month]-[day]");
 
 /// Sums the numeric attributes of counter items, by name.
 pub fn sum_into(sums: &mut HashMap<String, i64>, item: &Item) {

@@ -231,7 +231,9 @@ where
 }
 
 /// Declares an area's routes once, from its handlers (each with a
-/// `#[utoipa::path]`), and generates:
+/// `#[utoipa::path]`), each answered request going to the log `L` (a
+/// `monitoring::RequestLog`; the domain's `shared::area!` names its
+/// system log), and generates:
 /// - `routes()`: the documented router (utoipa-axum), for the OpenAPI document;
 /// - `openapi()`: the area's document;
 /// - `router(state)`: the same routes without building the document, which
@@ -239,7 +241,7 @@ where
 ///   building it costs ~0.5 ms of cold start).
 #[macro_export]
 macro_rules! area {
-    ($state:ty; $($handler:ident),+ $(,)?) => {
+    ($log:ty; $state:ty; $($handler:ident),+ $(,)?) => {
         /// Every route of the area, with its OpenAPI description.
         pub fn routes() -> utoipa_axum::router::OpenApiRouter<$state> {
             utoipa_axum::router::OpenApiRouter::new() $(.routes(utoipa_axum::routes!($handler)))+
@@ -259,7 +261,7 @@ macro_rules! area {
             let router = axum::Router::new();
             $(let router = utoipa_axum::paste! { $crate::http::serve::<[<__path_ $handler>], _, _, _>(router, $handler) };)+
             router
-                .layer(axum::middleware::from_fn_with_state(services, $crate::monitoring::record))
+                .layer(axum::middleware::from_fn_with_state(services, $crate::monitoring::record::<$log>))
                 .with_state(state)
         }
     };

@@ -1,0 +1,161 @@
+//! The platform every DestinyJobs function stands on: configuration,
+//! errors and their HTTP mapping, JSON extraction, the table, pagination
+//! and cursors, token verification and sessions, throttling, the HTTP
+//! conventions, metrics, monitoring, telemetry, text and validation
+//! helpers, and the uploads bucket. It knows no publication, user or
+//! application: the domain (`shared`) builds on it, never the reverse
+//! (docs/architecture.md).
+
+pub mod auth;
+pub mod config;
+pub mod cursor;
+pub mod docs;
+pub mod error;
+#[cfg(feature = "s3")]
+pub mod files;
+pub mod http;
+pub mod json;
+pub mod metrics;
+pub mod monitoring;
+pub mod page;
+pub mod sessions;
+pub mod store;
+pub mod telemetry;
+pub mod text;
+pub mod throttle;
+pub mod validation;
+
+use std::sync::Arc;
+
+pub use config::Config;
+pub use error::{ApiError, ApiResult};
+
+/// Built once per cold start and shared by every request.
+pub struct Services {
+    pub config: Config,
+    pub store: store::Store,
+    pub verifier: auth::Verifier,
+    pub cursors: cursor::CursorCodec,
+    /// The bucket of uploads, where the configuration names one.
+    #[cfg(feature = "s3")]
+    pub files: Option<files::Files>,
+}
+
+impl Services {
+    pub fn new(config: Config, sdk: &aws_config::SdkConfig) -> Arc<Self> {
+        Arc::new(Services {
+            store: store::Store::new(metrics::dynamodb_client(sdk), config.table_name.clone()),
+            verifier: auth::Verifier::new(
+                config.jwks_url.clone(),
+                config.token_issuer.clone(),
+                config.user_pool_client_id.clone(),
+            ),
+            cursors: cursor::CursorCodec::new(&config.cursor_secret),
+            #[cfg(feature = "s3")]
+            files: config
+                .uploads_bucket
+                .clone()
+                .map(|bucket| files::Files::new(sdk, bucket, config.download_url_ttl)),
+            config,
+        })
+    }
+}
+
+#[cfg(feature = "s3")]
+impl Services {
+    /// The bucket; a 500 (logged) where the function has none configured.
+    pub fn files(&self) -> ApiResult<&files::Files> {
+        self.files
+            .as_ref()
+            .ok_or_else(|| ApiError::internal("UPLOADS_BUCKET is not set"))
+    }
+}
+
+/// The AWS configuration from the environment (region, credentials, and
+/// `AWS_ENDPOINT_URL` for an emulator), built for a fast cold start:
+/// - TLS trusts the Amazon Trust Services roots compiled in
+///   (`certs/aws-roots.pem`), instead of parsing every system root
+///   certificate at start-up (~3 ms here); `TLS_NATIVE_ROOTS=true` restores
+///   the system roots (say, for an emulator behind another CA);
+/// - inside Lambda, region and credentials come from the environment
+///   variables Lambda sets, so the provider chains (profile files, IMDS,
+///   SSO) are not built.
+pub async fn aws_config() -> aws_config::SdkConfig {
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+    if std::env::var("TLS_NATIVE_ROOTS").as_deref() != Ok("true") {
+        loader = loader.http_client(http_client());
+    }
+    if std::env::var_os("AWS_LAMBDA_FUNCTION_NAME").is_some() {
+        loader = loader.credentials_provider(
+            aws_config::environment::EnvironmentVariableCredentialsProvider::new(),
+        );
+        if let Ok(region) = std::env::var("AWS_REGION") {
+            loader = loader.region(aws_config::Region::new(region));
+        }
+    }
+    loader.load().await
+}
+
+/// The SDK's HTTPS client, trusting the Amazon roots only.
+pub fn http_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
+    use aws_smithy_http_client::tls;
+    let trust = tls::TrustStore::empty()
+        .with_native_roots(false)
+        .with_pem_certificate(include_bytes!("../certs/aws-roots.pem").as_slice());
+    aws_smithy_http_client::Builder::new()
+        .tls_provider(tls::Provider::Rustls(
+            tls::rustls_provider::CryptoMode::AwsLc,
+        ))
+        .tls_context(
+            tls::TlsContext::builder()
+                .with_trust_store(trust)
+                .build()
+                .expect("TLS context"),
+        )
+        .build_https()
+}
+
+#[cfg(test)]
+mod tests {
+    use base64::Engine;
+
+    /// The layers (#16): the platform depends on no crate of this
+    /// workspace, so no platform module can import a domain one (the
+    /// compiler refuses the path, Cargo refuses the cycle).
+    #[test]
+    fn the_platform_depends_on_no_workspace_crate() {
+        let workspace = include_str!("../../../Cargo.toml");
+        let members: Vec<&str> = workspace
+            .lines()
+            .filter(|line| line.contains("{ path = "))
+            .filter_map(|line| line.split_whitespace().next())
+            .collect();
+        assert!(members.contains(&"shared"), "{members:?}");
+        let manifest = include_str!("../Cargo.toml");
+        let dependencies = manifest.split("[dependencies]").nth(1).unwrap();
+        for line in dependencies.lines().map(str::trim) {
+            let name = line.split(['.', ' ', '=']).next().unwrap_or("");
+            assert!(
+                !line.contains("path =") && !members.contains(&name),
+                "the platform depends on a workspace crate: {line}"
+            );
+        }
+    }
+
+    #[test]
+    fn the_embedded_aws_roots_are_five_der_certificates() {
+        let pem = include_str!("../certs/aws-roots.pem");
+        let blocks: Vec<&str> = pem
+            .split("-----BEGIN CERTIFICATE-----")
+            .skip(1)
+            .map(|b| b.split("-----END CERTIFICATE-----").next().unwrap())
+            .collect();
+        assert_eq!(blocks.len(), 5);
+        for block in blocks {
+            let der = base64::engine::general_purpose::STANDARD
+                .decode(block.split_whitespace().collect::<String>())
+                .unwrap();
+            assert_eq!(&der[..2], &[0x30, 0x82], "an X.509 SEQUENCE");
+        }
+    }
+}
