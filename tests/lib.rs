@@ -420,9 +420,9 @@ pub fn phone() -> String {
 }
 
 /// The event publisher the areas use, on this stack's topic.
-pub async fn publisher() -> shared::events::Publisher {
+pub async fn publisher() -> shared::notifications::events::Publisher {
     let stack = stack().await;
-    shared::events::Publisher::new(
+    shared::notifications::events::Publisher::new(
         aws_sdk_sns::Client::new(&stack.sdk),
         stack.resources.id("EventsTopic").unwrap().to_string(),
     )

@@ -108,7 +108,7 @@ pub fn app(
     sdk: &aws_config::SdkConfig,
 ) -> Result<Router, shared::config::ConfigError> {
     let services: Arc<Services> = Services::new(config.clone(), sdk);
-    let notifying = shared::events::Notifying::new(services.clone(), sdk)?;
+    let notifying = shared::notifications::events::Notifying::new(services.clone(), sdk)?;
     let api = Router::new()
         .merge(auth::router(auth::AuthState::new(services.clone(), sdk)))
         .merge(uploads::router(services.clone()))
@@ -203,7 +203,8 @@ pub fn start_reminders(
     sdk: &aws_config::SdkConfig,
     every: std::time::Duration,
 ) -> Result<tokio::task::JoinHandle<()>, shared::config::ConfigError> {
-    let state = shared::events::Notifying::new(Services::new(config.clone(), sdk), sdk)?;
+    let state =
+        shared::notifications::events::Notifying::new(Services::new(config.clone(), sdk), sdk)?;
     Ok(tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         loop {
@@ -227,7 +228,7 @@ pub async fn ensure_admin(
         config.table_name.clone(),
     );
     let cognito = aws_sdk_cognitoidentityprovider::Client::new(sdk);
-    shared::accounts::ensure_admin(&store, &cognito, config, email, password)
+    shared::accounts::cognito::ensure_admin(&store, &cognito, config, email, password)
         .await
         .map_err(|e| format!("admin account: {e}"))
 }

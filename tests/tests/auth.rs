@@ -371,7 +371,7 @@ async fn a_deactivated_account_cannot_log_in_nor_use_its_tokens() {
     let services = shared::Services::new(app.config.clone(), &app.stack.sdk);
     let cognito = aws_sdk_cognitoidentityprovider::Client::new(&app.stack.sdk);
 
-    shared::accounts::set_active(&services.store, &cognito, &app.config, sub, false, None)
+    shared::accounts::cognito::set_active(&services.store, &cognito, &app.config, sub, false, None)
         .await
         .unwrap();
     app.assert_tokens_dead(&access, &refresh).await;
@@ -380,7 +380,7 @@ async fn a_deactivated_account_cannot_log_in_nor_use_its_tokens() {
     // Like a wrong password: the answer does not reveal the account.
     assert_eq!(r.body["code"], "no_active_account", "{}", r.body);
 
-    shared::accounts::set_active(&services.store, &cognito, &app.config, sub, true, None)
+    shared::accounts::cognito::set_active(&services.store, &cognito, &app.config, sub, true, None)
         .await
         .unwrap();
     let r = app.login(&email, PASSWORD).await;
@@ -456,13 +456,25 @@ async fn admin_logs_in_with_the_admin_role() {
     let cognito = aws_sdk_cognitoidentityprovider::Client::new(&app.stack.sdk);
     let email = e2e::email("admin");
     let password = "Adm1n-Passw0rd!";
-    shared::accounts::ensure_admin(&services.store, &cognito, &app.config, &email, password)
-        .await
-        .unwrap();
+    shared::accounts::cognito::ensure_admin(
+        &services.store,
+        &cognito,
+        &app.config,
+        &email,
+        password,
+    )
+    .await
+    .unwrap();
     // Idempotent: a second run keeps the account.
-    shared::accounts::ensure_admin(&services.store, &cognito, &app.config, &email, password)
-        .await
-        .unwrap();
+    shared::accounts::cognito::ensure_admin(
+        &services.store,
+        &cognito,
+        &app.config,
+        &email,
+        password,
+    )
+    .await
+    .unwrap();
 
     let r = app.login(&email, password).await;
     assert_eq!(r.status, 200, "{}", r.body);

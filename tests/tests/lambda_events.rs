@@ -212,7 +212,8 @@ fn normalize(mut body: Value) -> Value {
 async fn through_lambda(app: &TestApp, function: &str, event: &Value) -> (u16, Value) {
     let services = shared::Services::new(app.config.clone(), &app.stack.sdk);
     let sdk = &app.stack.sdk;
-    let notifying = || shared::events::Notifying::new(services.clone(), sdk).unwrap();
+    let notifying =
+        || shared::notifications::events::Notifying::new(services.clone(), sdk).unwrap();
     let router = match function {
         "auth" => auth::router(auth::AuthState::new(services.clone(), sdk)),
         "admin" => admin::router(admin::AreaState::new(services.clone(), sdk).unwrap()),
@@ -330,7 +331,8 @@ async fn every_sample_event_answers_like_the_dev_server() {
 async fn the_notifier_reports_only_the_failed_records_of_a_batch() {
     let app = TestApp::spawn().await;
     let (email, _, _, profile) = app.user("recruteur").await;
-    let event = shared::events::Event::compte_valide(profile["id"].as_str().unwrap());
+    let event =
+        shared::notifications::events::Event::compte_valide(profile["id"].as_str().unwrap());
     let text = std::fs::read_to_string(
         infra::local::project_root().join("events/notifier/sqs-batch.json"),
     )
@@ -367,7 +369,7 @@ async fn a_mass_mailing_batch_from_the_queue_reaches_active_recipients_once() {
     let (_, gone_sub, _) = app.applicant("candidat", json!({})).await;
     let services = shared::Services::new(app.config.clone(), &app.stack.sdk);
     let cognito = aws_sdk_cognitoidentityprovider::Client::new(&app.stack.sdk);
-    shared::accounts::set_active(
+    shared::accounts::cognito::set_active(
         &services.store,
         &cognito,
         &app.config,
@@ -479,7 +481,7 @@ async fn the_scheduled_reminders_run_sends_a_due_reminder_once() {
             .unwrap(),
     )
     .unwrap();
-    let state = shared::events::Notifying::new(
+    let state = shared::notifications::events::Notifying::new(
         shared::Services::new(app.config.clone(), &app.stack.sdk),
         &app.stack.sdk,
     )

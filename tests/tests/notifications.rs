@@ -4,7 +4,7 @@
 
 use e2e::*;
 use serde_json::{Value, json};
-use shared::events::Event;
+use shared::notifications::events::Event;
 
 fn kinds(page: &Value) -> Vec<String> {
     page["results"]

@@ -554,7 +554,7 @@ async fn a_decision_never_approves_content_its_admin_did_not_see() {
         None,
         time::OffsetDateTime::now_utc(),
     );
-    let entry = shared::audit::Entry::new(
+    let entry = shared::logs::audit::Entry::new(
         &admin_sub,
         "valider_publication",
         "publication",

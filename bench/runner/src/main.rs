@@ -156,7 +156,7 @@ fn functions(email: &str, access: &str, sub: &str) -> Vec<Function> {
     let sqs = |records: Vec<Value>| json!({ "Records": records });
     let notification = json!({
         "messageId": "bench-1", "receiptHandle": "h", "eventSource": "aws:sqs", "awsRegion": "eu-west-3",
-        "body": serde_json::to_string(&shared::events::Event::compte_valide(sub)).unwrap(),
+        "body": serde_json::to_string(&shared::notifications::events::Event::compte_valide(sub)).unwrap(),
     });
     vec![
         Function {

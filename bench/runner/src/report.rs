@@ -96,7 +96,7 @@ pub fn render(r: &Results) -> (String, usize) {
     let _ = writeln!(out, "\n## Warm latency per route\n");
     let _ = writeln!(
         out,
-        "Through the dev server (release build) with the emulator behind it: {} requests per route, {} at a time. `server` is the time from the outermost layer of our Router to its response (the HTTP server itself excluded); `emulator` is the time AWS requests spent on the wire, measured in the same requests by the SDK interceptor (`shared/src/metrics.rs`): from transmit to the response, so serialization, signing and parsing count as ours; `own` = server − emulator. Budget: own p99 ≤ {BUDGET_OWN_P99_MS} ms.\n",
+        "Through the dev server (release build) with the emulator behind it: {} requests per route, {} at a time. `server` is the time from the outermost layer of our Router to its response (the HTTP server itself excluded); `emulator` is the time AWS requests spent on the wire, measured in the same requests by the SDK interceptor (`shared/platform/src/metrics.rs`): from transmit to the response, so serialization, signing and parsing count as ours; `own` = server − emulator. Budget: own p99 ≤ {BUDGET_OWN_P99_MS} ms.\n",
         r.routes.first().map(|x| x.requests).unwrap_or(0),
         r.routes.first().map(|x| x.concurrency).unwrap_or(0)
     );

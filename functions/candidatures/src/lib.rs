@@ -1,126 +1,14 @@
-//! Applications (spec 4, 8.2 envoi-masse): the applicant's side
-//! (`/api/candidat/candidatures/`), the recruiter's detail and status
-//! changes (`/api/recruteur/candidatures/{id}/`), and the mass mailing to
-//! a publication's applicants. Applying to a kind (`postuler`) and the
-//! recruiter's lists are routes of each kind's function. Written once in
-//! `shared::applications`; docs/applications.md tells the rules.
+//! The candidatures Lambda (spec 4, 8.2): its routes, declared here and
+//! written in `shared::applications::routes`.
 
-use axum::Json as AxumJson;
-use axum::extract::{OriginalUri, Path, State};
-use axum::http::StatusCode;
-use shared::ApiError;
-use shared::applications::Application;
-use shared::applications::api::{
-    self, BulkBody, BulkQueued, ItemResponse, ListResponse, MineFilters, NewApplication, StatusBody,
-};
-use shared::auth::AuthUser;
-use shared::cursor::Paginated;
-use shared::json::Json;
-use shared::page::PageParams;
-use shared::publications::Kind;
+pub use shared::applications::routes::*;
 
-pub use shared::events::Notifying as AreaState;
-
-shared::area!(AreaState; mine, create, mine_detail, withdraw, received_detail, set_status, bulk_message);
-
-#[utoipa::path(get, path = "/api/candidat/candidatures/", tag = "candidatures", security(("bearer" = [])),
-    params(MineFilters, PageParams),
-    responses((status = 200, body = Paginated<Application>, description = "Mes candidatures, tous types de publication, de la plus récente à la plus ancienne ; sans notes_recruteur"),
-        (status = 400, description = "Filtre, taille de page ou curseur invalide"),
-        (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux candidats et aux prestataires")))]
-async fn mine(
-    State(state): State<AreaState>,
-    user: AuthUser,
-    OriginalUri(uri): OriginalUri,
-) -> ListResponse {
-    api::list_mine(&state, &user, &uri).await
-}
-
-#[utoipa::path(post, path = "/api/candidat/candidatures/", tag = "candidatures", security(("bearer" = [])),
-    request_body = NewApplication,
-    responses((status = 201, body = Application, description = "Comme POST /api/offres/{id}/postuler/"),
-        (status = 400, description = "Champs invalides"), (status = 401, description = "Non authentifié"),
-        (status = 403, description = "Réservé aux candidats"),
-        (status = 404, description = "Offre introuvable ou pas encore validée ; ou cv, lettre_motivation_fichier qui n'est pas un de vos fichiers de ce type"),
-        (status = 409, description = "Déjà postulé, ou offre fermée"),
-        (status = 429, description = "Trop de candidatures envoyées : réessayer après Retry-After secondes")))]
-async fn create(
-    State(state): State<AreaState>,
-    user: AuthUser,
-    Json(body): Json<NewApplication>,
-) -> Result<(StatusCode, AxumJson<Application>), ApiError> {
-    let offre = body.offre.unwrap_or_default();
-    api::apply(&state, Kind::Offre, &user, &offre, body.candidature).await
-}
-
-#[utoipa::path(get, path = "/api/candidat/candidatures/{id}/", tag = "candidatures", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Id de la candidature")),
-    responses((status = 200, body = Application, description = "Avec son historique ; sans notes_recruteur"),
-        (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux candidats et aux prestataires"),
-        (status = 404, description = "Pas une de mes candidatures")))]
-async fn mine_detail(
-    State(state): State<AreaState>,
-    user: AuthUser,
-    Path(id): Path<String>,
-) -> ItemResponse {
-    api::detail_mine(&state, &user, &id).await
-}
-
-#[utoipa::path(delete, path = "/api/candidat/candidatures/{id}/", tag = "candidatures", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Id de la candidature")),
-    responses((status = 204, description = "Retirée ; la publication la décompte"),
-        (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux candidats et aux prestataires"),
-        (status = 404, description = "Pas une de mes candidatures"),
-        (status = 409, description = "Déjà acceptée ou refusée, ou modifiée au même moment")))]
-async fn withdraw(
-    State(state): State<AreaState>,
-    user: AuthUser,
-    Path(id): Path<String>,
-) -> Result<StatusCode, ApiError> {
-    api::withdraw(&state, &user, &id).await
-}
-
-#[utoipa::path(get, path = "/api/recruteur/candidatures/{id}/", tag = "candidatures", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Id de la candidature")),
-    responses((status = 200, body = Application, description = "Avec le score détaillé, les notes et l'historique"),
-        (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux recruteurs et aux administrateurs"),
-        (status = 404, description = "Pas une candidature à mes publications")))]
-async fn received_detail(
-    State(state): State<AreaState>,
-    user: AuthUser,
-    Path(id): Path<String>,
-) -> ItemResponse {
-    api::detail_received(&state, &user, &id).await
-}
-
-#[utoipa::path(put, path = "/api/recruteur/candidatures/{id}/statut/", tag = "candidatures", security(("bearer" = [])),
-    params(("id" = String, Path, description = "Id de la candidature")),
-    request_body = StatusBody,
-    responses((status = 200, body = Application, description = "Statut changé, inscrit à l'historique ; le candidat est prévenu"),
-        (status = 400, description = "Statut inconnu, transition impossible, date d'entretien invalide, notes trop longues"),
-        (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux recruteurs"),
-        (status = 404, description = "Pas une candidature à mes publications"),
-        (status = 409, description = "Modifiée au même moment (retrait, autre changement)")))]
-async fn set_status(
-    State(state): State<AreaState>,
-    user: AuthUser,
-    Path(id): Path<String>,
-    Json(body): Json<StatusBody>,
-) -> ItemResponse {
-    api::set_status(&state, &user, &id, body).await
-}
-
-#[utoipa::path(post, path = "/api/recruteur/messages/envoi-masse/", tag = "candidatures", security(("bearer" = [])),
-    request_body = BulkBody,
-    responses((status = 202, body = BulkQueued, description = "Messages mis en file, un par candidat ; le notifier les remet"),
-        (status = 400, description = "Champs invalides, publication introuvable parmi les miennes"),
-        (status = 401, description = "Non authentifié"),
-        (status = 403, description = "Réservé aux recruteurs dont le compte est validé"),
-        (status = 429, description = "Trop d'envois groupés : réessayer après Retry-After secondes")))]
-async fn bulk_message(
-    State(state): State<AreaState>,
-    user: AuthUser,
-    Json(body): Json<BulkBody>,
-) -> Result<(StatusCode, AxumJson<BulkQueued>), ApiError> {
-    api::bulk_message(&state, &user, body).await
-}
+shared::area!(AreaState;
+    mine,
+    create,
+    mine_detail,
+    withdraw,
+    received_detail,
+    set_status,
+    bulk_message,
+);

@@ -15,17 +15,17 @@ use super::{
     Application, MAX_TEXT_CHARS, Statut, check_applicant, check_transition, check_withdrawal,
     split_id,
 };
+use crate::accounts::{Profile, Verification};
 use crate::auth::{AuthUser, Role};
 use crate::cursor::Paginated;
 use crate::error::{ApiError, ApiResult, FieldErrors};
-use crate::events::{Event, Notifying, Publisher};
 use crate::messages::{Bulk, Recipient, TypeMessage};
+use crate::notifications::events::{Event, Notifying, Publisher};
 use crate::page::{self, Filter, Listing};
 use crate::publications::api::choice;
 use crate::publications::{Kind, Publication, StatutValidation};
 use crate::store::{self as table, Store, keys, path_id};
 use crate::throttle::Caller;
-use crate::users::{Profile, Verification};
 use crate::validation;
 
 pub type ListResponse = ApiResult<AxumJson<Paginated<Application>>>;

@@ -3,6 +3,11 @@
 //! history, as plain functions. docs/applications.md tells the rules.
 
 #[cfg(feature = "sns")]
+pub mod reminders;
+#[cfg(feature = "sns")]
+pub mod routes;
+
+#[cfg(feature = "sns")]
 pub mod api;
 pub mod score;
 pub mod store;
@@ -11,10 +16,10 @@ use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 use utoipa::ToSchema;
 
+use crate::accounts::{Details as Account, Profile};
 use crate::auth::Role;
 use crate::error::{ApiError, ApiResult};
 use crate::publications::{Details as Publication_, Kind, Publication};
-use crate::users::{Details as Account, Profile};
 
 pub use score::{Critere, Criterion};
 

@@ -21,8 +21,8 @@
 use serde::{Deserialize, Serialize};
 use utoipa::ToSchema;
 
+use crate::accounts::Disponibilite;
 use crate::text::{contains_words, fold};
-use crate::users::Disponibilite;
 
 /// What a publication asks for.
 #[derive(Debug, Default, Clone)]

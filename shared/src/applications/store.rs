@@ -9,12 +9,12 @@ use serde::{Deserialize, Serialize};
 use time::{Duration, OffsetDateTime};
 
 use super::{Application, Statut, count_changes, split_id};
+use crate::accounts::rfc3339;
 use crate::error::{ApiError, ApiResult};
 use crate::publications::Kind;
 use crate::stats;
 use crate::store::{self, Item, Store, attr, keys};
 use crate::uploads;
-use crate::users::rfc3339;
 
 const STATS: &str = "candidatures";
 

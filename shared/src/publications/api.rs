@@ -13,14 +13,14 @@ use time::OffsetDateTime;
 use utoipa::IntoParams;
 
 use super::{Content, Kind, Publication, Statut, StatutValidation, store};
-use crate::audit;
+use crate::accounts::{self, Details as Account, Verification};
 use crate::auth::{AuthUser, Role};
 use crate::cursor::Paginated;
 use crate::error::{ApiError, ApiResult};
-use crate::events::{Event, Notifying};
+use crate::logs::audit;
+use crate::notifications::events::{Event, Notifying};
 use crate::page::{self, Filter, Listing};
 use crate::store::{keys, path_id};
-use crate::users::{self, Details as Account, Verification};
 
 pub type ListResponse = ApiResult<AxumJson<Paginated<Publication>>>;
 pub type ItemResponse = ApiResult<AxumJson<Publication>>;
@@ -121,11 +121,11 @@ pub async fn detail_mine(state: &Notifying, kind: Kind, user: &AuthUser, id: &st
 
 /// The caller's recruiter profile, if an admin verified it (403 with the
 /// reason otherwise): what submitting for review needs.
-async fn verified(state: &Notifying, user: &AuthUser) -> ApiResult<users::Recruteur> {
+async fn verified(state: &Notifying, user: &AuthUser) -> ApiResult<accounts::Recruteur> {
     let profile = state
         .services
         .store
-        .get::<users::Profile>(&keys::user(&user.sub), true)
+        .get::<accounts::Profile>(&keys::user(&user.sub), true)
         .await?
         .ok_or(ApiError::NotFound)?;
     match profile.details {
@@ -249,7 +249,7 @@ macro_rules! publication_area {
         use shared::publications::api::{self, ItemResponse, ListResponse, MineFilters};
         use shared::publications::{Input, Kind, Publication, $fields};
 
-        pub use shared::events::Notifying as AreaState;
+        pub use shared::notifications::events::Notifying as AreaState;
 
         const KIND: Kind = Kind::$kind;
 

@@ -593,7 +593,7 @@ pub fn quota_exceeded(quota: u32, now: OffsetDateTime) -> ApiError {
         detail: format!(
             "Quota mensuel atteint : {quota} publication(s) par mois, toutes catégories confondues. \
              Il se renouvelle le {} (UTC).",
-            crate::users::rfc3339(reset)
+            crate::accounts::rfc3339(reset)
         ),
         quota,
         reset,

@@ -10,12 +10,12 @@ use super::{
     Counts, Kind, Publication, Statistics, StatutValidation, count_changes, counter, quota_month,
     quota_reset,
 };
-use crate::audit;
+use crate::accounts::rfc3339;
 use crate::error::{ApiError, ApiResult};
+use crate::logs::audit;
 use crate::search;
 use crate::stats;
 use crate::store::{self, Store, attr, keys};
-use crate::users::rfc3339;
 
 const STATS: &str = "publications";
 

@@ -4,6 +4,9 @@
 //! here, in plain functions.
 
 #[cfg(feature = "uploads")]
+pub mod api;
+
+#[cfg(feature = "uploads")]
 pub mod content;
 pub mod store;
 

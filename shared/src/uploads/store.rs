@@ -10,9 +10,9 @@ use aws_sdk_dynamodb::types::{
 };
 
 use super::{FileKind, MAX_DOCUMENTS, MAX_FILES_PER_ACCOUNT, Upload};
+use crate::accounts::{Details, Profile, rfc3339};
 use crate::error::{ApiError, ApiResult};
 use crate::store::{self, Item, Store, attr, keys};
-use crate::users::{Details, Profile, rfc3339};
 
 fn n(value: i64) -> AttributeValue {
     AttributeValue::N(value.to_string())

@@ -6,17 +6,19 @@
 //! go to CloudWatch as JSON lines (`monitoring`); this is the part an
 //! admin can query from the API.
 
+pub mod audit;
+
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem};
 use http::Uri;
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 
+use crate::accounts::rfc3339;
 use crate::cursor::Paginated;
 use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::page::{self, Listing, PageParams};
 use crate::store::{self, Item, Store, attr, keys};
-use crate::users::rfc3339;
 use crate::{Services, stats};
 
 /// How long entries other than admin actions are kept (the TTL; reads

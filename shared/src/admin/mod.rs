@@ -3,16 +3,21 @@
 //! write (never counted by scanning), and the decision itself, written in
 //! one transaction with its counters and its audit entry.
 
+#[cfg(all(feature = "sns", feature = "s3", feature = "cognito"))]
+pub mod api;
+#[cfg(all(feature = "sns", feature = "s3", feature = "cognito"))]
+pub mod panel;
+
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};
 use serde::Serialize;
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
-use crate::audit;
+use crate::accounts::{self, Profile, Verification, rfc3339};
 use crate::auth::Role;
 use crate::error::{ApiError, ApiResult};
+use crate::logs::audit;
 use crate::store::{self, Store, canceled_by_condition, keys};
-use crate::users::{self, Profile, Verification, rfc3339};
 
 const SCOPE: &str = "validation";
 
@@ -94,7 +99,7 @@ pub async fn decide(
     to: Verification,
     motif: Option<String>,
 ) -> ApiResult<Profile> {
-    let mut profile = users::get(store, sub).await?.ok_or(ApiError::NotFound)?;
+    let mut profile = accounts::get(store, sub).await?.ok_or(ApiError::NotFound)?;
     let role = profile.details.role();
     let from = profile
         .details
@@ -147,8 +152,8 @@ pub async fn decide(
 /// Sets a recruiter's monthly publication quota, audited (the reason
 /// records the old and new values). Returns the updated profile.
 pub async fn set_quota(store: &Store, admin: &str, sub: &str, quota: u32) -> ApiResult<Profile> {
-    let mut profile = users::get(store, sub).await?.ok_or(ApiError::NotFound)?;
-    let users::Details::Recruteur(recruteur) = &mut profile.details else {
+    let mut profile = accounts::get(store, sub).await?.ok_or(ApiError::NotFound)?;
+    let accounts::Details::Recruteur(recruteur) = &mut profile.details else {
         return Err(ApiError::NotFound);
     };
     let old = recruteur.quota_publications_mensuel;

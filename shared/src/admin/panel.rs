@@ -2,21 +2,21 @@
 //! dashboard, the accounts (listed, deactivated, reactivated) and the
 //! system log. Admins only, on every route.
 
+use crate::accounts::{Profile, Verification};
+use crate::auth::{AdminUser, Role};
+use crate::cursor::Paginated;
+use crate::error::{ApiError, ApiResult};
+use crate::logs::{self, LogEntry, LogParams};
+use crate::page::{self, Listing, PageParams, PageRequest};
+use crate::publications::Publication;
+use crate::stats::figures::{self, GlobalStatistics};
+use crate::store::{Item, from_item, keys};
 use axum::Json as AxumJson;
 use axum::extract::{OriginalUri, Path, State};
 use serde::{Deserialize, Serialize};
-use shared::auth::{AdminUser, Role};
-use shared::cursor::Paginated;
-use shared::error::{ApiError, ApiResult};
-use shared::figures::{self, GlobalStatistics};
-use shared::logs::{self, LogEntry, LogParams};
-use shared::page::{self, Listing, PageParams, PageRequest};
-use shared::publications::Publication;
-use shared::store::{Item, from_item, keys};
-use shared::users::{Profile, Verification};
 use utoipa::{IntoParams, ToSchema};
 
-use super::AreaState;
+use super::api::AreaState;
 
 #[utoipa::path(get, path = "/api/admin/statistiques-globales/", tag = "admin", security(("bearer" = [])),
     responses((status = 200, body = GlobalStatistics, description = "Comptes par type (actifs, désactivés), validation des comptes, publications et candidatures par catégorie et par état"),
@@ -108,7 +108,7 @@ pub async fn users(
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<AxumJson<Paginated<Profile>>> {
     let filters: UserFilters = page::query(&uri)?;
-    let mut errors = shared::error::FieldErrors::new();
+    let mut errors = crate::error::FieldErrors::new();
     let role = match filters.type_compte.as_deref().filter(|t| !t.is_empty()) {
         None => None,
         Some(t) => Role::parse(t).or_else(|| {
@@ -120,7 +120,7 @@ pub async fn users(
         }),
     };
     let statut: Option<Verification> =
-        match shared::publications::api::choice("statut", filters.statut.as_deref()) {
+        match crate::publications::api::choice("statut", filters.statut.as_deref()) {
             Ok(s) => s,
             Err(ApiError::Fields(f)) => {
                 errors.extend(f);
@@ -174,14 +174,14 @@ async fn set_active(
     id: &str,
     active: bool,
 ) -> ApiResult<AxumJson<Profile>> {
-    let id = shared::store::path_id(id)?;
+    let id = crate::store::path_id(id)?;
     if !active && id == admin.0.sub {
         return Err(ApiError::BadRequest(
             "Vous ne pouvez pas désactiver votre propre compte.".into(),
         ));
     }
     let services = &state.services;
-    let profile = shared::accounts::set_active(
+    let profile = crate::accounts::cognito::set_active(
         &services.store,
         &state.cognito,
         &services.config,

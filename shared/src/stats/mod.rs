@@ -13,6 +13,10 @@
 //! applications they received), `candidat#<sub>` (an applicant's
 //! applications).
 
+pub mod figures;
+
+pub mod api;
+
 use std::collections::{BTreeMap, HashMap};
 
 use aws_sdk_dynamodb::types::TransactWriteItem;

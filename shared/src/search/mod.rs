@@ -5,6 +5,8 @@
 //! docs/data-model.md), the filters applied in code while pages fill.
 //! docs/search.md tells the design, its scale and its next step.
 
+pub mod api;
+
 use std::collections::HashMap;
 
 use aws_sdk_dynamodb::types::AttributeValue;
@@ -13,6 +15,7 @@ use serde::{Deserialize, Serialize};
 use time::Date;
 use utoipa::{IntoParams, ToSchema};
 
+use crate::accounts::{Details as Account, Disponibilite, Profile};
 use crate::auth::{AuthUser, Role};
 use crate::cursor::{Cursor, Paginated};
 use crate::error::{ApiError, ApiResult, FieldErrors};
@@ -20,7 +23,6 @@ use crate::page::{self, Listing, PageParams, PageRequest};
 use crate::publications::{Details, Kind, Publication, Statut};
 use crate::store::{Item, from_item, keys};
 use crate::text::{contains_words, fold};
-use crate::users::{Details as Account, Disponibilite, Profile};
 use crate::{Services, stats};
 
 /// The stored, folded text a keyword query searches: title, description
@@ -66,7 +68,7 @@ pub fn amount_order(p: &Publication) -> String {
     format!(
         "{:013}#{}#{}",
         amount(p).unwrap_or(0).max(0),
-        crate::users::rfc3339(date),
+        crate::accounts::rfc3339(date),
         p.id
     )
 }
@@ -806,9 +808,9 @@ pub async fn candidates(
         if user.is_admin() {
             return Ok(true);
         }
-        let profile = crate::users::get(&services.store, &user.sub).await?;
+        let profile = crate::accounts::get(&services.store, &user.sub).await?;
         Ok::<_, ApiError>(profile.is_some_and(|p| {
-            p.details.admin_validation() == Some(crate::users::Verification::Verifie)
+            p.details.admin_validation() == Some(crate::accounts::Verification::Verifie)
         }))
     };
     let (verified, page) =

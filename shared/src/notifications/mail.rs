@@ -2,7 +2,7 @@
 //! a subject, a text part and an HTML part, addressed to the recipient by
 //! name, with a link to the item. Every value is escaped in the HTML part.
 
-use crate::events::Event;
+use crate::notifications::events::Event;
 
 #[derive(Debug, Clone, PartialEq)]
 pub struct Email {

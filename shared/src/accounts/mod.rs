@@ -1,6 +1,11 @@
 //! Accounts: the profile item (the spec's user fields plus those of its
 //! type, flat), what each type may edit, and the rules around them.
 
+#[cfg(feature = "cognito")]
+pub mod api;
+#[cfg(feature = "cognito")]
+pub mod cognito;
+
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use serde::{Deserialize, Deserializer, Serialize};
 use time::OffsetDateTime;
@@ -526,7 +531,7 @@ pub async fn create(store: &Store, profile: &Profile) -> ApiResult<bool> {
         &[(role.as_str().to_string(), 1)],
     )?);
     if let Some(state) = profile.details.admin_validation() {
-        items.push(crate::review::count(store, role, None, state)?);
+        items.push(crate::admin::count(store, role, None, state)?);
     }
     Ok(store.write(items).await?.is_ok())
 }
@@ -669,7 +674,7 @@ pub async fn set_active(
     store: &Store,
     profile: &Profile,
     active: bool,
-    audit: Option<&crate::audit::Entry>,
+    audit: Option<&crate::logs::audit::Entry>,
 ) -> ApiResult<bool> {
     let update = aws_sdk_dynamodb::types::Update::builder()
         .table_name(&store.table)

@@ -4,10 +4,10 @@ use aws_sdk_cognitoidentityprovider::Client as Cognito;
 use aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata;
 use aws_sdk_cognitoidentityprovider::types::{AttributeType, MessageActionType};
 
+use crate::accounts::{self, BaseEdit, TypeEdit};
 use crate::auth::Role;
 use crate::error::{ApiError, ApiResult};
 use crate::store::Store;
-use crate::users::{self, BaseEdit, TypeEdit};
 use crate::{Config, sessions};
 
 /// The error code of a failed Cognito call (`NotAuthorizedException`...),
@@ -49,22 +49,22 @@ pub async fn set_active(
     sub: &str,
     active: bool,
     admin: Option<&str>,
-) -> ApiResult<users::Profile> {
-    let mut profile = users::get(store, sub).await?.ok_or(ApiError::NotFound)?;
+) -> ApiResult<accounts::Profile> {
+    let mut profile = accounts::get(store, sub).await?.ok_or(ApiError::NotFound)?;
     let entry = admin.map(|a| {
         let action = if active {
             "reactiver_compte"
         } else {
             "desactiver_compte"
         };
-        crate::audit::Entry::new(a, action, "utilisateur", sub, None)
+        crate::logs::audit::Entry::new(a, action, "utilisateur", sub, None)
     });
     // Order matters on deactivation: once the flag is off no new session
     // opens, then the open ones are closed; the identity provider comes
     // last, so its failure cannot leave a token working. The steps after
     // the flag run even when it was already set: a call that failed
     // half-way is completed by the next one (which then answers 409).
-    let flipped = users::set_active(store, &profile, active, entry.as_ref()).await?;
+    let flipped = accounts::set_active(store, &profile, active, entry.as_ref()).await?;
     let pool = &config.user_pool_id;
     if active {
         cognito
@@ -169,9 +169,9 @@ pub async fn ensure_admin(
         prenom: Some("DestinyJobs".into()),
         telephone: None,
     };
-    let details = users::new_details(Role::Admin, TypeEdit::Admin)?;
-    let profile = users::new_profile(sub.clone(), email, base, details, true)?;
-    users::create(store, &profile).await?; // false: already there, kept as is
+    let details = accounts::new_details(Role::Admin, TypeEdit::Admin)?;
+    let profile = accounts::new_profile(sub.clone(), email, base, details, true)?;
+    accounts::create(store, &profile).await?; // false: already there, kept as is
     Ok(sub)
 }
 

@@ -7,14 +7,14 @@ use std::collections::HashMap;
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::accounts;
+use crate::admin as review;
 use crate::applications;
 use crate::auth::Role;
 use crate::error::ApiResult;
 use crate::publications::{self, Kind};
-use crate::review;
 use crate::stats::{self, Range, Series};
 use crate::store::Store;
-use crate::users;
 
 /// Applications per state, for one kind (or all).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Serialize, ToSchema)]
@@ -98,7 +98,7 @@ pub fn users_from(values: &HashMap<String, i64>) -> UserStatistics {
     let counts = |role: Role| {
         let total = values.get(role.as_str()).copied().unwrap_or(0);
         let inactifs = values
-            .get(&users::inactive_counter(role))
+            .get(&accounts::inactive_counter(role))
             .copied()
             .unwrap_or(0);
         UserCounts {

@@ -4,13 +4,21 @@
 //! unread list and count read only unread items, and marking one read is a
 //! single UpdateItem that can never leave a counter wrong.
 
+pub mod events;
+pub mod mail;
+
+#[cfg(feature = "sns")]
+pub mod api;
+#[cfg(feature = "notifier")]
+pub mod notifier;
+
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, Select};
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
 use utoipa::ToSchema;
 
 use crate::error::{ApiError, ApiResult};
-use crate::events::{Event, Kind};
+use crate::notifications::events::{Event, Kind};
 use crate::store::{self, Store, attr, condition_failed, keys};
 
 /// How long an in-app notification is kept (TTL).

@@ -1,0 +1,768 @@
+//! The auth area (spec 1.2): registration, email verification, login,
+//! logout, token refresh, password reset and the caller's profile.
+//! Cognito holds identities and passwords; the profile is a table item.
+
+use std::sync::Arc;
+
+use crate::accounts::cognito::{error_code, internal};
+use crate::accounts::{self, BaseEdit, Profile, TypeEdit};
+use crate::auth::{AuthUser, Role};
+use crate::error::{ApiError, ApiResult, FieldErrors};
+use crate::http::ClientIp;
+use crate::json::{Json, JsonObject, collect, parse};
+use crate::logs::{LogEntry, LogKind};
+use crate::throttle::{self, Caller, Limit};
+use crate::{Services, sessions, validation};
+use aws_sdk_cognitoidentityprovider::Client as Cognito;
+use aws_sdk_cognitoidentityprovider::types::{AttributeType, AuthFlowType};
+use axum::Json as AxumJson;
+use axum::extract::{FromRef, State};
+use axum::http::StatusCode;
+use serde::{Deserialize, Serialize};
+use utoipa::ToSchema;
+use validator::Validate;
+
+/// The area's state: the shared services plus the Cognito client.
+#[derive(Clone)]
+pub struct AuthState {
+    pub services: Arc<Services>,
+    pub cognito: Cognito,
+}
+
+impl FromRef<AuthState> for Arc<Services> {
+    fn from_ref(state: &AuthState) -> Self {
+        state.services.clone()
+    }
+}
+
+impl AuthState {
+    pub fn new(services: Arc<Services>, sdk: &aws_config::SdkConfig) -> Self {
+        AuthState {
+            services,
+            cognito: crate::metrics::cognito_client(sdk),
+        }
+    }
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct Detail {
+    pub detail: String,
+}
+
+fn detail(text: &str) -> AxumJson<Detail> {
+    AxumJson(Detail {
+        detail: text.into(),
+    })
+}
+
+fn normalize_email(email: &str) -> String {
+    email.trim().to_lowercase()
+}
+
+/// The anonymous account routes are limited per client address and per
+/// target email, so that no one's mailbox can be flooded from many
+/// addresses, nor many mailboxes from one.
+async fn limit_anonymous(
+    state: &AuthState,
+    route: &'static str,
+    ip: &str,
+    email: &str,
+    (per_client, per_email): (throttle::Rate, throttle::Rate),
+) -> ApiResult<()> {
+    throttle::limit(
+        &state.services.store,
+        route,
+        [
+            (Caller::Client(ip), per_client),
+            (Caller::Email(email), per_email),
+        ],
+    )
+    .await
+}
+
+// ---------------------------------------------------------------- register
+
+/// The account part of a registration body.
+#[derive(Deserialize, Validate, ToSchema)]
+pub struct RegisterAccount {
+    #[validate(required, email, length(max = 254))]
+    pub email: Option<String>,
+    #[validate(required, custom(function = "validation::password"))]
+    pub password: Option<String>,
+    /// candidat, recruteur or prestataire (admins are never self-registered).
+    #[validate(required)]
+    #[schema(value_type = String, example = "candidat")]
+    pub type_compte: Option<String>,
+}
+
+/// A registration: the account, the base fields, and the fields of the
+/// chosen type (recruteur: `entreprise` is required; prestataire:
+/// `specialite` is required).
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct RegisterRequest {
+    #[serde(flatten)]
+    account: RegisterAccount,
+    #[serde(flatten)]
+    base: BaseEdit,
+    #[serde(flatten)]
+    candidat: accounts::CandidatEdit,
+    #[serde(flatten)]
+    recruteur: accounts::RecruteurEdit,
+    #[serde(flatten)]
+    prestataire: accounts::PrestataireEdit,
+}
+
+#[utoipa::path(post, path = "/api/auth/register/", tag = "auth",
+    request_body(content = inline(RegisterRequest), description = "Compte, champs communs et champs du type choisi (aplatis)"),
+    responses((status = 201, body = Profile), (status = 400, description = "Champs invalides, e-mail déjà utilisé, mot de passe faible"),
+        (status = 429, description = "Trop d'inscriptions depuis cette adresse ou pour cet e-mail : réessayer après Retry-After secondes")))]
+pub async fn register(
+    State(state): State<AuthState>,
+    ClientIp(ip): ClientIp,
+    JsonObject(body): JsonObject,
+) -> ApiResult<(StatusCode, AxumJson<Profile>)> {
+    let mut errors = FieldErrors::new();
+    let account = collect(parse::<RegisterAccount>(body.clone()), &mut errors)?;
+    let base = collect(parse::<BaseEdit>(body.clone()), &mut errors)?;
+    // Read the type on its own, so its fields are checked even when other
+    // parts of the body are wrong: the response lists every error at once.
+    let role = match body.get("type_compte").and_then(|t| t.as_str()) {
+        Some(t) => match Role::parse(t) {
+            Some(role) if role != Role::Admin => Some(role),
+            _ => {
+                errors.insert(
+                    "type_compte".into(),
+                    vec![format!("« {t} » n'est pas un choix valide.")],
+                );
+                None
+            }
+        },
+        None => None,
+    };
+    let details = match role {
+        Some(role) => collect(
+            TypeEdit::parse(role, &body).and_then(|e| accounts::new_details(role, e)),
+            &mut errors,
+        )?,
+        None => None,
+    };
+    if base.as_ref().is_some_and(|b| b.nom.is_none()) {
+        errors.insert("nom".into(), vec![validation::REQUIRED.into()]);
+    }
+    if base.as_ref().is_some_and(|b| b.prenom.is_none()) {
+        errors.insert("prenom".into(), vec![validation::REQUIRED.into()]);
+    }
+    let (Some(account), Some(base), Some(role), Some(details), true) =
+        (account, base, role, details, errors.is_empty())
+    else {
+        return Err(ApiError::Fields(errors));
+    };
+    let email = normalize_email(account.email.as_deref().unwrap_or_default());
+    let password = account.password.unwrap_or_default();
+    let config = &state.services.config;
+    let limits = &config.rate_limits;
+    limit_anonymous(
+        &state,
+        "register",
+        &ip,
+        &email,
+        (limits.register_client, limits.register_email),
+    )
+    .await?;
+
+    let sub = sign_up(&state, &email, &password).await?;
+    // From here on, a failure removes the identity again: nothing is left
+    // half-created.
+    let finish = async {
+        let pool = &config.user_pool_id;
+        state
+            .cognito
+            .admin_add_user_to_group()
+            .user_pool_id(pool)
+            .username(&email)
+            .group_name(role.as_str())
+            .send()
+            .await
+            .map_err(internal)?;
+        if config.auto_confirm_email {
+            state
+                .cognito
+                .admin_confirm_sign_up()
+                .user_pool_id(pool)
+                .username(&email)
+                .send()
+                .await
+                .map_err(internal)?;
+            state
+                .cognito
+                .admin_update_user_attributes()
+                .user_pool_id(pool)
+                .username(&email)
+                .user_attributes(
+                    AttributeType::builder()
+                        .name("email_verified")
+                        .value("true")
+                        .build()
+                        .map_err(ApiError::internal)?,
+                )
+                .send()
+                .await
+                .map_err(internal)?;
+        }
+        let profile = accounts::new_profile(
+            sub.clone(),
+            email.clone(),
+            base,
+            details,
+            config.auto_confirm_email,
+        )?;
+        if !accounts::create(&state.services.store, &profile).await? {
+            return Err(ApiError::Conflict("Ce compte existe déjà.".into()));
+        }
+        Ok::<_, ApiError>(profile)
+    };
+    match finish.await {
+        Ok(profile) => {
+            tracing::info!(user_id = %profile.id, type_compte = role.as_str(), "account registered");
+            Ok((StatusCode::CREATED, AxumJson(profile)))
+        }
+        Err(err) => {
+            if let Err(cleanup) = state
+                .cognito
+                .admin_delete_user()
+                .user_pool_id(&config.user_pool_id)
+                .username(&email)
+                .send()
+                .await
+            {
+                tracing::error!(error = %internal(cleanup), "could not remove half-registered identity");
+            }
+            Err(err)
+        }
+    }
+}
+
+/// SignUp, mapping Cognito's refusals to field errors. An identity left
+/// without a profile by an interrupted registration (a Lambda timeout
+/// between SignUp and the profile write) holds no data: it is removed and
+/// the registration goes on, so the email is never stuck.
+async fn sign_up(state: &AuthState, email: &str, password: &str) -> ApiResult<String> {
+    let config = &state.services.config;
+    for attempt in 0..2 {
+        let signed_up = state
+            .cognito
+            .sign_up()
+            .client_id(&config.user_pool_client_id)
+            .username(email)
+            .password(password)
+            .user_attributes(
+                AttributeType::builder()
+                    .name("email")
+                    .value(email)
+                    .build()
+                    .map_err(ApiError::internal)?,
+            )
+            .send()
+            .await;
+        let e = match signed_up {
+            Ok(out) => return Ok(out.user_sub),
+            Err(e) => e,
+        };
+        return Err(match error_code(&e) {
+            Some("UsernameExistsException") => {
+                let orphan =
+                    match crate::accounts::cognito::sub_of(&state.cognito, config, email).await? {
+                        Some(sub) => accounts::get(&state.services.store, &sub).await?.is_none(),
+                        None => false,
+                    };
+                if orphan && attempt == 0 {
+                    tracing::warn!(
+                        event = "orphan_identity_removed",
+                        "removing an identity without profile"
+                    );
+                    state
+                        .cognito
+                        .admin_delete_user()
+                        .user_pool_id(&config.user_pool_id)
+                        .username(email)
+                        .send()
+                        .await
+                        .map_err(internal)?;
+                    continue;
+                }
+                ApiError::field("email", "Un compte existe déjà avec cette adresse e-mail.")
+            }
+            Some("InvalidPasswordException") => {
+                ApiError::field("password", "Mot de passe trop faible.")
+            }
+            Some("InvalidParameterException") => {
+                ApiError::BadRequest("Paramètres d'inscription invalides.".into())
+            }
+            _ => internal(e),
+        });
+    }
+    Err(ApiError::internal("sign-up retry exhausted"))
+}
+
+// ------------------------------------------------------------ verify-email
+
+#[derive(Deserialize, Validate, ToSchema)]
+pub struct VerifyEmailRequest {
+    #[validate(required, email)]
+    pub email: Option<String>,
+    #[validate(required, length(min = 1, max = 64))]
+    pub code: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/auth/verify-email/", tag = "auth", request_body = VerifyEmailRequest,
+    responses((status = 200, body = Detail), (status = 400, description = "Code invalide ou expiré"),
+        (status = 429, description = "Trop d'essais : réessayer après Retry-After secondes")))]
+pub async fn verify_email(
+    State(state): State<AuthState>,
+    ClientIp(ip): ClientIp,
+    Json(body): Json<VerifyEmailRequest>,
+) -> ApiResult<AxumJson<Detail>> {
+    let email = normalize_email(body.email.as_deref().unwrap_or_default());
+    let config = &state.services.config;
+    let limits = &config.rate_limits;
+    limit_anonymous(
+        &state,
+        "verify-email",
+        &ip,
+        &email,
+        (limits.verify_client, limits.verify_email),
+    )
+    .await?;
+    let confirmed = state
+        .cognito
+        .confirm_sign_up()
+        .client_id(&config.user_pool_client_id)
+        .username(&email)
+        .confirmation_code(body.code.unwrap_or_default())
+        .send()
+        .await;
+    let already = match confirmed {
+        Ok(_) => false,
+        // Already confirmed: fall through and bring the profile in step
+        // (a previous attempt may have stopped between the two writes).
+        Err(e) if error_code(&e) == Some("NotAuthorizedException") => true,
+        Err(e) => {
+            return Err(match error_code(&e) {
+                Some(
+                    "CodeMismatchException" | "UserNotFoundException" | "InvalidParameterException",
+                ) => ApiError::field("code", "Code invalide."),
+                Some("ExpiredCodeException") => {
+                    ApiError::field("code", "Code expiré : demandez-en un nouveau.")
+                }
+                Some("TooManyFailedAttemptsException" | "LimitExceededException") => {
+                    ApiError::Throttled { retry_after: 60 }
+                }
+                _ => internal(e),
+            });
+        }
+    };
+    let user = state
+        .cognito
+        .admin_get_user()
+        .user_pool_id(&config.user_pool_id)
+        .username(&email)
+        .send()
+        .await
+        .map_err(internal)?;
+    if already
+        && user.user_status()
+            != Some(&aws_sdk_cognitoidentityprovider::types::UserStatusType::Confirmed)
+    {
+        return Err(ApiError::field("code", "Code invalide."));
+    }
+    let sub = crate::accounts::cognito::sub_attribute(user.user_attributes())
+        .ok_or_else(|| ApiError::internal("user without sub"))?;
+    accounts::mark_email_verified(&state.services.store, sub).await?;
+    Ok(detail("Adresse e-mail vérifiée."))
+}
+
+// ------------------------------------------------------------------ login
+
+#[derive(Deserialize, Validate, ToSchema)]
+pub struct LoginRequest {
+    #[validate(required, length(min = 1, max = 254))]
+    pub email: Option<String>,
+    #[validate(required, length(min = 1, max = 256))]
+    pub password: Option<String>,
+}
+
+/// SimpleJWT's token pair, with the user.
+#[derive(Serialize, ToSchema)]
+pub struct LoginResponse {
+    pub access: String,
+    pub refresh: String,
+    pub user: Profile,
+}
+
+fn bad_credentials() -> ApiError {
+    ApiError::unauthorized(
+        "Aucun compte actif n'a été trouvé avec les identifiants fournis.",
+        "no_active_account",
+    )
+}
+
+fn inactive() -> ApiError {
+    ApiError::unauthorized("Ce compte est désactivé.", "user_inactive")
+}
+
+#[utoipa::path(post, path = "/api/auth/login/", tag = "auth", request_body = LoginRequest,
+    responses((status = 200, body = LoginResponse),
+        (status = 401, description = "Identifiants invalides ou compte désactivé"),
+        (status = 403, description = "Adresse e-mail non vérifiée"),
+        (status = 429, description = "Trop d'échecs : réessayer après Retry-After secondes")))]
+pub async fn login(
+    State(state): State<AuthState>,
+    ClientIp(ip): ClientIp,
+    Json(body): Json<LoginRequest>,
+) -> ApiResult<AxumJson<LoginResponse>> {
+    let services = &state.services;
+    let config = &services.config;
+    let email = normalize_email(body.email.as_deref().unwrap_or_default());
+    let window = config.login_throttle.window.as_secs();
+    let account_limit = Limit {
+        scope: "login-account",
+        subject: email.clone(),
+        max: config.login_throttle.max_failures_per_account,
+    };
+    let attempt = |kind| LogEntry {
+        email: Some(email.clone()),
+        ip: Some(ip.clone()),
+        ..LogEntry::new(kind)
+    };
+    let limits = [
+        account_limit.clone(),
+        Limit {
+            scope: "login-client",
+            subject: ip.clone(),
+            max: config.login_throttle.max_failures_per_client,
+        },
+    ];
+    // Counted before trying: parallel guesses cannot pass the limit.
+    if let Err(e) = throttle::attempt(&services.store, &limits, window).await {
+        if matches!(e, ApiError::Throttled { .. }) {
+            let refused = LogEntry {
+                motif: Some("trop de tentatives".into()),
+                ..attempt(LogKind::EchecConnexion)
+            };
+            refused.record(&services.store).await;
+        }
+        return Err(e);
+    }
+
+    let auth = state
+        .cognito
+        .initiate_auth()
+        .client_id(&config.user_pool_client_id)
+        .auth_flow(AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", &email)
+        .auth_parameters("PASSWORD", body.password.unwrap_or_default())
+        .send()
+        .await;
+    let result = match auth {
+        Ok(out) => out,
+        Err(e) => {
+            return Err(match error_code(&e) {
+                // A disabled account answers like a wrong password (the
+                // password is not checked first, so saying "disabled" would
+                // reveal the account without it), as SimpleJWT does.
+                Some("NotAuthorizedException" | "UserNotFoundException" | "InvalidParameterException") => {
+                    tracing::info!(event = "login_failed", "failed login");
+                    attempt(LogKind::EchecConnexion).record(&services.store).await;
+                    bad_credentials()
+                }
+                Some("UserNotConfirmedException") => ApiError::Forbidden(
+                    "Adresse e-mail non vérifiée : confirmez-la avec le code reçu (POST /api/auth/verify-email/).".into(),
+                ),
+                Some("PasswordResetRequiredException") => {
+                    ApiError::Forbidden("Réinitialisation du mot de passe requise (POST /api/auth/reset-password/).".into())
+                }
+                Some("TooManyRequestsException") => ApiError::Throttled { retry_after: 1 },
+                _ => internal(e),
+            });
+        }
+    };
+    let tokens = result.authentication_result.ok_or_else(|| {
+        ApiError::Forbidden("Une étape de connexion supplémentaire est requise.".into())
+    })?;
+    let (Some(access), Some(refresh)) = (tokens.access_token, tokens.refresh_token) else {
+        return Err(ApiError::internal("Cognito returned no tokens"));
+    };
+    let claims = services.verifier.verify(&access).await?;
+    // An identity without group is an interrupted registration: no account.
+    let role = Role::from_groups(&claims.groups).ok_or_else(bad_credentials)?;
+    let (opened, profile) = tokio::join!(
+        sessions::open(
+            &services.store,
+            &claims.sub,
+            &claims.origin_jti,
+            role,
+            config.session_ttl.as_secs()
+        ),
+        accounts::get(&services.store, &claims.sub),
+    );
+    if opened? != sessions::Opened::Yes {
+        let refused = LogEntry {
+            utilisateur: Some(claims.sub.clone()),
+            motif: Some("compte désactivé".into()),
+            ..attempt(LogKind::EchecConnexion)
+        };
+        refused.record(&services.store).await;
+        return Err(inactive());
+    }
+    let user = profile?.ok_or_else(bad_credentials)?;
+    // A success clears the account's failures and does not count against
+    // the client.
+    let logged = LogEntry {
+        utilisateur: Some(user.id.clone()),
+        ..attempt(LogKind::Connexion)
+    };
+    let (reset, forgiven, ()) = tokio::join!(
+        throttle::reset(&services.store, &account_limit, window),
+        throttle::forgive(&services.store, &limits[1], window),
+        logged.record(&services.store),
+    );
+    reset?;
+    forgiven?;
+    tracing::info!(event = "login", user_id = %user.id, "login");
+    Ok(AxumJson(LoginResponse {
+        access,
+        refresh,
+        user,
+    }))
+}
+
+// ------------------------------------------------------------------ logout
+
+#[utoipa::path(post, path = "/api/auth/logout/", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = Detail), (status = 401, description = "Non authentifié")))]
+pub async fn logout(State(state): State<AuthState>, user: AuthUser) -> ApiResult<AxumJson<Detail>> {
+    // The access token and the refresh token of this login share the
+    // session: both stop working now.
+    sessions::close(&state.services.store, &user.sub, &user.session_id).await?;
+    Ok(detail("Déconnexion effectuée."))
+}
+
+// ----------------------------------------------------------------- refresh
+
+#[derive(Deserialize, Validate, ToSchema)]
+pub struct RefreshRequest {
+    #[validate(required, length(min = 1, max = 8192))]
+    pub refresh: Option<String>,
+}
+
+#[derive(Serialize, ToSchema)]
+pub struct RefreshResponse {
+    pub access: String,
+}
+
+#[utoipa::path(post, path = "/api/auth/refresh/", tag = "auth", request_body = RefreshRequest,
+    responses((status = 200, body = RefreshResponse), (status = 401, description = "Jeton de rafraîchissement invalide, expiré ou révoqué")))]
+pub async fn refresh(
+    State(state): State<AuthState>,
+    Json(body): Json<RefreshRequest>,
+) -> ApiResult<AxumJson<RefreshResponse>> {
+    let services = &state.services;
+    let out = state
+        .cognito
+        .initiate_auth()
+        .client_id(&services.config.user_pool_client_id)
+        .auth_flow(AuthFlowType::RefreshTokenAuth)
+        .auth_parameters("REFRESH_TOKEN", body.refresh.unwrap_or_default())
+        .send()
+        .await
+        .map_err(|e| match error_code(&e) {
+            Some("TooManyRequestsException") => ApiError::Throttled { retry_after: 1 },
+            Some("InternalErrorException") | None => internal(e),
+            // Any other refusal (revoked, malformed, unknown) is the token's fault.
+            Some(_) => ApiError::invalid_token(),
+        })?;
+    let access = out
+        .authentication_result
+        .and_then(|r| r.access_token)
+        .ok_or_else(ApiError::invalid_token)?;
+    // The new token belongs to the same login: it is only good while that
+    // session is (logout and deactivation end it).
+    crate::auth::authenticate(services, &access).await?;
+    Ok(AxumJson(RefreshResponse { access }))
+}
+
+// ---------------------------------------------------------- reset-password
+
+#[derive(Deserialize, Validate, ToSchema)]
+pub struct ResetPasswordRequest {
+    #[validate(required, email)]
+    pub email: Option<String>,
+}
+
+const RESET_SENT: &str =
+    "Si un compte existe pour cette adresse, un code de réinitialisation a été envoyé.";
+
+#[utoipa::path(post, path = "/api/auth/reset-password/", tag = "auth", request_body = ResetPasswordRequest,
+    responses((status = 200, body = Detail, description = "Même réponse que le compte existe ou non"),
+        (status = 400, description = "Champs invalides"),
+        (status = 429, description = "Trop de demandes depuis cette adresse ou pour cet e-mail : réessayer après Retry-After secondes")))]
+pub async fn reset_password(
+    State(state): State<AuthState>,
+    ClientIp(ip): ClientIp,
+    Json(body): Json<ResetPasswordRequest>,
+) -> ApiResult<AxumJson<Detail>> {
+    let email = normalize_email(body.email.as_deref().unwrap_or_default());
+    let limits = &state.services.config.rate_limits;
+    limit_anonymous(
+        &state,
+        "reset-password",
+        &ip,
+        &email,
+        (limits.reset_client, limits.reset_email),
+    )
+    .await?;
+    let sent = state
+        .cognito
+        .forgot_password()
+        .client_id(&state.services.config.user_pool_client_id)
+        .username(&email)
+        .send()
+        .await;
+    match sent {
+        Ok(_) => {}
+        // Unknown or unusable accounts get the same answer: no enumeration.
+        Err(e)
+            if matches!(
+                error_code(&e),
+                Some(
+                    "UserNotFoundException"
+                        | "NotAuthorizedException"
+                        | "InvalidParameterException"
+                        | "LimitExceededException"
+                )
+            ) =>
+        {
+            tracing::info!(
+                event = "reset_password_ignored",
+                code = error_code(&e).unwrap_or(""),
+                "reset not sent"
+            );
+        }
+        Err(e) => return Err(internal(e)),
+    }
+    Ok(detail(RESET_SENT))
+}
+
+#[derive(Deserialize, Validate, ToSchema)]
+pub struct ResetPasswordConfirmRequest {
+    #[validate(required, email)]
+    pub email: Option<String>,
+    #[validate(required, length(min = 1, max = 64))]
+    pub code: Option<String>,
+    #[validate(required, custom(function = "validation::password"))]
+    pub new_password: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/auth/reset-password/confirm/", tag = "auth", request_body = ResetPasswordConfirmRequest,
+    responses((status = 200, body = Detail), (status = 400, description = "Code invalide ou expiré, mot de passe faible"),
+        (status = 429, description = "Trop d'essais : réessayer après Retry-After secondes")))]
+pub async fn reset_password_confirm(
+    State(state): State<AuthState>,
+    ClientIp(ip): ClientIp,
+    Json(body): Json<ResetPasswordConfirmRequest>,
+) -> ApiResult<AxumJson<Detail>> {
+    let email = normalize_email(body.email.as_deref().unwrap_or_default());
+    let limits = &state.services.config.rate_limits;
+    limit_anonymous(
+        &state,
+        "reset-confirm",
+        &ip,
+        &email,
+        (limits.reset_confirm_client, limits.reset_confirm_email),
+    )
+    .await?;
+    let confirmed = state
+        .cognito
+        .confirm_forgot_password()
+        .client_id(&state.services.config.user_pool_client_id)
+        .username(&email)
+        .confirmation_code(body.code.unwrap_or_default())
+        .password(body.new_password.unwrap_or_default())
+        .send()
+        .await;
+    if let Err(e) = confirmed {
+        return Err(match error_code(&e) {
+            Some(
+                "CodeMismatchException"
+                | "ExpiredCodeException"
+                | "UserNotFoundException"
+                | "ResourceNotFoundException"
+                | "NotAuthorizedException"
+                | "InvalidParameterException",
+            ) => ApiError::field("code", "Code invalide ou expiré."),
+            Some("InvalidPasswordException") => {
+                ApiError::field("new_password", "Mot de passe trop faible.")
+            }
+            Some("TooManyFailedAttemptsException" | "LimitExceededException") => {
+                ApiError::Throttled { retry_after: 60 }
+            }
+            _ => internal(e),
+        });
+    }
+    // A new password ends every open session: a stolen token does not
+    // outlive the reset.
+    if let Some(sub) =
+        crate::accounts::cognito::sub_of(&state.cognito, &state.services.config, &email).await?
+    {
+        sessions::close_all(&state.services.store, &sub).await?;
+    }
+    Ok(detail("Mot de passe réinitialisé."))
+}
+
+// ----------------------------------------------------------------- profile
+
+#[utoipa::path(get, path = "/api/auth/profile/", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = Profile), (status = 401, description = "Non authentifié")))]
+pub async fn get_profile(
+    State(state): State<AuthState>,
+    user: AuthUser,
+) -> ApiResult<AxumJson<Profile>> {
+    let profile = accounts::get(&state.services.store, &user.sub)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    Ok(AxumJson(profile))
+}
+
+/// Fields that may be edited; all optional (only those present change).
+/// Read-only fields (email, type_compte, statuts, quota...) are ignored.
+#[derive(Deserialize, ToSchema)]
+#[allow(dead_code)]
+pub struct ProfileUpdate {
+    #[serde(flatten)]
+    base: BaseEdit,
+    #[serde(flatten)]
+    candidat: accounts::CandidatEdit,
+    #[serde(flatten)]
+    recruteur: accounts::RecruteurEdit,
+    #[serde(flatten)]
+    prestataire: accounts::PrestataireEdit,
+}
+
+#[utoipa::path(put, path = "/api/auth/profile/", tag = "auth", security(("bearer" = [])),
+    request_body(content = inline(ProfileUpdate), description = "Champs modifiables du type de compte (aplatis)"),
+    responses((status = 200, body = Profile), (status = 400, description = "Champs invalides"), (status = 401, description = "Non authentifié")))]
+pub async fn put_profile(
+    State(state): State<AuthState>,
+    user: AuthUser,
+    JsonObject(body): JsonObject,
+) -> ApiResult<AxumJson<Profile>> {
+    let mut errors = FieldErrors::new();
+    let base = collect(parse::<BaseEdit>(body.clone()), &mut errors)?;
+    let edit = collect(TypeEdit::parse(user.role, &body), &mut errors)?;
+    let (Some(base), Some(edit), true) = (base, edit, errors.is_empty()) else {
+        return Err(ApiError::Fields(errors));
+    };
+    let profile = accounts::update(&state.services.store, &user.sub, &base, &edit).await?;
+    Ok(AxumJson(profile))
+}

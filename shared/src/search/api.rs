@@ -1,0 +1,106 @@
+//! Search (spec 9): the four kinds' public publications with the filters
+//! of spec 9.2, a keyword query and three orderings, and candidates for
+//! recruiters. The rules are `crate::search`; docs/search.md tells the
+//! design and its limits.
+
+use std::sync::Arc;
+
+use crate::auth::AuthUser;
+use crate::cursor::Paginated;
+use crate::error::ApiResult;
+use crate::http::ClientIp;
+use crate::page::PageParams;
+use crate::publications::{Kind, Publication};
+use crate::search::{self, CandidateCard, CandidateParams, PublicationParams};
+use crate::throttle::{self, Caller};
+use axum::Json as AxumJson;
+use axum::extract::{OriginalUri, State};
+
+pub type AreaState = Arc<crate::Services>;
+
+type Results = ApiResult<AxumJson<Paginated<Publication>>>;
+
+/// Counted before searching: a refused search reads nothing.
+async fn limited(state: &AreaState, caller: Caller<'_>) -> ApiResult<()> {
+    throttle::limit(
+        &state.store,
+        "search",
+        [(caller, state.config.rate_limits.search)],
+    )
+    .await
+}
+
+async fn publications(state: &AreaState, ip: &str, kind: Kind, uri: &http::Uri) -> Results {
+    limited(state, Caller::Client(ip)).await?;
+    Ok(AxumJson(search::publications(state, kind, uri).await?))
+}
+
+#[utoipa::path(get, path = "/api/recherche/offres/", tag = "recherche", params(PublicationParams, PageParams),
+    responses((status = 200, body = Paginated<Publication>, description = "Offres validées et ouvertes qui répondent à tous les filtres"),
+        (status = 400, description = "Filtre invalide, ou qui ne s'applique pas aux offres ; taille de page ou curseur invalide"), (status = 429, description = "Trop de recherches : réessayer après Retry-After secondes")))]
+pub async fn offres(
+    State(state): State<AreaState>,
+    ClientIp(ip): ClientIp,
+    OriginalUri(uri): OriginalUri,
+) -> Results {
+    publications(&state, &ip, Kind::Offre, &uri).await
+}
+
+#[utoipa::path(get, path = "/api/offres/recherche/", tag = "recherche", params(PublicationParams, PageParams),
+    responses((status = 200, body = Paginated<Publication>, description = "La même recherche que /api/recherche/offres/"),
+        (status = 400, description = "Filtre, taille de page ou curseur invalide"), (status = 429, description = "Trop de recherches : réessayer après Retry-After secondes")))]
+pub async fn offres_alias(
+    State(state): State<AreaState>,
+    ClientIp(ip): ClientIp,
+    OriginalUri(uri): OriginalUri,
+) -> Results {
+    publications(&state, &ip, Kind::Offre, &uri).await
+}
+
+#[utoipa::path(get, path = "/api/recherche/financements/", tag = "recherche", params(PublicationParams, PageParams),
+    responses((status = 200, body = Paginated<Publication>, description = "Financements validés et ouverts qui répondent à tous les filtres"),
+        (status = 400, description = "Filtre invalide, ou qui ne s'applique pas aux financements"), (status = 429, description = "Trop de recherches : réessayer après Retry-After secondes")))]
+pub async fn financements(
+    State(state): State<AreaState>,
+    ClientIp(ip): ClientIp,
+    OriginalUri(uri): OriginalUri,
+) -> Results {
+    publications(&state, &ip, Kind::Financement, &uri).await
+}
+
+#[utoipa::path(get, path = "/api/recherche/bourses/", tag = "recherche", params(PublicationParams, PageParams),
+    responses((status = 200, body = Paginated<Publication>, description = "Bourses validées et ouvertes qui répondent à tous les filtres"),
+        (status = 400, description = "Filtre invalide, ou qui ne s'applique pas aux bourses"), (status = 429, description = "Trop de recherches : réessayer après Retry-After secondes")))]
+pub async fn bourses(
+    State(state): State<AreaState>,
+    ClientIp(ip): ClientIp,
+    OriginalUri(uri): OriginalUri,
+) -> Results {
+    publications(&state, &ip, Kind::Bourse, &uri).await
+}
+
+#[utoipa::path(get, path = "/api/recherche/consultations/", tag = "recherche", params(PublicationParams, PageParams),
+    responses((status = 200, body = Paginated<Publication>, description = "Consultations validées et ouvertes qui répondent à tous les filtres"),
+        (status = 400, description = "Filtre invalide, ou qui ne s'applique pas aux consultations"), (status = 429, description = "Trop de recherches : réessayer après Retry-After secondes")))]
+pub async fn consultations(
+    State(state): State<AreaState>,
+    ClientIp(ip): ClientIp,
+    OriginalUri(uri): OriginalUri,
+) -> Results {
+    publications(&state, &ip, Kind::Consultation, &uri).await
+}
+
+#[utoipa::path(get, path = "/api/recherche/candidats/", tag = "recherche", security(("bearer" = [])),
+    params(CandidateParams, PageParams),
+    responses((status = 200, body = Paginated<CandidateCard>, description = "Candidats actifs qui répondent à tous les filtres, du plus récent au plus ancien inscrit ; e-mail et téléphone seulement s'ils ont postulé à l'une de mes publications"),
+        (status = 400, description = "Filtre, taille de page ou curseur invalide"),
+        (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux recruteurs validés par un administrateur et aux administrateurs"),
+        (status = 429, description = "Trop de recherches : réessayer après Retry-After secondes")))]
+pub async fn candidats(
+    State(state): State<AreaState>,
+    user: AuthUser,
+    OriginalUri(uri): OriginalUri,
+) -> ApiResult<AxumJson<Paginated<CandidateCard>>> {
+    limited(&state, Caller::User(&user.sub)).await?;
+    Ok(AxumJson(search::candidates(&state, &user, &uri).await?))
+}

@@ -1,0 +1,333 @@
+//! The uploads area (spec 11, docs/uploads.md): a CV, a cover letter or a
+//! verification document is sent as `multipart/form-data` (field
+//! `fichier`, 4 MiB at most), checked by its content, stored in the
+//! private bucket and described in the table. Reading it means a
+//! short-lived presigned link, given to its owner, an admin, or the
+//! recruiter of a publication it was sent to with an application.
+
+use std::sync::Arc;
+
+use crate::Services;
+use crate::auth::AuthUser;
+use crate::cursor::Paginated;
+use crate::error::{ApiError, ApiResult};
+use crate::page::{self, Filter, Listing, PageParams};
+use crate::store::keys;
+use crate::throttle::{self, Caller};
+use crate::uploads::content::{self, FIELD};
+use crate::uploads::{self, Access, FileKind, Upload};
+use axum::Json as AxumJson;
+use axum::body::Body;
+use axum::extract::{OriginalUri, Path, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use serde::Deserialize;
+use time::OffsetDateTime;
+use utoipa::{IntoParams, ToSchema};
+
+pub type AreaState = Arc<Services>;
+
+/// The form of an upload.
+#[derive(ToSchema)]
+#[allow(dead_code)]
+pub struct UploadForm {
+    /// The file, with its name (`filename` of the part).
+    #[schema(format = Binary, content_media_type = "application/octet-stream")]
+    fichier: String,
+}
+
+/// The file part of a multipart body: its name and bytes. 415 if the body
+/// is not multipart, 413 past `max` bytes (reading stops there), 400 for a
+/// missing, repeated or malformed part.
+async fn read_file(headers: &HeaderMap, body: Body, max: usize) -> ApiResult<(String, Vec<u8>)> {
+    let too_large = || {
+        ApiError::PayloadTooLarge(format!(
+            "Fichier trop volumineux : {} Mio au plus.",
+            max as f64 / (1024.0 * 1024.0)
+        ))
+    };
+    let malformed = |e: multer::Error| match e {
+        multer::Error::StreamSizeExceeded { .. } | multer::Error::FieldSizeExceeded { .. } => {
+            too_large()
+        }
+        _ => ApiError::BadRequest("Corps multipart/form-data invalide.".into()),
+    };
+    let boundary = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| multer::parse_boundary(v).ok())
+        .ok_or_else(|| {
+            ApiError::UnsupportedMediaType(format!(
+                "Envoyez le fichier en multipart/form-data, dans le champ « {FIELD} »."
+            ))
+        })?;
+    // The whole body: the file plus room for its headers and small fields.
+    let limits = multer::Constraints::new()
+        .size_limit(multer::SizeLimit::new().whole_stream((max + 64 * 1024) as u64));
+    let mut parts = multer::Multipart::with_constraints(body.into_data_stream(), boundary, limits);
+    let mut found = None;
+    while let Some(mut part) = parts.next_field().await.map_err(malformed)? {
+        if part.name() != Some(FIELD) {
+            continue;
+        }
+        if found.is_some() {
+            return Err(ApiError::field(FIELD, "Un seul fichier par envoi."));
+        }
+        let name = part.file_name().unwrap_or_default().to_string();
+        let mut bytes = Vec::new();
+        while let Some(chunk) = part.chunk().await.map_err(malformed)? {
+            if bytes.len() + chunk.len() > max {
+                return Err(too_large());
+            }
+            bytes.extend_from_slice(&chunk);
+        }
+        found = Some((name, bytes));
+    }
+    found.ok_or_else(|| ApiError::field(FIELD, "Ce champ est obligatoire."))
+}
+
+/// Receives a file of `kind`: checked, stored (object, then metadata with
+/// the profile's count and link, then the object confirmed), returned
+/// with a download link. Nothing is stored for a refused file.
+async fn receive(
+    services: &Services,
+    user: &AuthUser,
+    kind: FileKind,
+    headers: &HeaderMap,
+    body: Body,
+) -> ApiResult<(StatusCode, AxumJson<Upload>)> {
+    uploads::check_uploader(kind, user.role)?;
+    let files = services.files()?;
+    // Counted while the body arrives.
+    let (limited, read) = tokio::join!(
+        throttle::limit(
+            &services.store,
+            "uploads",
+            [(Caller::User(&user.sub), services.config.rate_limits.uploads)],
+        ),
+        read_file(headers, body, services.config.upload_max_bytes),
+    );
+    limited?;
+    let (name, bytes) = read?;
+    let checked = content::check(kind, &name, &bytes)?;
+    let digest = content::sha256(&bytes);
+    let u = Upload {
+        id: ulid::Ulid::new().to_string(),
+        type_fichier: kind,
+        proprietaire: user.sub.clone(),
+        nom: checked.name,
+        content_type: checked.format.content_type().into(),
+        taille: bytes.len() as u64,
+        sha256: digest.iter().map(|b| format!("{b:02x}")).collect(),
+        date_creation: OffsetDateTime::now_utc(),
+        candidatures: 0,
+        url: None,
+        url_expiration: None,
+    };
+    files.put(&u, bytes, &digest).await?;
+    if let Err(e) = uploads::store::create(&services.store, &u, user.role).await {
+        discard(services, &u).await;
+        return Err(e);
+    }
+    if files.confirm(&u).await.is_err()
+        && let Err(e) = files.confirm(&u).await
+    {
+        // Still pending, the object would expire under a listed file:
+        // take the metadata back too.
+        let profile = crate::accounts::get(&services.store, &user.sub).await?;
+        let undone = match profile {
+            Some(profile) => uploads::store::remove(&services.store, &u, &profile).await,
+            None => Ok(()),
+        };
+        if let Err(undo) = undone {
+            tracing::error!(error = %undo, key = %u.object_key(), upload_id = %u.id,
+                "listed file whose object is still pending: it expires in a day");
+            return Err(e);
+        }
+        discard(services, &u).await;
+        return Err(e);
+    }
+    tracing::info!(upload_id = %u.id, kind = kind.as_str(), bytes = u.taille, "file uploaded");
+    Ok((
+        StatusCode::CREATED,
+        AxumJson(crate::uploads::with_link(files, u).await?),
+    ))
+}
+
+/// Deletes an object nothing describes; if that fails, the bucket's
+/// lifecycle rule removes it (it is still tagged pending).
+async fn discard(services: &Services, u: &Upload) {
+    if let Ok(files) = services.files()
+        && let Err(e) = files.delete(u).await
+    {
+        tracing::warn!(error = %e, key = %u.object_key(), "pending object left to the lifecycle rule");
+    }
+}
+
+#[utoipa::path(post, path = "/api/upload/cv/", tag = "uploads", security(("bearer" = [])),
+    request_body(content = UploadForm, content_type = "multipart/form-data",
+        description = "Champ `fichier` : PDF, DOC, DOCX ou ODT, 4 Mio au plus"),
+    responses((status = 201, body = Upload, description = "Enregistré ; devient le cv du profil d'un candidat"),
+        (status = 400, description = "Fichier vide, type refusé d'après son contenu, nom invalide (chemin, caractères de contrôle), extension qui ne correspond pas"),
+        (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux candidats et aux prestataires"),
+        (status = 409, description = "Limite de fichiers du compte atteinte"),
+        (status = 413, description = "Fichier trop volumineux"), (status = 415, description = "Corps qui n'est pas multipart/form-data"),
+        (status = 429, description = "Trop de fichiers envoyés : réessayer après Retry-After secondes")))]
+pub async fn upload_cv(
+    State(services): State<AreaState>,
+    user: AuthUser,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<(StatusCode, AxumJson<Upload>)> {
+    receive(&services, &user, FileKind::Cv, &headers, body).await
+}
+
+#[utoipa::path(post, path = "/api/upload/lettre/", tag = "uploads", security(("bearer" = [])),
+    request_body(content = UploadForm, content_type = "multipart/form-data",
+        description = "Champ `fichier` : PDF, DOC, DOCX ou ODT, 4 Mio au plus"),
+    responses((status = 201, body = Upload, description = "Enregistrée ; devient la lettre_motivation du profil d'un candidat"),
+        (status = 400, description = "Fichier vide, type refusé d'après son contenu, nom invalide, extension qui ne correspond pas"),
+        (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux candidats et aux prestataires"),
+        (status = 409, description = "Limite de fichiers du compte atteinte"),
+        (status = 413, description = "Fichier trop volumineux"), (status = 415, description = "Corps qui n'est pas multipart/form-data"),
+        (status = 429, description = "Trop de fichiers envoyés : réessayer après Retry-After secondes")))]
+pub async fn upload_lettre(
+    State(services): State<AreaState>,
+    user: AuthUser,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<(StatusCode, AxumJson<Upload>)> {
+    receive(&services, &user, FileKind::Lettre, &headers, body).await
+}
+
+#[utoipa::path(post, path = "/api/upload/document/", tag = "uploads", security(("bearer" = [])),
+    request_body(content = UploadForm, content_type = "multipart/form-data",
+        description = "Champ `fichier` : PDF, PNG ou JPEG (décodé pour le prouver), 4 Mio au plus"),
+    responses((status = 201, body = Upload, description = "Enregistré et ajouté aux documents_verification du profil, que l'administrateur consulte"),
+        (status = 400, description = "Fichier vide, type refusé d'après son contenu, image illisible, nom invalide, extension qui ne correspond pas"),
+        (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux recruteurs et aux prestataires"),
+        (status = 409, description = "Limite de fichiers ou de documents du compte atteinte"),
+        (status = 413, description = "Fichier trop volumineux"), (status = 415, description = "Corps qui n'est pas multipart/form-data"),
+        (status = 429, description = "Trop de fichiers envoyés : réessayer après Retry-After secondes")))]
+pub async fn upload_document(
+    State(services): State<AreaState>,
+    user: AuthUser,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<(StatusCode, AxumJson<Upload>)> {
+    receive(&services, &user, FileKind::Document, &headers, body).await
+}
+
+/// Filter of the caller's files.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ListFilters {
+    /// cv, lettre or document.
+    pub type_fichier: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/upload/", tag = "uploads", security(("bearer" = [])),
+    params(ListFilters, PageParams),
+    responses((status = 200, body = Paginated<Upload>, description = "Mes fichiers, du plus récent au plus ancien, avec leurs liens de téléchargement"),
+        (status = 400, description = "Type, taille de page ou curseur invalide"), (status = 401, description = "Non authentifié")))]
+pub async fn list(
+    State(services): State<AreaState>,
+    user: AuthUser,
+    OriginalUri(uri): OriginalUri,
+) -> ApiResult<AxumJson<Paginated<Upload>>> {
+    let filters: ListFilters = page::query(&uri)?;
+    let kind = match filters.type_fichier.as_deref() {
+        None | Some("") => None,
+        Some(text) => Some(FileKind::parse(text).ok_or_else(|| {
+            ApiError::field("type_fichier", "Valeur inconnue : cv, lettre ou document.")
+        })?),
+    };
+    let scope = format!("uploads:{}:{kind:?}", user.sub);
+    let filter = Filter::equal(
+        kind.map(|k| {
+            (
+                "type_fichier",
+                aws_sdk_dynamodb::types::AttributeValue::S(k.as_str().into()),
+            )
+        })
+        .into_iter()
+        .collect(),
+    );
+    let listing = Listing::index("GSI1", keys::uploads_by_owner(&user.sub)).filter(filter);
+    let mut response = listing.respond::<Upload>(&services, &scope, &uri).await?;
+    let files = services.files()?;
+    for u in &mut response.results {
+        *u = crate::uploads::with_link(files, u.clone()).await?;
+    }
+    Ok(AxumJson(response))
+}
+
+#[utoipa::path(get, path = "/api/upload/{id}/", tag = "uploads", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Id du fichier")),
+    responses((status = 200, body = Upload, description = "Le fichier et un lien de téléchargement de courte durée (url, url_expiration)"),
+        (status = 401, description = "Non authentifié"),
+        (status = 404, description = "Pas de fichier de ce numéro que vous puissiez lire : le vôtre, ou pour un recruteur le cv ou la lettre d'une candidature à l'une de ses publications ; tout fichier pour un administrateur")))]
+pub async fn detail(
+    State(services): State<AreaState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> ApiResult<AxumJson<Upload>> {
+    let id = crate::store::path_id(&id)?;
+    let u = uploads::store::get(&services.store, id)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let mut u = u;
+    match uploads::access(&u, &user) {
+        Access::Granted => {}
+        Access::IfAttachedToMine
+            if uploads::store::attached_for(&services.store, &u.id, &user.sub).await? =>
+        {
+            // How many applications use it is the candidate's business.
+            u.candidatures = 0;
+        }
+        _ => return Err(ApiError::NotFound),
+    }
+    Ok(AxumJson(
+        crate::uploads::with_link(services.files()?, u).await?,
+    ))
+}
+
+#[utoipa::path(delete, path = "/api/upload/{id}/", tag = "uploads", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Id d'un de vos fichiers")),
+    responses((status = 204, description = "Supprimé : l'objet, ses métadonnées, et le champ du profil qui le désignait"),
+        (status = 401, description = "Non authentifié"), (status = 404, description = "Pas de fichier de ce numéro parmi les vôtres"),
+        (status = 409, description = "Fichier joint à une candidature : le recruteur doit pouvoir le lire")))]
+pub async fn delete(
+    State(services): State<AreaState>,
+    user: AuthUser,
+    Path(id): Path<String>,
+) -> ApiResult<StatusCode> {
+    let id = crate::store::path_id(&id)?;
+    let mut found = services
+        .store
+        .get_many_consistent(&[keys::upload(id), keys::user(&user.sub)])
+        .await?
+        .into_iter();
+    let u: Option<Upload> = found
+        .next()
+        .flatten()
+        .map(crate::store::from_item)
+        .transpose()?;
+    let u = u
+        .filter(|u| u.proprietaire == user.sub)
+        .ok_or(ApiError::NotFound)?;
+    let profile = found
+        .next()
+        .flatten()
+        .map(crate::store::from_item)
+        .transpose()?
+        .ok_or(ApiError::NotFound)?;
+    if u.candidatures > 0 {
+        return Err(uploads::store::in_use(u.candidatures));
+    }
+    uploads::store::remove(&services.store, &u, &profile).await?;
+    if let Err(e) = services.files()?.delete(&u).await {
+        tracing::error!(error = %e, key = %u.object_key(), "object left after its metadata was deleted");
+    }
+    tracing::info!(upload_id = %u.id, "file deleted");
+    Ok(StatusCode::NO_CONTENT)
+}
