@@ -1,12 +1,13 @@
 //! Monitoring (spec 16): one JSON line per request, which is also a
 //! CloudWatch Embedded Metric Format record (latency, 4xx, 5xx per
 //! function: CloudWatch turns the line into metrics, no API call), and
-//! the admin log's entries for server errors and slow requests.
+//! each answered request handed to the domain's log (`RequestLog`), which
+//! keeps server errors and slow requests for the admin.
 //!
 //! Two layers: `access_log` wraps everything a function serves (in
 //! `http::conventions`) and writes the line; `record` wraps each area's
-//! routes (in `area!`), where the matched route is known, and writes the
-//! admin log entry. The caller's id reaches the line through a slot the
+//! routes (in `area!`), where the matched route is known, and hands the
+//! request to the `RequestLog`. The caller's id reaches the line through a slot the
 //! auth extractor fills (`Caller`). The line holds the request id, method,
 //! route, path, status, latency and user id: never a header, a token, a
 //! query string or a body.

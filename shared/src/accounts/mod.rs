@@ -1,7 +1,7 @@
 //! Accounts: the profile item (the spec's user fields plus those of its
 //! type, flat), what each type may edit, and the rules around them.
 
-#[cfg(feature = "cognito")]
+#[cfg(feature = "auth")]
 pub mod api;
 #[cfg(feature = "cognito")]
 pub mod cognito;

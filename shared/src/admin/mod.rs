@@ -3,9 +3,9 @@
 //! write (never counted by scanning), and the decision itself, written in
 //! one transaction with its counters and its audit entry.
 
-#[cfg(all(feature = "sns", feature = "s3", feature = "cognito"))]
+#[cfg(feature = "admin")]
 pub mod api;
-#[cfg(all(feature = "sns", feature = "s3", feature = "cognito"))]
+#[cfg(feature = "admin")]
 pub mod panel;
 
 use aws_sdk_dynamodb::types::{AttributeValue, TransactWriteItem, Update};

@@ -2,9 +2,9 @@
 //! candidature item, who may apply to what, the status workflow and its
 //! history, as plain functions. docs/applications.md tells the rules.
 
-#[cfg(feature = "sns")]
+#[cfg(feature = "reminders")]
 pub mod reminders;
-#[cfg(feature = "sns")]
+#[cfg(feature = "candidatures")]
 pub mod routes;
 
 #[cfg(feature = "sns")]

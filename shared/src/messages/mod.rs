@@ -3,7 +3,7 @@
 //! and once in the sender's sent box, so deleting it hides it for one side
 //! only and every read is keyed by the caller (a foreign id is absent).
 
-#[cfg(feature = "sns")]
+#[cfg(feature = "messages")]
 pub mod api;
 
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue, TransactWriteItem};

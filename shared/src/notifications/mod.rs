@@ -7,7 +7,7 @@
 pub mod events;
 pub mod mail;
 
-#[cfg(feature = "sns")]
+#[cfg(feature = "notifications")]
 pub mod api;
 #[cfg(feature = "notifier")]
 pub mod notifier;

@@ -5,6 +5,7 @@
 //! docs/data-model.md), the filters applied in code while pages fill.
 //! docs/search.md tells the design, its scale and its next step.
 
+#[cfg(feature = "search")]
 pub mod api;
 
 use std::collections::HashMap;

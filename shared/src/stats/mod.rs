@@ -15,6 +15,7 @@
 
 pub mod figures;
 
+#[cfg(feature = "stats")]
 pub mod api;
 
 use std::collections::{BTreeMap, HashMap};
