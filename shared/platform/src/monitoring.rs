@@ -146,13 +146,20 @@ pub async fn access_log(mut request: Request, next: Next) -> Response {
 
 /// A request once answered, as the inner layer saw it.
 pub struct Answered {
-    /// The caller's id, when the auth extractor saw one.
-    pub user: Option<String>,
+    caller: Option<Caller>,
     /// `GET /api/offres/{id}/`: the method and the matched route.
     pub action: String,
     pub status: u16,
     pub elapsed: std::time::Duration,
     pub request_id: Option<String>,
+}
+
+impl Answered {
+    /// The caller's id, when the auth extractor saw one. Read only for the
+    /// requests the log keeps, not on every request.
+    pub fn user(&self) -> Option<String> {
+        self.caller.as_ref().and_then(|c| c.seen().user)
+    }
 }
 
 /// What the domain does with each answered request: its system log keeps
@@ -187,7 +194,7 @@ pub async fn record<L: RequestLog>(
         .map(String::from);
     let response = next.run(request).await;
     let answered = Answered {
-        user: caller.and_then(|c| c.seen().user),
+        caller,
         action,
         status: response.status().as_u16(),
         elapsed: started.elapsed(),

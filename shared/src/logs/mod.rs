@@ -177,7 +177,7 @@ impl crate::monitoring::RequestLog for SystemLog {
             services.config.slow_request,
         ) {
             let entry = LogEntry {
-                utilisateur: answered.user,
+                utilisateur: answered.user(),
                 action: Some(answered.action),
                 statut: Some(answered.status),
                 latence_ms: Some(answered.elapsed.as_millis() as u64),
