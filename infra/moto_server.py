@@ -173,5 +173,51 @@ def _forgot_password_mailed(self, client_id, username):
 
 CognitoIdpBackend.forgot_password = _forgot_password_mailed
 
+# ResendConfirmationCode: moto 5.2.5 has no such operation (its responses
+# answer 500 "not implemented"). As Cognito does: an unknown user is
+# UserNotFoundException, a confirmed one InvalidParameterException, else
+# a new code is mailed (recorded like SES's sends, as above) and its
+# delivery described.
+from moto.cognitoidp.exceptions import InvalidParameterException, ResourceNotFoundError
+from moto.cognitoidp.models import RegionAgnosticBackend, UserStatus
+from moto.cognitoidp.responses import CognitoIdpResponse
+from moto.core.responses import ActionResult
+
+
+def _resend_confirmation_code(self):
+    client_id = self._get_param("ClientId")
+    username = self._get_param("Username")
+    backend = RegionAgnosticBackend(self.current_account, self.region)._find_backend_for_clientid(client_id)
+    pool = next((p for p in backend.user_pools.values() if client_id in p.clients), None)
+    if pool is None:
+        raise ResourceNotFoundError(client_id)
+    user = backend.admin_get_user(pool.id, username)
+    if user.status == UserStatus.CONFIRMED:
+        raise InvalidParameterException("User is already confirmed.")
+    email = next((a["Value"] for a in user.attributes if a["Name"] == "email"), username)
+    sender = (pool.extended_config.get("EmailConfiguration") or {}).get("From")
+    code = "123456"
+    ses_backends[backend.account_id][backend.region_name].sent_messages.append(
+        Message(
+            get_random_message_id(),
+            sender or "no-reply@verificationemail.com",
+            "Your verification code",
+            f"Your confirmation code is {code}",
+            {"ToAddresses": [email]},
+        )
+    )
+    return ActionResult(
+        {
+            "CodeDeliveryDetails": {
+                "Destination": email[0] + "***@" + email.split("@")[-1],
+                "DeliveryMedium": "EMAIL",
+                "AttributeName": "email",
+            }
+        }
+    )
+
+
+CognitoIdpResponse.resend_confirmation_code = _resend_confirmation_code
+
 if __name__ == "__main__":
     sys.exit(main())

@@ -65,6 +65,23 @@ async fn fifty_at_once_and_twenty_duplicates_count_exactly() {
     );
 
     assert_eq!(count(&app, &recruiter, &pid).await, 50);
+    // Each list's `count` is the number of items its pages return.
+    let counted = |path: String| {
+        let app = &app;
+        let recruiter = &recruiter;
+        async move {
+            let r = app.get_auth(&path, recruiter).await;
+            assert_eq!(r.status, 200, "{}", r.body);
+            r.body["count"]
+                .as_u64()
+                .unwrap_or_else(|| panic!("no count: {}", r.body))
+        }
+    };
+    assert_eq!(
+        counted(format!("/api/recruteur/candidatures/?publication={pid}")).await,
+        50
+    );
+    assert_eq!(counted("/api/recruteur/candidatures/".into()).await, 50);
     let all = app
         .walk(
             &format!("/api/recruteur/candidatures/?publication={pid}&page_size=7"),
@@ -93,6 +110,14 @@ async fn fifty_at_once_and_twenty_duplicates_count_exactly() {
     });
     assert!(join_all(withdrawals).await.iter().all(|r| r.status == 204));
     assert_eq!(count(&app, &recruiter, &pid).await, 40);
+    assert_eq!(
+        counted(format!("/api/recruteur/candidatures/?publication={pid}")).await,
+        40
+    );
+    assert_eq!(
+        counted("/api/recruteur/candidatures/?statut=nouvelle".into()).await,
+        40
+    );
     assert_eq!(
         app.walk(
             "/api/recruteur/candidatures/?page_size=100",

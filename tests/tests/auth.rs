@@ -564,3 +564,271 @@ async fn an_interrupted_registration_does_not_lock_the_email() {
     assert_eq!(app.login(&email, PASSWORD).await.status, 200);
     assert_eq!(app.login(&email, "0ld-Passw0rd!").await.status, 401);
 }
+
+/// Logs in from a client of its own (`User-Agent`); returns (access, refresh).
+async fn login_from(app: &TestApp, email: &str, password: &str, agent: &str) -> (String, String) {
+    let r = app
+        .send(
+            app.http
+                .post(app.url("/api/auth/login/"))
+                .header("User-Agent", agent)
+                .json(&json!({"email": email, "password": password})),
+        )
+        .await;
+    assert_eq!(r.status, 200, "login: {}", r.body);
+    (
+        r.body["access"].as_str().unwrap().into(),
+        r.body["refresh"].as_str().unwrap().into(),
+    )
+}
+
+#[tokio::test]
+async fn sessions_are_listed_and_closed_one_by_one_or_all_but_this_one() {
+    let app = TestApp::spawn().await;
+    let (email, _) = app.register("candidat", json!({})).await;
+    let (a, a_refresh) = login_from(&app, &email, PASSWORD, "Firefox/140 (bureau)").await;
+    let (b, b_refresh) = login_from(&app, &email, PASSWORD, "Chrome/141 (téléphone)").await;
+    let (c, c_refresh) = login_from(&app, &email, PASSWORD, "Safari/18").await;
+
+    let r = app.get_auth("/api/auth/sessions/", &a).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["count"], 3);
+    let sessions = r.body["results"].as_array().unwrap().clone();
+    assert_eq!(sessions.len(), 3);
+    let by_client = |agent: &str| {
+        sessions
+            .iter()
+            .find(|s| s["client"] == agent)
+            .unwrap_or_else(|| panic!("{agent} not in {sessions:?}"))
+            .clone()
+    };
+    let (sa, sb) = (
+        by_client("Firefox/140 (bureau)"),
+        by_client("Chrome/141 (téléphone)"),
+    );
+    assert_eq!(sa["courante"], true);
+    assert_eq!(sb["courante"], false);
+    assert_eq!(sessions.iter().filter(|s| s["courante"] == true).count(), 1);
+    for s in &sessions {
+        assert!(s["adresse"].as_str().is_some_and(|a| !a.is_empty()), "{s}");
+        assert!(s["date_creation"].as_str().unwrap().ends_with('Z'), "{s}");
+        assert!(
+            s["derniere_utilisation"].as_str().unwrap() >= s["date_creation"].as_str().unwrap()
+        );
+    }
+
+    // Closing one refuses its tokens at once; the others live on.
+    let r = app
+        .delete_auth(
+            &format!("/api/auth/sessions/{}/", sb["id"].as_str().unwrap()),
+            &a,
+        )
+        .await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    app.assert_tokens_dead(&b, &b_refresh).await;
+    assert_eq!(app.get_auth("/api/auth/profile/", &c).await.status, 200);
+    let again = app
+        .delete_auth(
+            &format!("/api/auth/sessions/{}/", sb["id"].as_str().unwrap()),
+            &a,
+        )
+        .await;
+    assert_eq!(again.status, 404);
+
+    // Another account cannot see or close these sessions.
+    let (_, other, _, _) = app.user("candidat").await;
+    let theirs = app.get_auth("/api/auth/sessions/", &other).await;
+    assert_eq!(theirs.body["count"], 1, "{}", theirs.body);
+    let r = app
+        .delete_auth(
+            &format!("/api/auth/sessions/{}/", sa["id"].as_str().unwrap()),
+            &other,
+        )
+        .await;
+    assert_eq!(r.status, 404);
+    assert_eq!(app.get_auth("/api/auth/profile/", &a).await.status, 200);
+
+    // A refresh is a use of its session.
+    let r = app
+        .post("/api/auth/refresh/", json!({"refresh": a_refresh}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+
+    // All but this one.
+    let r = app
+        .post_auth("/api/auth/sessions/logout-others/", &a, json!({}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["fermees"], 1, "{}", r.body);
+    app.assert_tokens_dead(&c, &c_refresh).await;
+    let r = app.get_auth("/api/auth/sessions/", &a).await;
+    assert_eq!(r.body["count"], 1);
+    assert_eq!(r.body["results"][0]["courante"], true);
+    for request in [
+        app.http.get(app.url("/api/auth/sessions/")),
+        app.http.delete(app.url(&format!(
+            "/api/auth/sessions/{}/",
+            sa["id"].as_str().unwrap()
+        ))),
+        app.http.post(app.url("/api/auth/sessions/logout-others/")),
+    ] {
+        assert_eq!(app.send(request).await.status, 401);
+    }
+}
+
+#[tokio::test]
+async fn changing_the_password_closes_the_other_sessions_and_keeps_this_one() {
+    let app = TestApp::spawn().await;
+    let (email, _) = app.register("recruteur", json!({})).await;
+    let (here, here_refresh) = login_from(&app, &email, PASSWORD, "ici").await;
+    let (there, there_refresh) = login_from(&app, &email, PASSWORD, "ailleurs").await;
+    let new_password = "N0uveau!Secret";
+
+    let wrong = app
+        .post_auth(
+            "/api/auth/change-password/",
+            &here,
+            json!({"old_password": "pas le bon", "new_password": new_password}),
+        )
+        .await;
+    assert_eq!(wrong.status, 400, "{}", wrong.body);
+    assert!(wrong.body.get("old_password").is_some(), "{}", wrong.body);
+    let weak = app
+        .post_auth(
+            "/api/auth/change-password/",
+            &here,
+            json!({"old_password": PASSWORD, "new_password": "court"}),
+        )
+        .await;
+    assert_eq!(weak.status, 400, "{}", weak.body);
+    assert!(weak.body.get("new_password").is_some(), "{}", weak.body);
+    // Nothing changed so far.
+    assert_eq!(app.get_auth("/api/auth/profile/", &there).await.status, 200);
+    assert_eq!(app.login(&email, PASSWORD).await.status, 200);
+
+    let r = app
+        .post_auth(
+            "/api/auth/change-password/",
+            &here,
+            json!({"old_password": PASSWORD, "new_password": new_password}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    app.assert_tokens_dead(&there, &there_refresh).await;
+    assert_eq!(app.get_auth("/api/auth/profile/", &here).await.status, 200);
+    let r = app
+        .post("/api/auth/refresh/", json!({"refresh": here_refresh}))
+        .await;
+    assert_eq!(r.status, 200, "this session stays: {}", r.body);
+    assert_eq!(app.login(&email, PASSWORD).await.status, 401);
+    assert_eq!(app.login(&email, new_password).await.status, 200);
+    let r = app
+        .post(
+            "/api/auth/change-password/",
+            json!({"old_password": PASSWORD, "new_password": new_password}),
+        )
+        .await;
+    assert_eq!(r.status, 401);
+}
+
+#[tokio::test]
+async fn wrong_old_passwords_and_session_reads_are_throttled() {
+    let app = TestApp::spawn_with(&[
+        ("LOGIN_MAX_FAILURES_PER_ACCOUNT", "2"),
+        ("RATE_LIMIT_SESSIONS_PER_USER", "2/3600"),
+    ])
+    .await;
+    let (_, token, _, _) = app.user("candidat").await;
+    let wrong = json!({"old_password": "pas le bon", "new_password": "N0uveau!Secret"});
+    for _ in 0..2 {
+        let r = app
+            .post_auth("/api/auth/change-password/", &token, wrong.clone())
+            .await;
+        assert_eq!(r.status, 400, "{}", r.body);
+    }
+    let r = app
+        .post_auth("/api/auth/change-password/", &token, wrong)
+        .await;
+    assert_eq!(r.status, 429, "{}", r.body);
+    assert!(r.headers.get("retry-after").is_some());
+    let right = json!({"old_password": PASSWORD, "new_password": "N0uveau!Secret"});
+    let r = app
+        .post_auth("/api/auth/change-password/", &token, right)
+        .await;
+    assert_eq!(r.status, 429, "even the right one waits: {}", r.body);
+
+    for _ in 0..2 {
+        assert_eq!(
+            app.get_auth("/api/auth/sessions/", &token).await.status,
+            200
+        );
+    }
+    let r = app.get_auth("/api/auth/sessions/", &token).await;
+    assert_eq!(r.status, 429, "{}", r.body);
+}
+
+#[tokio::test]
+async fn a_new_verification_code_is_mailed_to_unverified_accounts_only() {
+    let app = TestApp::spawn_with(&[("AUTO_CONFIRM_EMAIL", "false")]).await;
+    let (email, _) = app.register("candidat", json!({})).await;
+    let before = mail_to(&email).await.len();
+    let r = app
+        .post(
+            "/api/auth/resend-code/",
+            json!({"email": email.to_uppercase()}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let sent = eventually("the new code", 10, || async {
+        let mails = mail_to(&email).await;
+        (mails.len() > before).then_some(mails)
+    })
+    .await;
+    assert!(
+        sent.last().unwrap().to_string().contains("code"),
+        "{sent:?}"
+    );
+    let answer = r.body["detail"].clone();
+
+    // Verified, or unknown: the same answer, and no mail.
+    let r = app
+        .post(
+            "/api/auth/verify-email/",
+            json!({"email": email, "code": "123456"}),
+        )
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let mailed = mail_to(&email).await.len();
+    let nobody = e2e::email("nobody");
+    for address in [&email, &nobody] {
+        let r = app
+            .post("/api/auth/resend-code/", json!({"email": address}))
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+        assert_eq!(r.body["detail"], answer);
+    }
+    tokio::time::sleep(std::time::Duration::from_millis(500)).await;
+    assert_eq!(mail_to(&email).await.len(), mailed);
+    assert!(mail_to(&nobody).await.is_empty());
+    let r = app
+        .post(
+            "/api/auth/resend-code/",
+            json!({"email": "pas-une-adresse"}),
+        )
+        .await;
+    assert_eq!(r.status, 400);
+}
+
+#[tokio::test]
+async fn verification_code_resends_are_throttled_per_email() {
+    let app = TestApp::spawn_with(&[("RATE_LIMIT_RESEND_CODE_PER_EMAIL", "1/3600")]).await;
+    let email = e2e::email("resend");
+    let r = app
+        .post("/api/auth/resend-code/", json!({"email": email}))
+        .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let r = app
+        .post("/api/auth/resend-code/", json!({"email": email}))
+        .await;
+    assert_eq!(r.status, 429, "{}", r.body);
+}

@@ -87,6 +87,15 @@ const EXPECTED: &[(&str, u16)] = &[
     ("admin/logs", 200),
     ("admin/users-forbidden", 403),
     ("admin/dashboard", 200),
+    ("admin/publications-all", 200),
+    ("admin/publication-detail-unknown", 404),
+    ("admin/user-detail-forbidden", 403),
+    ("auth/sessions-list", 200),
+    ("auth/session-close-unknown", 404),
+    ("auth/change-password-wrong", 400),
+    ("auth/resend-code", 200),
+    ("offres/compatibilite-unknown", 404),
+    ("recherche/profil-recruteur-unknown", 404),
 ];
 
 /// Events replayed with a verified recruiter besides the `*-recruteur*`
@@ -194,6 +203,7 @@ fn normalize(mut body: Value) -> Value {
                     "proprietaire",
                     "url",
                     "url_expiration",
+                    "derniere_utilisation",
                 ]
                 .contains(&k.as_str())
                     && val.is_string()
@@ -203,6 +213,8 @@ fn normalize(mut body: Value) -> Value {
                     walk(val);
                 }
             }
+        } else if let Some(items) = v.as_array_mut() {
+            items.iter_mut().for_each(walk);
         }
     }
     walk(&mut body);

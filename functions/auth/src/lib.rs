@@ -13,4 +13,9 @@ shared::area!(AuthState;
     reset_password_confirm,
     get_profile,
     put_profile,
+    change_password,
+    resend_code,
+    sessions_list,
+    session_close,
+    sessions_close_others,
 );

@@ -11,5 +11,6 @@ shared::publication_area! {
     mine: "/api/recruteur/bourses/",
     mine_item: "/api/recruteur/bourses/{id}/",
     postuler: "/api/bourses/{id}/postuler/",
+    score: "/api/bourses/{id}/compatibilite/",
     received: "/api/recruteur/bourses/postulations/",
 }

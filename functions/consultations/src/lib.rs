@@ -11,5 +11,6 @@ shared::publication_area! {
     mine: "/api/recruteur/consultations/",
     mine_item: "/api/recruteur/consultations/{id}/",
     postuler: "/api/consultations/{id}/postuler/",
+    score: "/api/consultations/{id}/compatibilite/",
     received: "/api/recruteur/consultations/postulations/",
 }

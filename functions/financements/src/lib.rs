@@ -11,5 +11,6 @@ shared::publication_area! {
     mine: "/api/recruteur/financements/",
     mine_item: "/api/recruteur/financements/{id}/",
     postuler: "/api/financements/{id}/postuler/",
+    score: "/api/financements/{id}/compatibilite/",
     received: "/api/recruteur/financements/postulations/",
 }

@@ -11,5 +11,6 @@ shared::publication_area! {
     mine: "/api/recruteur/offres/",
     mine_item: "/api/recruteur/offres/{id}/",
     postuler: "/api/offres/{id}/postuler/",
+    score: "/api/offres/{id}/compatibilite/",
     received: "/api/recruteur/candidatures/",
 }

@@ -10,4 +10,7 @@ shared::area!(AreaState;
     bourses,
     consultations,
     candidats,
+    recruteur,
+    prestataire,
+    candidat,
 );

@@ -208,7 +208,12 @@ impl AuthUser {
 
 /// The raw bearer token of a request, if any.
 pub fn bearer(parts: &Parts) -> ApiResult<&str> {
-    let value = parts.headers.get(AUTHORIZATION).ok_or_else(|| {
+    bearer_of(&parts.headers)
+}
+
+/// The raw bearer token in `headers`, if any.
+pub fn bearer_of(headers: &http::HeaderMap) -> ApiResult<&str> {
+    let value = headers.get(AUTHORIZATION).ok_or_else(|| {
         ApiError::unauthorized(
             "Informations d'authentification non fournies.",
             "not_authenticated",

@@ -102,11 +102,25 @@ impl CursorCodec {
 /// A page of results in DRF's shape.
 #[derive(Serialize, utoipa::ToSchema)]
 pub struct Paginated<T> {
+    /// How many items the whole list holds, every page together: exact,
+    /// from counters the writes keep. Absent where it cannot be known
+    /// exactly without reading the list (docs/data-model.md, "Counts").
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
     /// URL of the next page, or null on the last page.
     pub next: Option<String>,
     /// URL of the previous page, or null on the first page.
     pub previous: Option<String>,
     pub results: Vec<T>,
+}
+
+impl<T> Paginated<T> {
+    /// The page with the list's exact count (negative counts, from
+    /// counters briefly behind, read as zero).
+    pub fn counted(mut self, count: Option<i64>) -> Self {
+        self.count = count.map(|n| n.max(0) as u64);
+        self
+    }
 }
 
 #[cfg(test)]

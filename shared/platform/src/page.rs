@@ -176,7 +176,8 @@ impl Listing {
             None => (attr::PK, attr::SK),
             Some("GSI1") => (attr::GSI1PK, attr::GSI1SK),
             Some("GSI2") => (attr::GSI2PK, attr::GSI2SK),
-            Some(_) => (attr::GSI3PK, attr::GSI3SK),
+            Some("GSI3") => (attr::GSI3PK, attr::GSI3SK),
+            Some(_) => (attr::GSI4PK, attr::GSI4SK),
         }
     }
 
@@ -286,6 +287,65 @@ impl Listing {
         })
     }
 
+    /// The Query of this list: its key condition and filter.
+    fn query(
+        &self,
+        store: &Store,
+    ) -> aws_sdk_dynamodb::operation::query::builders::QueryFluentBuilder {
+        let (pk, sk) = self.key_attributes();
+        let mut query = store
+            .client
+            .query()
+            .table_name(&store.table)
+            .set_index_name(self.index.map(String::from))
+            .expression_attribute_names("#pk", pk)
+            .expression_attribute_values(":pk", AttributeValue::S(self.partition.clone()));
+        query = match (&self.sk_between, &self.sk_prefix) {
+            (Some((low, high)), _) => query
+                .key_condition_expression("#pk = :pk AND #sk BETWEEN :low AND :high")
+                .expression_attribute_names("#sk", sk)
+                .expression_attribute_values(":low", AttributeValue::S(low.clone()))
+                .expression_attribute_values(":high", AttributeValue::S(high.clone())),
+            (None, Some(prefix)) => query
+                .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
+                .expression_attribute_names("#sk", sk)
+                .expression_attribute_values(":prefix", AttributeValue::S(prefix.clone())),
+            (None, None) => query.key_condition_expression("#pk = :pk"),
+        };
+        if let Some(filter) = &self.filter {
+            query = query.filter_expression(&filter.expression);
+            for (k, v) in &filter.names {
+                query = query.expression_attribute_names(k, v);
+            }
+            for (k, v) in &filter.values {
+                query = query.expression_attribute_values(k, v.clone());
+            }
+        }
+        query
+    }
+
+    /// How many items the whole list holds: a `Select=COUNT` Query of its
+    /// partition, filter applied, one call per MB read. For the lists a
+    /// user's own writes bound (notifications, messages), where no
+    /// counter is kept; never for a platform-wide list.
+    pub async fn count(&self, store: &Store) -> ApiResult<u64> {
+        let mut count = 0;
+        let mut start = None;
+        loop {
+            let out = self
+                .query(store)
+                .select(aws_sdk_dynamodb::types::Select::Count)
+                .set_exclusive_start_key(start)
+                .send()
+                .await?;
+            count += out.count.max(0) as u64;
+            match out.last_evaluated_key {
+                Some(k) => start = Some(k),
+                None => return Ok(count),
+            }
+        }
+    }
+
     /// Reads up to `want` results after `start` (exclusive). Returns them
     /// in reading order, each with its cursor key, and where to resume
     /// when more remain.
@@ -297,7 +357,6 @@ impl Listing {
         want: usize,
         take: Take<'_, T>,
     ) -> ApiResult<(Vec<(Item, T)>, Option<Item>)> {
-        let (pk, sk) = self.key_attributes();
         let mut items: Vec<(Item, T)> = Vec::new();
         let keep = match take {
             Take::Keep(keep) => Some(keep),
@@ -324,37 +383,11 @@ impl Listing {
                     this
                 }
             } as i32;
-            let mut query = store
-                .client
-                .query()
-                .table_name(&store.table)
-                .set_index_name(self.index.map(String::from))
-                .expression_attribute_names("#pk", pk)
-                .expression_attribute_values(":pk", AttributeValue::S(self.partition.clone()))
+            let query = self
+                .query(store)
                 .scan_index_forward(self.oldest_first != backwards)
                 .limit(limit)
                 .set_exclusive_start_key(start.take());
-            query = match (&self.sk_between, &self.sk_prefix) {
-                (Some((low, high)), _) => query
-                    .key_condition_expression("#pk = :pk AND #sk BETWEEN :low AND :high")
-                    .expression_attribute_names("#sk", sk)
-                    .expression_attribute_values(":low", AttributeValue::S(low.clone()))
-                    .expression_attribute_values(":high", AttributeValue::S(high.clone())),
-                (None, Some(prefix)) => query
-                    .key_condition_expression("#pk = :pk AND begins_with(#sk, :prefix)")
-                    .expression_attribute_names("#sk", sk)
-                    .expression_attribute_values(":prefix", AttributeValue::S(prefix.clone())),
-                (None, None) => query.key_condition_expression("#pk = :pk"),
-            };
-            if let Some(filter) = &self.filter {
-                query = query.filter_expression(&filter.expression);
-                for (k, v) in &filter.names {
-                    query = query.expression_attribute_names(k, v);
-                }
-                for (k, v) in &filter.values {
-                    query = query.expression_attribute_values(k, v.clone());
-                }
-            }
             let out = query.send().await?;
             for item in out.items.unwrap_or_default() {
                 let key = self.cursor_key(&item);
@@ -407,6 +440,7 @@ impl<T> Page<T> {
     ) -> Paginated<R> {
         let link = |c: Option<Cursor>| c.map(|c| link(uri, &codec.encode(scope, &c)));
         Paginated {
+            count: None,
             next: link(self.next),
             previous: link(self.previous),
             results: self.items.into_iter().map(map).collect(),

@@ -18,6 +18,25 @@ pub struct Session {
     pub created_at: u64,
     /// TTL attribute; code checks it too, since TTL deletion is lazy.
     pub expires_at: u64,
+    /// The session's id (`origin_jti`), also in its sort key.
+    #[serde(default)]
+    pub id: String,
+    /// The last login or token refresh (epoch seconds; 0: never since).
+    #[serde(default)]
+    pub last_used: u64,
+    /// The client that logged in: its `User-Agent` (256 characters at most).
+    #[serde(default)]
+    pub user_agent: Option<String>,
+    /// The address it logged in from.
+    #[serde(default)]
+    pub ip: Option<String>,
+}
+
+/// Who opens a session: what its owner sees in the list of sessions.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct Client<'a> {
+    pub user_agent: Option<&'a str>,
+    pub ip: Option<&'a str>,
 }
 
 /// Outcome of opening a session.
@@ -36,6 +55,7 @@ pub async fn open(
     session_id: &str,
     role: Role,
     ttl_secs: u64,
+    client: Client<'_>,
 ) -> ApiResult<Opened> {
     let now = now_epoch();
     let session = Session {
@@ -43,6 +63,12 @@ pub async fn open(
         role,
         created_at: now,
         expires_at: now + ttl_secs,
+        id: session_id.into(),
+        last_used: now,
+        user_agent: client
+            .user_agent
+            .map(|a| a.chars().take(256).collect::<String>()),
+        ip: client.ip.map(String::from),
     };
     let k = keys::session(sub, session_id);
     let item = store::to_item(
@@ -90,6 +116,54 @@ pub async fn is_live(store: &Store, sub: &str, session_id: &str) -> ApiResult<bo
     Ok(session.is_some_and(|s| s.expires_at > now_epoch()))
 }
 
+/// A token refresh: true while the session is live, whose last use is
+/// then now. One conditional write, instead of `is_live`'s read.
+pub async fn touch(store: &Store, sub: &str, session_id: &str) -> ApiResult<bool> {
+    let now = now_epoch();
+    let out = store
+        .client
+        .update_item()
+        .table_name(&store.table)
+        .set_key(Some(store::key(&keys::session(sub, session_id))))
+        .update_expression("SET last_used = :now")
+        .condition_expression("attribute_exists(PK) AND expires_at > :now")
+        .expression_attribute_values(":now", AttributeValue::N(now.to_string()))
+        .send()
+        .await;
+    match out {
+        Ok(_) => Ok(true),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// Ends one of a user's sessions by id: false if there was none.
+pub async fn close_one(store: &Store, sub: &str, session_id: &str) -> ApiResult<bool> {
+    let out = store
+        .client
+        .delete_item()
+        .table_name(&store.table)
+        .set_key(Some(store::key(&keys::session(sub, session_id))))
+        .condition_expression("attribute_exists(PK)")
+        .send()
+        .await;
+    match out {
+        Ok(_) => Ok(true),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// Ends one session (logout).
 pub async fn close(store: &Store, sub: &str, session_id: &str) -> ApiResult<()> {
     store
@@ -104,7 +178,14 @@ pub async fn close(store: &Store, sub: &str, session_id: &str) -> ApiResult<()> 
 
 /// Ends every session of a user (deactivation, password reset).
 pub async fn close_all(store: &Store, sub: &str) -> ApiResult<usize> {
+    close_all_but(store, sub, None).await
+}
+
+/// Ends every session of a user but `keep` (a password change, "close my
+/// other sessions"); how many it ended.
+pub async fn close_all_but(store: &Store, sub: &str, keep: Option<&str>) -> ApiResult<usize> {
     let (pk, _) = keys::user(sub);
+    let kept = keep.map(|id| keys::session(sub, id).1);
     let mut closed = 0;
     let mut start = None;
     loop {
@@ -121,6 +202,9 @@ pub async fn close_all(store: &Store, sub: &str) -> ApiResult<usize> {
             .send()
             .await?;
         for item in page.items() {
+            if kept.is_some() && item.get(attr::SK).and_then(|v| v.as_s().ok()) == kept.as_ref() {
+                continue;
+            }
             store
                 .client
                 .delete_item()

@@ -24,6 +24,8 @@ pub mod attr {
     pub const GSI2SK: &str = "GSI2SK";
     pub const GSI3PK: &str = "GSI3PK";
     pub const GSI3SK: &str = "GSI3SK";
+    pub const GSI4PK: &str = "GSI4PK";
+    pub const GSI4SK: &str = "GSI4SK";
     /// Epoch seconds after which DynamoDB may delete the item (TTL).
     pub const EXPIRES_AT: &str = "expires_at";
 }
@@ -121,9 +123,13 @@ pub mod keys {
     pub fn publications_in_review() -> String {
         "REVIEW#PUB".into()
     }
-    /// An author's publications of one kind (P3, GSI2).
-    pub fn publications_by_owner(sub: &str, kind: &str) -> String {
-        format!("OWNER#{sub}#{kind}")
+    /// An author's publications, every kind, newest first (P3, GSI2).
+    pub fn publications_by_owner(sub: &str) -> String {
+        format!("OWNER#{sub}")
+    }
+    /// Every publication in every state, newest first (P8, GSI4).
+    pub fn all_publications() -> String {
+        "PUBS".into()
     }
     /// Publications an author created in one calendar month (P5).
     pub fn quota(sub: &str, month: &str) -> (String, String) {

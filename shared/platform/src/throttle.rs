@@ -110,6 +110,12 @@ rate_limits! {
     reset_confirm_client: "RATE_LIMIT_RESET_CONFIRM_PER_CLIENT" = 30 / 3600,
     /// Password reset confirmations per email (guessing a code).
     reset_confirm_email: "RATE_LIMIT_RESET_CONFIRM_PER_EMAIL" = 10 / 3600,
+    /// Verification-code resends per client address.
+    resend_client: "RATE_LIMIT_RESEND_CODE_PER_CLIENT" = 20 / 3600,
+    /// Verification-code resends per email: each one mails a code.
+    resend_email: "RATE_LIMIT_RESEND_CODE_PER_EMAIL" = 3 / 3600,
+    /// Reads and closings of one's login sessions, per user.
+    sessions: "RATE_LIMIT_SESSIONS_PER_USER" = 120 / 3600,
     /// Messages sent per user (each may email, push and text).
     messages: "RATE_LIMIT_MESSAGES_PER_USER" = 60 / 3600,
     /// Mass mailings per recruiter (each reaches every applicant).

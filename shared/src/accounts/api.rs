@@ -419,6 +419,7 @@ fn inactive() -> ApiError {
 pub async fn login(
     State(state): State<AuthState>,
     ClientIp(ip): ClientIp,
+    headers: axum::http::HeaderMap,
     Json(body): Json<LoginRequest>,
 ) -> ApiResult<AxumJson<LoginResponse>> {
     let services = &state.services;
@@ -496,13 +497,18 @@ pub async fn login(
     let claims = services.verifier.verify(&access).await?;
     // An identity without group is an interrupted registration: no account.
     let role = Role::from_groups(&claims.groups).ok_or_else(bad_credentials)?;
+    let agent = user_agent(&headers);
     let (opened, profile) = tokio::join!(
         sessions::open(
             &services.store,
             &claims.sub,
             &claims.origin_jti,
             role,
-            config.session_ttl.as_secs()
+            config.session_ttl.as_secs(),
+            sessions::Client {
+                user_agent: agent.as_deref(),
+                ip: Some(&ip),
+            },
         ),
         accounts::get(&services.store, &claims.sub),
     );
@@ -587,8 +593,12 @@ pub async fn refresh(
         .and_then(|r| r.access_token)
         .ok_or_else(ApiError::invalid_token)?;
     // The new token belongs to the same login: it is only good while that
-    // session is (logout and deactivation end it).
-    crate::auth::authenticate(services, &access).await?;
+    // session is (logout and deactivation end it), whose last use is now.
+    let claims = services.verifier.verify(&access).await?;
+    Role::from_groups(&claims.groups).ok_or_else(ApiError::invalid_token)?;
+    if !sessions::touch(&services.store, &claims.sub, &claims.origin_jti).await? {
+        return Err(ApiError::invalid_token());
+    }
     Ok(AxumJson(RefreshResponse { access }))
 }
 
@@ -765,4 +775,277 @@ pub async fn put_profile(
     };
     let profile = accounts::update(&state.services.store, &user.sub, &base, &edit).await?;
     Ok(AxumJson(profile))
+}
+
+/// The request's `User-Agent` (bytes that are not UTF-8 replaced).
+fn user_agent(headers: &axum::http::HeaderMap) -> Option<String> {
+    headers
+        .get(axum::http::header::USER_AGENT)
+        .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+}
+
+// --------------------------------------------------------- change-password
+
+#[derive(Deserialize, Validate, ToSchema)]
+pub struct ChangePasswordRequest {
+    #[validate(required, length(min = 1, max = 256))]
+    pub old_password: Option<String>,
+    #[validate(required, custom(function = "validation::password"))]
+    pub new_password: Option<String>,
+}
+
+#[utoipa::path(post, path = "/api/auth/change-password/", tag = "auth", security(("bearer" = [])),
+    request_body = ChangePasswordRequest,
+    responses((status = 200, body = Detail, description = "Mot de passe changé ; mes autres sessions sont fermées, celle-ci reste ouverte"),
+        (status = 400, description = "Ancien mot de passe incorrect, ou nouveau trop faible"),
+        (status = 401, description = "Non authentifié"),
+        (status = 429, description = "Trop d'échecs : réessayer après Retry-After secondes")))]
+pub async fn change_password(
+    State(state): State<AuthState>,
+    user: AuthUser,
+    headers: axum::http::HeaderMap,
+    Json(body): Json<ChangePasswordRequest>,
+) -> ApiResult<AxumJson<Detail>> {
+    let services = &state.services;
+    let config = &services.config;
+    let window = config.login_throttle.window.as_secs();
+    // Wrong old passwords count as failed logins of the account do.
+    let limit = Limit {
+        scope: "password-account",
+        subject: user.sub.clone(),
+        max: config.login_throttle.max_failures_per_account,
+    };
+    throttle::attempt(&services.store, std::slice::from_ref(&limit), window).await?;
+    let token = crate::auth::bearer_of(&headers)?;
+    let changed = state
+        .cognito
+        .change_password()
+        .access_token(token)
+        .previous_password(body.old_password.unwrap_or_default())
+        .proposed_password(body.new_password.unwrap_or_default())
+        .send()
+        .await;
+    if let Err(e) = changed {
+        return Err(match error_code(&e) {
+            Some("NotAuthorizedException") => {
+                ApiError::field("old_password", "Mot de passe actuel incorrect.")
+            }
+            Some("InvalidPasswordException" | "InvalidParameterException") => {
+                ApiError::field("new_password", "Mot de passe trop faible.")
+            }
+            Some("TooManyRequestsException" | "LimitExceededException") => {
+                ApiError::Throttled { retry_after: 60 }
+            }
+            _ => internal(e),
+        });
+    }
+    // The other logins end: a stolen token does not outlive the change.
+    let (closed, reset) = tokio::join!(
+        sessions::close_all_but(&services.store, &user.sub, Some(&user.session_id)),
+        throttle::reset(&services.store, &limit, window),
+    );
+    closed?;
+    reset?;
+    Ok(detail(
+        "Mot de passe changé. Vos autres sessions sont fermées.",
+    ))
+}
+
+// ------------------------------------------------------------- resend-code
+
+#[derive(Deserialize, Validate, ToSchema)]
+pub struct ResendCodeRequest {
+    #[validate(required, email)]
+    pub email: Option<String>,
+}
+
+const CODE_SENT: &str =
+    "Si un compte non vérifié existe pour cette adresse, un nouveau code lui a été envoyé.";
+
+#[utoipa::path(post, path = "/api/auth/resend-code/", tag = "auth", request_body = ResendCodeRequest,
+    responses((status = 200, body = Detail, description = "Même réponse que le compte existe, soit déjà vérifié, ou non"),
+        (status = 400, description = "Champs invalides"),
+        (status = 429, description = "Trop de demandes depuis cette adresse ou pour cet e-mail : réessayer après Retry-After secondes")))]
+pub async fn resend_code(
+    State(state): State<AuthState>,
+    ClientIp(ip): ClientIp,
+    Json(body): Json<ResendCodeRequest>,
+) -> ApiResult<AxumJson<Detail>> {
+    let email = normalize_email(body.email.as_deref().unwrap_or_default());
+    let limits = &state.services.config.rate_limits;
+    limit_anonymous(
+        &state,
+        "resend-code",
+        &ip,
+        &email,
+        (limits.resend_client, limits.resend_email),
+    )
+    .await?;
+    let sent = state
+        .cognito
+        .resend_confirmation_code()
+        .client_id(&state.services.config.user_pool_client_id)
+        .username(&email)
+        .send()
+        .await;
+    match sent {
+        Ok(_) => {}
+        // Unknown or already verified: the same answer, no enumeration.
+        Err(e)
+            if matches!(
+                error_code(&e),
+                Some(
+                    "UserNotFoundException"
+                        | "InvalidParameterException"
+                        | "NotAuthorizedException"
+                        | "LimitExceededException"
+                        | "CodeDeliveryFailureException"
+                )
+            ) =>
+        {
+            tracing::info!(
+                event = "resend_code_ignored",
+                code = error_code(&e).unwrap_or(""),
+                "code not sent"
+            );
+        }
+        Err(e) => return Err(internal(e)),
+    }
+    Ok(detail(CODE_SENT))
+}
+
+// ---------------------------------------------------------------- sessions
+
+/// One of my login sessions.
+#[derive(Serialize, ToSchema)]
+#[schema(as = SessionConnexion)]
+pub struct SessionView {
+    /// Its id, for `DELETE /api/auth/sessions/{id}/`.
+    pub id: String,
+    pub date_creation: String,
+    /// The last login or token refresh (an access token lives an hour).
+    pub derniere_utilisation: String,
+    /// The client's `User-Agent` at login.
+    pub client: Option<String>,
+    /// The address it logged in from.
+    pub adresse: Option<String>,
+    /// True for the session of this request.
+    pub courante: bool,
+}
+
+fn epoch_text(secs: u64) -> String {
+    time::OffsetDateTime::from_unix_timestamp(secs as i64)
+        .map(crate::text::rfc3339)
+        .unwrap_or_default()
+}
+
+/// The sessions routes are limited per user, as the other routes that
+/// touch credentials are.
+async fn limit_sessions(state: &AuthState, user: &AuthUser) -> ApiResult<()> {
+    throttle::limit(
+        &state.services.store,
+        "sessions",
+        [(
+            Caller::User(&user.sub),
+            state.services.config.rate_limits.sessions,
+        )],
+    )
+    .await
+}
+
+#[utoipa::path(get, path = "/api/auth/sessions/", tag = "auth", security(("bearer" = [])),
+    params(crate::page::PageParams),
+    responses((status = 200, body = crate::cursor::Paginated<SessionView>, description = "Mes sessions ouvertes, de la plus récente à la plus ancienne, avec leur nombre"),
+        (status = 400, description = "Taille de page ou curseur invalide"),
+        (status = 401, description = "Non authentifié"),
+        (status = 429, description = "Trop de demandes : réessayer après Retry-After secondes")))]
+pub async fn sessions_list(
+    State(state): State<AuthState>,
+    user: AuthUser,
+    axum::extract::OriginalUri(uri): axum::extract::OriginalUri,
+) -> ApiResult<AxumJson<crate::cursor::Paginated<SessionView>>> {
+    use crate::page::{Filter, Listing};
+    limit_sessions(&state, &user).await?;
+    let services = &state.services;
+    let now = crate::store::now_epoch();
+    let live = Filter::all(vec![(
+        "expires_at",
+        ">",
+        aws_sdk_dynamodb::types::AttributeValue::N(now.to_string()),
+    )]);
+    let list = Listing::table(
+        crate::store::keys::user(&user.sub).0,
+        crate::store::keys::SESSION_PREFIX,
+    )
+    .filter(live);
+    let scope = format!("sessions:{}", user.sub);
+    let (page, count) = tokio::join!(
+        list.respond::<sessions::Session>(services, &scope, &uri),
+        list.count(&services.store)
+    );
+    let mut page = page?;
+    let results = std::mem::take(&mut page.results)
+        .into_iter()
+        .map(|s| SessionView {
+            courante: s.id == user.session_id,
+            date_creation: epoch_text(s.created_at),
+            derniere_utilisation: epoch_text(s.last_used.max(s.created_at)),
+            client: s.user_agent,
+            adresse: s.ip,
+            id: s.id,
+        })
+        .collect();
+    Ok(AxumJson(
+        crate::cursor::Paginated {
+            count: None,
+            next: page.next,
+            previous: page.previous,
+            results,
+        }
+        .counted(Some(count? as i64)),
+    ))
+}
+
+#[utoipa::path(delete, path = "/api/auth/sessions/{id}/", tag = "auth", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Id d'une de mes sessions")),
+    responses((status = 204, description = "Fermée : ses jetons d'accès et de rafraîchissement sont refusés dès maintenant (la session courante aussi, comme une déconnexion)"),
+        (status = 401, description = "Non authentifié"),
+        (status = 404, description = "Pas une de mes sessions ouvertes"),
+        (status = 429, description = "Trop de demandes : réessayer après Retry-After secondes")))]
+pub async fn session_close(
+    State(state): State<AuthState>,
+    user: AuthUser,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> ApiResult<StatusCode> {
+    limit_sessions(&state, &user).await?;
+    let id = crate::store::path_id(&id)?;
+    if sessions::close_one(&state.services.store, &user.sub, id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(ApiError::NotFound)
+    }
+}
+
+/// How many sessions were closed.
+#[derive(Serialize, ToSchema)]
+pub struct Closed {
+    pub detail: String,
+    pub fermees: usize,
+}
+
+#[utoipa::path(post, path = "/api/auth/sessions/logout-others/", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = Closed, description = "Toutes mes autres sessions sont fermées ; celle-ci reste ouverte"),
+        (status = 401, description = "Non authentifié"),
+        (status = 429, description = "Trop de demandes : réessayer après Retry-After secondes")))]
+pub async fn sessions_close_others(
+    State(state): State<AuthState>,
+    user: AuthUser,
+) -> ApiResult<AxumJson<Closed>> {
+    limit_sessions(&state, &user).await?;
+    let fermees =
+        sessions::close_all_but(&state.services.store, &user.sub, Some(&user.session_id)).await?;
+    Ok(AxumJson(Closed {
+        detail: "Vos autres sessions sont fermées.".into(),
+        fermees,
+    }))
 }

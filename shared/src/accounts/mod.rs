@@ -151,6 +151,26 @@ pub struct Candidat {
     pub salaire_souhaite: Option<u64>,
     /// Computed against publications; read-only.
     pub score_compatibilite: Option<u8>,
+    /// Whether the public page `/api/profils/candidats/{id}/` exists
+    /// (off by default).
+    #[serde(default)]
+    pub profil_public: bool,
+    /// Which fields that page shows; email and phone never are.
+    #[serde(default)]
+    pub champs_publics: Vec<ChampPublic>,
+}
+
+/// The fields a candidat may make public.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChampPublic {
+    Prenom,
+    Nom,
+    Competences,
+    Experience,
+    Formation,
+    Localisation,
+    Disponibilite,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
@@ -159,6 +179,9 @@ pub struct Recruteur {
     pub secteur_activite: Option<String>,
     pub taille_entreprise: Option<TailleEntreprise>,
     pub site_web: Option<String>,
+    /// The company's presentation, on its public page.
+    #[serde(default)]
+    pub description: Option<String>,
     pub statut_verification_admin: Verification,
     /// Ids of uploaded verification documents (Kbis...).
     pub documents_verification: Vec<String>,
@@ -279,6 +302,12 @@ pub struct CandidatEdit {
     #[validate(length(min = 1, max = 64))]
     #[schema(value_type = Option<String>)]
     pub lettre_motivation: Option<Option<String>>,
+    /// Publish a public page of this profile (`/api/profils/candidats/{id}/`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub profil_public: Option<bool>,
+    /// The fields that page shows (none by default).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub champs_publics: Option<Vec<ChampPublic>>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize, Validate, ToSchema)]
@@ -312,6 +341,15 @@ pub struct RecruteurEdit {
     #[validate(url, length(max = 500), custom(function = "web_url"))]
     #[schema(value_type = Option<String>)]
     pub site_web: Option<Option<String>>,
+    /// The company's presentation (plain text), on its public page.
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(max = 5000), custom(function = "validation::plain_text"))]
+    #[schema(value_type = Option<String>)]
+    pub description: Option<Option<String>>,
 }
 
 #[derive(Debug, Default, Serialize, Deserialize, Validate, ToSchema)]
@@ -418,6 +456,8 @@ pub fn new_details(role: Role, edit: TypeEdit) -> ApiResult<Details> {
             localisation: e.localisation.flatten(),
             disponibilite: e.disponibilite.flatten(),
             salaire_souhaite: e.salaire_souhaite.flatten(),
+            profil_public: e.profil_public.unwrap_or(false),
+            champs_publics: e.champs_publics.unwrap_or_default(),
             ..Candidat::default()
         }),
         (Role::Recruteur, TypeEdit::Recruteur(e)) => Details::Recruteur(Recruteur {
@@ -425,6 +465,7 @@ pub fn new_details(role: Role, edit: TypeEdit) -> ApiResult<Details> {
             secteur_activite: e.secteur_activite.flatten(),
             taille_entreprise: e.taille_entreprise.flatten(),
             site_web: e.site_web.flatten(),
+            description: e.description.flatten(),
             statut_verification_admin: Verification::EnAttente,
             documents_verification: Vec::new(),
             quota_publications_mensuel: DEFAULT_QUOTA,
@@ -537,6 +578,8 @@ pub async fn create(store: &Store, profile: &Profile) -> ApiResult<bool> {
 }
 
 /// The counter of an account type's deactivated accounts.
+pub mod public;
+
 pub fn inactive_counter(role: Role) -> String {
     format!("{}_inactifs", role.as_str())
 }

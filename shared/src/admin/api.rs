@@ -98,9 +98,43 @@ pub async fn pending_accounts(
     let list = keys::users_by_validation(role.as_str(), Verification::EnAttente.as_str());
     let list = Listing::index("GSI2", list).oldest_first();
     let page: Paginated<Profile> = list.respond(services, &scope, &uri).await?;
-    // Every document of the page, in BatchGetItems of 100 keys.
-    let ids: Vec<String> = page
+    let mut documents = documents_of(services, &page.results).await?;
+    let results = page
         .results
+        .into_iter()
+        .zip(documents.drain(..))
+        .map(|(profile, documents)| PendingAccount { profile, documents })
+        .collect();
+    let count = state
+        .services
+        .store
+        .counters(review::SCOPE)
+        .await?
+        .get(&format!(
+            "{}_{}",
+            role.as_str(),
+            Verification::EnAttente.as_str()
+        ))
+        .copied()
+        .unwrap_or(0);
+    Ok(AxumJson(
+        Paginated {
+            count: None,
+            next: page.next,
+            previous: page.previous,
+            results,
+        }
+        .counted(Some(count)),
+    ))
+}
+
+/// The verification documents of each profile, with their download
+/// links: one BatchGetItem per 100 files, links signed locally.
+async fn documents_of(
+    services: &crate::Services,
+    profiles: &[Profile],
+) -> ApiResult<Vec<Vec<Upload>>> {
+    let ids: Vec<String> = profiles
         .iter()
         .flat_map(|p| p.details.documents().iter().cloned())
         .collect();
@@ -119,21 +153,17 @@ pub async fn pending_accounts(
     } else {
         Some(services.files()?)
     };
-    let mut results = Vec::with_capacity(page.results.len());
-    for profile in page.results {
+    let mut all = Vec::with_capacity(profiles.len());
+    for profile in profiles {
         let mut documents = Vec::new();
         for id in profile.details.documents() {
             if let (Some(u), Some(files)) = (found.get(id), files) {
                 documents.push(crate::uploads::with_link(files, u.clone()).await?);
             }
         }
-        results.push(PendingAccount { profile, documents });
+        all.push(documents);
     }
-    Ok(AxumJson(Paginated {
-        next: page.next,
-        previous: page.previous,
-        results,
-    }))
+    Ok(all)
 }
 
 /// A validation, with an optional note for the audit log.
@@ -279,7 +309,162 @@ pub async fn pending_publications(
     let list = Listing::index("GSI1", keys::publications_in_review())
         .oldest_first()
         .filter(Filter::equal(filter.into_iter().collect()));
-    Ok(AxumJson(list.respond(services, &scope, &uri).await?))
+    let (page, values) = tokio::join!(
+        list.respond(services, &scope, &uri),
+        services.store.counters(publications::store::SCOPE)
+    );
+    let n = publications::count(&values?, kind, Some(StatutValidation::EnAttente), None);
+    Ok(AxumJson(page?.counted(Some(n))))
+}
+
+/// The filters of the moderation list.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct ModerationFilters {
+    /// offre, financement, bourse or consultation; every kind by default.
+    pub type_publication: Option<String>,
+    /// en_attente, validee or refuse; every state by default.
+    pub statut_validation: Option<String>,
+    /// active or fermee.
+    pub statut: Option<String>,
+    /// One recruiter's publications (its account id).
+    pub recruteur: Option<String>,
+    /// Keywords, each the start of a word of the title, description or
+    /// named fields; accents and case ignored. The page then has no `count`.
+    pub q: Option<String>,
+}
+
+#[utoipa::path(get, path = "/api/admin/publications/", tag = "admin", security(("bearer" = [])),
+    params(ModerationFilters, PageParams),
+    responses((status = 200, body = Paginated<Publication>, description = "Toutes les publications, de toute catégorie et dans tous les états, de la plus récente à la plus ancienne, avec leur nombre (`count`, sauf avec `q`)"),
+        (status = 400, description = "Filtre, taille de page ou curseur invalide"),
+        (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux administrateurs")))]
+pub async fn publications_list(
+    State(state): State<AreaState>,
+    _admin: AdminUser,
+    OriginalUri(uri): OriginalUri,
+) -> ApiResult<AxumJson<Paginated<Publication>>> {
+    use crate::publications::api::{account_param, choice};
+    let f: ModerationFilters = page::query(&uri)?;
+    let words: Vec<String> =
+        f.q.as_deref()
+            .map(crate::text::fold)
+            .unwrap_or_default()
+            .split(' ')
+            .filter(|w| !w.is_empty())
+            .map(String::from)
+            .collect();
+    let selection = publications::api::Selection {
+        kind: Kind::from_param(f.type_publication.as_deref())?,
+        review: choice("statut_validation", f.statut_validation.as_deref())?,
+        statut: choice("statut", f.statut.as_deref())?,
+        recruteur: account_param("recruteur", f.recruteur)?,
+        words,
+    };
+    Ok(AxumJson(
+        selection.respond(&state.services, "admin", &uri).await?,
+    ))
+}
+
+#[utoipa::path(get, path = "/api/admin/publications/{id}/", tag = "admin", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Id de la publication, de toute catégorie")),
+    responses((status = 200, body = Publication, description = "La publication, dans son état (en attente, validée, refusée, fermée)"),
+        (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux administrateurs"),
+        (status = 404, description = "Pas de publication de ce numéro")))]
+pub async fn publication_detail(
+    State(state): State<AreaState>,
+    _admin: AdminUser,
+    Path(id): Path<String>,
+) -> ApiResult<AxumJson<Publication>> {
+    let id = crate::store::path_id(&id)?;
+    publications::store::get(&state.services.store, id, true)
+        .await?
+        .map(AxumJson)
+        .ok_or(ApiError::NotFound)
+}
+
+/// An account's figures: a recruiter's publications and applications
+/// received, an applicant's applications.
+#[derive(Serialize, ToSchema)]
+#[serde(untagged)]
+pub enum AccountFigures {
+    Recruteur(crate::stats::figures::RecruiterStatistics),
+    Candidat(crate::stats::figures::ApplicantStatistics),
+}
+
+/// An account as its admins see it.
+#[derive(Serialize, ToSchema)]
+pub struct AccountDetail {
+    #[serde(flatten)]
+    pub profile: Profile,
+    /// The files of `documents_verification`, each with a short-lived link.
+    pub documents: Vec<Upload>,
+    /// Null for an admin account.
+    pub statistiques: Option<AccountFigures>,
+    /// A recruiter's publications, every kind and state, newest first: the
+    /// first page of `GET /api/admin/publications/?recruteur=<id>` (its
+    /// `next` link goes on there). Null for other accounts.
+    pub publications: Option<Paginated<Publication>>,
+}
+
+#[utoipa::path(get, path = "/api/admin/utilisateurs/{id}/", tag = "admin", security(("bearer" = [])),
+    params(("id" = String, Path, description = "Id du compte (Cognito sub)")),
+    responses((status = 200, body = AccountDetail, description = "Le profil, les documents de vérification à télécharger, les chiffres du compte et ses publications. La lecture est consignée au journal (`consulter_compte`)"),
+        (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux administrateurs"),
+        (status = 404, description = "Pas de compte de ce numéro")))]
+pub async fn user_detail(
+    State(state): State<AreaState>,
+    AdminUser(admin): AdminUser,
+    Path(id): Path<String>,
+) -> ApiResult<AxumJson<AccountDetail>> {
+    use crate::stats::figures;
+    let id = crate::store::path_id(&id)?;
+    let services = &state.services;
+    let store = &services.store;
+    let profile: Profile = store
+        .get(&keys::user(id), true)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    let role = profile.details.role();
+    let figures = async {
+        Ok::<_, ApiError>(match role {
+            Role::Recruteur => Some(AccountFigures::Recruteur(
+                figures::recruiter(store, id).await?,
+            )),
+            Role::Candidat | Role::Prestataire => Some(AccountFigures::Candidat(
+                figures::applicant(store, id).await?,
+            )),
+            Role::Admin => None,
+        })
+    };
+    let published = async {
+        if role != Role::Recruteur {
+            return Ok(None);
+        }
+        let selection = publications::api::Selection {
+            recruteur: Some(id.to_string()),
+            ..Default::default()
+        };
+        let uri: http::Uri = format!("/api/admin/publications/?recruteur={id}")
+            .parse()
+            .map_err(ApiError::internal)?;
+        selection.respond(services, "admin", &uri).await.map(Some)
+    };
+    // A read of personal data and documents: consigned, as decisions are.
+    let entry =
+        crate::logs::audit::Entry::new(&admin.sub, "consulter_compte", "utilisateur", id, None);
+    let (documents, figures, published, ()) = tokio::join!(
+        documents_of(services, std::slice::from_ref(&profile)),
+        figures,
+        published,
+        entry.0.record(store)
+    );
+    Ok(AxumJson(AccountDetail {
+        documents: documents?.pop().unwrap_or_default(),
+        statistiques: figures?,
+        publications: published?,
+        profile,
+    }))
 }
 
 /// Records the decision, then notifies the author.

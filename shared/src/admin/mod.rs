@@ -19,7 +19,7 @@ use crate::error::{ApiError, ApiResult};
 use crate::logs::audit;
 use crate::store::{self, Store, canceled_by_condition, keys};
 
-const SCOPE: &str = "validation";
+pub const SCOPE: &str = "validation";
 
 /// The counter attribute of one account type in one state.
 pub fn counter(role: Role, state: Verification) -> String {

@@ -159,13 +159,28 @@ pub async fn users(
                 && statut.is_none_or(|s| p.details.admin_validation() == Some(s))
         })
     };
-    let page = list.page_where(&services.store, &request, &keep).await?;
-    Ok(AxumJson(page.into_response(
-        &services.cursors,
-        &scope,
-        &uri,
-        |p| p,
-    )))
+    // Only the counters this filter needs: the validation state's, or the
+    // accounts'; none when they cannot tell (both filters).
+    let store = &services.store;
+    let counted = match (statut, active) {
+        (Some(_), Some(_)) => None,
+        (Some(_), None) => Some(crate::admin::SCOPE),
+        (None, _) => Some(crate::stats::USERS),
+    };
+    let counters = async {
+        match counted {
+            Some(s) => store.counters(s).await,
+            None => Ok(Default::default()),
+        }
+    };
+    let (page, values) = tokio::join!(list.page_where(store, &request, &keep), counters);
+    let values = values?;
+    let count = crate::stats::figures::user_count(&values, role, statut, active);
+    Ok(AxumJson(
+        page?
+            .into_response(&services.cursors, &scope, &uri, |p| p)
+            .counted(count),
+    ))
 }
 
 async fn set_active(

@@ -126,6 +126,39 @@ pub async fn apply(
     Ok((StatusCode::CREATED, AxumJson(a.for_applicant())))
 }
 
+/// An applicant's score against a publication, before applying.
+#[derive(Serialize, ToSchema)]
+#[schema(as = Compatibilite)]
+pub struct Compatibility {
+    pub publication: String,
+    /// 0 to 100, as `postuler` would store it.
+    pub score_compatibilite: u8,
+    pub score_details: Vec<super::Criterion>,
+}
+
+/// The score `apply` would store, by the same rules (`Application::new`),
+/// for a public publication of `kind`; nothing is written.
+pub async fn compatibility(
+    state: &Notifying,
+    kind: Kind,
+    user: &AuthUser,
+    id: &str,
+) -> ApiResult<AxumJson<Compatibility>> {
+    check_applicant(kind, user.role, true)?;
+    let (publication, profile) = publication_and_caller(&state.services.store, id, user).await?;
+    let p = publication
+        .filter(|p| p.kind() == kind && p.is_public())
+        .ok_or(ApiError::NotFound)?;
+    let verified = profile.details.admin_validation() == Some(Verification::Verifie);
+    check_applicant(kind, user.role, verified)?;
+    let a = Application::new(&p, &profile, None, OffsetDateTime::now_utc());
+    Ok(AxumJson(Compatibility {
+        publication: p.id,
+        score_compatibilite: a.score_compatibilite,
+        score_details: a.score_details,
+    }))
+}
+
 /// A publication (if any) and the caller's profile, in one BatchGetItem.
 async fn publication_and_caller(
     db: &Store,
@@ -193,7 +226,13 @@ pub async fn list_mine(state: &Notifying, user: &AuthUser, uri: &Uri) -> ListRes
     let scope = format!("applications:{}:{statut:?}:{kind:?}", user.sub);
     let list = Listing::index("GSI1", keys::applications_by_applicant(&user.sub))
         .filter(Filter::equal(equal));
-    let mut page: Paginated<Application> = list.respond(&state.services, &scope, uri).await?;
+    let counters = crate::stats::applicant_scope(&user.sub);
+    let (page, values) = tokio::join!(
+        list.respond::<Application>(&state.services, &scope, uri),
+        state.services.store.counters(&counters)
+    );
+    let n = super::count(&values?, kind, statut);
+    let mut page = page?.counted(Some(n));
     page.results = page
         .results
         .into_iter()
@@ -339,7 +378,31 @@ pub async fn list_received(
     if oldest_first {
         list = list.oldest_first();
     }
-    Ok(AxumJson(list.respond(&state.services, &scope, uri).await?))
+    let store = &state.services.store;
+    // Exact where counters tell: by state from the recruiter's, one
+    // publication's from its own; a score range, or a publication with a
+    // state, has none.
+    let count = async {
+        Ok::<_, ApiError>(match (&publication, statut, min.or(max)) {
+            (_, _, Some(_)) | (Some(_), Some(_), _) => None,
+            (Some(p), None, None) if p.len() > 128 => Some(0),
+            (Some(p), None, None) => Some(
+                crate::publications::store::get(store, p, true)
+                    .await?
+                    .filter(|p| p.recruteur == user.sub && p.kind() == kind)
+                    .map_or(0, |p| p.nombre_candidatures as i64),
+            ),
+            (None, statut, None) => Some(super::count(
+                &store
+                    .counters(&crate::stats::recruiter_scope(&user.sub))
+                    .await?,
+                Some(kind),
+                statut,
+            )),
+        })
+    };
+    let (page, count) = tokio::join!(list.respond(&state.services, &scope, uri), count);
+    Ok(AxumJson(page?.counted(count?)))
 }
 
 /// An application to one of the caller's publications (or, for an admin,
@@ -540,7 +603,18 @@ pub async fn send_due_reminders(
 /// (called by `publication_area!`).
 #[macro_export]
 macro_rules! application_routes {
-    (tag: $tag:tt, postuler: $postuler:tt, received: $received:tt $(,)?) => {
+    (tag: $tag:tt, postuler: $postuler:tt, score: $score:tt, received: $received:tt $(,)?) => {
+        #[utoipa::path(get, path = $score, tag = $tag, security(("bearer" = [])),
+            params(("id" = String, Path, description = "Id de la publication")),
+            responses((status = 200, body = shared::applications::api::Compatibility, description = "Mon score de compatibilité avec cette publication, et son détail, tels que postuler les enregistrerait ; rien n'est écrit"),
+                (status = 401, description = "Non authentifié"),
+                (status = 403, description = "Type de compte qui ne peut pas postuler à ce type de publication, ou prestataire non validé pour une consultation"),
+                (status = 404, description = "Publication introuvable ou pas publique")))]
+        async fn score(State(state): State<AreaState>, user: AuthUser, Path(id): Path<String>)
+            -> Result<AxumJson<shared::applications::api::Compatibility>, shared::ApiError> {
+            shared::applications::api::compatibility(&state, KIND, &user, &id).await
+        }
+
         #[utoipa::path(post, path = $postuler, tag = $tag, security(("bearer" = [])),
             params(("id" = String, Path, description = "Id de la publication")),
             request_body(content = Option<shared::applications::api::ApplyBody>, description = "Facultatif"),

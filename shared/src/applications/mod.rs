@@ -443,6 +443,23 @@ pub fn count_changes(
     changes
 }
 
+/// How many live applications a list holds for its filters (each
+/// optional), from a scope's counters (`count_changes`): withdrawn ones
+/// are gone from the lists, so `retiree` is not counted.
+pub fn count(
+    values: &std::collections::HashMap<String, i64>,
+    kind: Option<Kind>,
+    statut: Option<Statut>,
+) -> i64 {
+    let kinds = kind.map_or(Kind::ALL.to_vec(), |k| vec![k]);
+    let states = statut.map_or(Statut::ALL.to_vec(), |s| vec![s]);
+    kinds
+        .iter()
+        .flat_map(|k| states.iter().map(move |s| counter(*k, s.as_str())))
+        .map(|name| values.get(&name).copied().unwrap_or(0))
+        .sum()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -653,6 +670,26 @@ mod tests {
         );
         let c = a.moved(Statut::Refusee, "r", Some(" ".into()), None, NOW);
         assert_eq!(c.notes_recruteur, None);
+    }
+
+    #[test]
+    fn counts_leave_withdrawn_applications_out() {
+        let a = sample();
+        let b = a.moved(Statut::EnCours, "r", None, None, NOW);
+        let mut values = std::collections::HashMap::new();
+        for (name, n) in count_changes(None, Some(&a))
+            .into_iter()
+            .chain(count_changes(Some(&a), Some(&b)))
+            .chain(count_changes(None, Some(&a)))
+            .chain(count_changes(Some(&a), None))
+        {
+            *values.entry(name).or_insert(0) += n;
+        }
+        assert_eq!(count(&values, None, None), 1);
+        assert_eq!(count(&values, Some(a.type_publication), None), 1);
+        assert_eq!(count(&values, None, Some(Statut::EnCours)), 1);
+        assert_eq!(count(&values, None, Some(Statut::Nouvelle)), 0);
+        assert_eq!(count(&values, Some(Kind::Bourse), None), 0);
     }
 
     #[test]

@@ -70,16 +70,17 @@ async fn list(
             aws_sdk_dynamodb::types::AttributeValue::S(kind.as_str().into()),
         ));
     }
-    let page = Listing::table(keys::user(&user.sub).0, prefix)
-        .filter(Filter::equal(equal))
-        .page::<Message>(&services.store, &request)
-        .await?;
-    Ok(AxumJson(page.into_response(
-        &services.cursors,
-        &scope,
-        uri,
-        |m| m,
-    )))
+    let listing = Listing::table(keys::user(&user.sub).0, prefix).filter(Filter::equal(equal));
+    // The caller's own box: counted by a COUNT Query of it (no counter).
+    let (page, count) = tokio::join!(
+        listing.page::<Message>(&services.store, &request),
+        listing.count(&services.store)
+    );
+    Ok(AxumJson(
+        page?
+            .into_response(&services.cursors, &scope, uri, |m| m)
+            .counted(Some(count? as i64)),
+    ))
 }
 
 #[utoipa::path(get, path = "/api/messages/", tag = "messages", security(("bearer" = [])),

@@ -60,13 +60,26 @@ pub async fn list(
             .filter(Filter::equal(vec![("lu", AttributeValue::Bool(true))])),
         None => Listing::table(keys::user(&user.sub).0, keys::NOTIFICATION_PREFIX),
     };
-    let page = listing
-        .page::<Notification>(&services.store, &request)
-        .await?;
-    let non_lues = notifications::unread_count(&services.store, &user.sub).await?;
+    // The page, the unread count and, unless it is that one, the list's.
+    let store = &services.store;
+    let count = async {
+        match lu {
+            Some(false) => Ok(None),
+            _ => listing.count(store).await.map(Some),
+        }
+    };
+    let (page, non_lues, count) = tokio::join!(
+        listing.page::<Notification>(store, &request),
+        notifications::unread_count(store, &user.sub),
+        count
+    );
+    let non_lues = non_lues?;
+    let count = count?.unwrap_or(non_lues as u64);
     Ok(AxumJson(NotificationPage {
         non_lues,
-        page: page.into_response(&services.cursors, &scope, &uri, |n| n),
+        page: page?
+            .into_response(&services.cursors, &scope, &uri, |n| n)
+            .counted(Some(count as i64)),
     }))
 }
 

@@ -19,7 +19,7 @@ use crate::cursor::Paginated;
 use crate::error::{ApiError, ApiResult};
 use crate::logs::audit;
 use crate::notifications::events::{Event, Notifying};
-use crate::page::{self, Filter, Listing};
+use crate::page::{self, Listing};
 use crate::store::{keys, path_id};
 
 pub type ListResponse = ApiResult<AxumJson<Paginated<Publication>>>;
@@ -48,12 +48,44 @@ pub fn choice<T: serde::de::DeserializeOwned>(
     }
 }
 
-/// The public list of a kind: validated, open publications, newest first.
+/// `?recruteur=` of the public lists.
+#[derive(Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PublicFilters {
+    /// Only this recruiter's publications (its account id).
+    pub recruteur: Option<String>,
+}
+
+pub use super::lists::{Selection, account_param};
+
+/// The public list of a kind: validated, open publications, newest first,
+/// with their exact `count`; `?recruteur=` keeps one author's.
 pub async fn list_public(state: &Notifying, kind: Kind, uri: &Uri) -> ListResponse {
     let services = &state.services;
+    let filters: PublicFilters = page::query(uri)?;
+    if let Some(recruteur) = account_param("recruteur", filters.recruteur)? {
+        let only = Selection {
+            kind: Some(kind),
+            review: Some(StatutValidation::Validee),
+            statut: Some(Statut::Active),
+            recruteur: Some(recruteur),
+            ..Selection::default()
+        };
+        return Ok(AxumJson(only.respond(services, "public", uri).await?));
+    }
     let scope = format!("public:{}", kind.as_str());
     let list = Listing::index("GSI1", keys::public_publications(kind.as_str()));
-    Ok(AxumJson(list.respond(services, &scope, uri).await?))
+    let (page, values) = tokio::join!(
+        list.respond(services, &scope, uri),
+        services.store.counters(store::SCOPE)
+    );
+    let n = super::count(
+        &values?,
+        Some(kind),
+        Some(StatutValidation::Validee),
+        Some(Statut::Active),
+    );
+    Ok(AxumJson(page?.counted(Some(n))))
 }
 
 /// A public publication; anything else (awaiting review, refused, closed,
@@ -90,27 +122,14 @@ pub async fn list_mine(state: &Notifying, kind: Kind, user: &AuthUser, uri: &Uri
     let review: Option<StatutValidation> =
         choice("statut_validation", filters.statut_validation.as_deref())?;
     let statut: Option<Statut> = choice("statut", filters.statut.as_deref())?;
-    let services = &state.services;
-    let scope = format!("mine:{}:{}:{review:?}:{statut:?}", user.sub, kind.as_str());
-    let mut equal = Vec::new();
-    if let Some(review) = review {
-        equal.push((
-            "statut_validation",
-            aws_sdk_dynamodb::types::AttributeValue::S(review.as_str().into()),
-        ));
-    }
-    if let Some(statut) = statut {
-        equal.push((
-            "statut",
-            aws_sdk_dynamodb::types::AttributeValue::S(statut.as_str().into()),
-        ));
-    }
-    let list = Listing::index(
-        "GSI2",
-        keys::publications_by_owner(&user.sub, kind.as_str()),
-    )
-    .filter(Filter::equal(equal));
-    Ok(AxumJson(list.respond(services, &scope, uri).await?))
+    let mine = Selection {
+        kind: Some(kind),
+        review,
+        statut,
+        recruteur: Some(user.sub.clone()),
+        ..Selection::default()
+    };
+    Ok(AxumJson(mine.respond(&state.services, "mine", uri).await?))
 }
 
 /// One of the author's publications, in any state.
@@ -237,6 +256,7 @@ macro_rules! publication_area {
         mine: $mine:tt,
         mine_item: $mine_item:tt,
         postuler: $postuler:tt,
+        score: $score:tt,
         received: $received:tt $(,)?
     ) => {
         use axum::extract::{OriginalUri, Path, State};
@@ -253,13 +273,13 @@ macro_rules! publication_area {
 
         const KIND: Kind = Kind::$kind;
 
-        shared::area!(AreaState; list, detail, mine, create, mine_detail, update, delete, postuler, received);
+        shared::area!(AreaState; list, detail, mine, create, mine_detail, update, delete, postuler, score, received);
 
-        shared::application_routes!(tag: $tag, postuler: $postuler, received: $received);
+        shared::application_routes!(tag: $tag, postuler: $postuler, score: $score, received: $received);
 
-        #[utoipa::path(get, path = $public, tag = $tag, params(PageParams),
-            responses((status = 200, body = Paginated<Publication>, description = "Publications validées et ouvertes, de la plus récente à la plus ancienne"),
-                (status = 400, description = "Taille de page ou curseur invalide")))]
+        #[utoipa::path(get, path = $public, tag = $tag, params(api::PublicFilters, PageParams),
+            responses((status = 200, body = Paginated<Publication>, description = "Publications validées et ouvertes, de la plus récente à la plus ancienne, avec leur nombre (`count`)"),
+                (status = 400, description = "Recruteur, taille de page ou curseur invalide")))]
         async fn list(State(state): State<AreaState>, OriginalUri(uri): OriginalUri) -> ListResponse {
             api::list_public(&state, KIND, &uri).await
         }

@@ -7,6 +7,7 @@
 
 #[cfg(feature = "sns")]
 pub mod api;
+pub mod lists;
 pub mod store;
 
 use serde::{Deserialize, Serialize};
@@ -643,14 +644,45 @@ pub fn count_changes(
     };
     for (p, n) in [(before, -1), (after, 1)] {
         if let Some(p) = p {
-            add(counter(p.kind(), p.statut_validation.as_str()), n);
+            let state = counter(p.kind(), p.statut_validation.as_str());
             if p.statut == Statut::Fermee {
                 add(counter(p.kind(), Statut::Fermee.as_str()), n);
+                // Closed in this review state: what makes every filter
+                // of the lists countable (`count`).
+                add(format!("{state}_fermee"), n);
             }
+            add(state, n);
         }
     }
     changes.retain(|(_, n)| *n != 0);
     changes
+}
+
+/// How many publications match a list's filters (each optional), from
+/// the counters `count_changes` keeps (a scope's: the platform's, or an
+/// author's). Exact for every combination.
+pub fn count(
+    values: &std::collections::HashMap<String, i64>,
+    kind: Option<Kind>,
+    review: Option<StatutValidation>,
+    statut: Option<Statut>,
+) -> i64 {
+    let kinds = kind.map_or(Kind::ALL.to_vec(), |k| vec![k]);
+    let states = review.map_or(StatutValidation::ALL.to_vec(), |s| vec![s]);
+    let n = |name: &str| values.get(name).copied().unwrap_or(0);
+    let mut total = 0;
+    for k in &kinds {
+        for s in &states {
+            let all = counter(*k, s.as_str());
+            let closed = n(&format!("{all}_fermee"));
+            total += match statut {
+                None => n(&all),
+                Some(Statut::Fermee) => closed,
+                Some(Statut::Active) => n(&all) - closed,
+            };
+        }
+    }
+    total
 }
 
 #[cfg(test)]
@@ -886,15 +918,73 @@ mod tests {
         closed.statut = Statut::Fermee;
         assert_eq!(
             count_changes(Some(&v), Some(&closed)),
-            vec![("bourse_fermee".to_string(), 1)]
+            vec![
+                ("bourse_fermee".to_string(), 1),
+                ("bourse_validee_fermee".to_string(), 1)
+            ]
         );
         assert_eq!(
             count_changes(Some(&closed), None),
             vec![
-                ("bourse_validee".to_string(), -1),
-                ("bourse_fermee".to_string(), -1)
+                ("bourse_fermee".to_string(), -1),
+                ("bourse_validee_fermee".to_string(), -1),
+                ("bourse_validee".to_string(), -1)
             ]
         );
         assert!(count_changes(Some(&v), Some(&v)).is_empty());
+    }
+
+    #[test]
+    fn every_filter_combination_is_counted() {
+        let now = OffsetDateTime::now_utc();
+        let make = |kind: Kind, review: StatutValidation, statut: Statut| {
+            let body = match kind {
+                Kind::Offre => offre(),
+                _ => json!({"titre": "Bourse", "description": "x", "type_bourse": "merite"}),
+            };
+            let mut p = Publication::new("r1", Content::parse(kind, body).unwrap(), now);
+            p.statut_validation = review;
+            p.statut = statut;
+            p
+        };
+        let all = [
+            make(Kind::Offre, StatutValidation::Validee, Statut::Active),
+            make(Kind::Offre, StatutValidation::Validee, Statut::Fermee),
+            make(Kind::Offre, StatutValidation::EnAttente, Statut::Fermee),
+            make(Kind::Bourse, StatutValidation::Refuse, Statut::Active),
+            make(Kind::Bourse, StatutValidation::Validee, Statut::Active),
+        ];
+        let mut values = std::collections::HashMap::new();
+        for p in &all {
+            for (name, n) in count_changes(None, Some(p)) {
+                *values.entry(name).or_insert(0) += n;
+            }
+        }
+        let kinds = [
+            None,
+            Some(Kind::Offre),
+            Some(Kind::Bourse),
+            Some(Kind::Financement),
+        ];
+        let reviews = [
+            None,
+            Some(StatutValidation::EnAttente),
+            Some(StatutValidation::Validee),
+            Some(StatutValidation::Refuse),
+        ];
+        let statuts = [None, Some(Statut::Active), Some(Statut::Fermee)];
+        for k in kinds {
+            for r in reviews {
+                for s in statuts {
+                    let expected = all
+                        .iter()
+                        .filter(|p| k.is_none_or(|k| p.kind() == k))
+                        .filter(|p| r.is_none_or(|r| p.statut_validation == r))
+                        .filter(|p| s.is_none_or(|s| p.statut == s))
+                        .count() as i64;
+                    assert_eq!(count(&values, k, r, s), expected, "{k:?} {r:?} {s:?}");
+                }
+            }
+        }
     }
 }

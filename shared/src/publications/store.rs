@@ -46,17 +46,16 @@ fn order(date: OffsetDateTime, id: &str) -> String {
 }
 
 /// The item of a publication, with its keys: the table's, its author's
-/// list (GSI2) and, when listed, GSI1.
+/// list (GSI2), the moderation list (GSI4) and, when listed, GSI1.
 fn item(p: &Publication) -> ApiResult<store::Item> {
     let (pk, sk) = keys::publication(&p.id);
     let mut k = vec![
         (attr::PK, pk),
         (attr::SK, sk),
-        (
-            attr::GSI2PK,
-            keys::publications_by_owner(&p.recruteur, p.kind().as_str()),
-        ),
+        (attr::GSI2PK, keys::publications_by_owner(&p.recruteur)),
         (attr::GSI2SK, order(p.date_creation, &p.id)),
+        (attr::GSI4PK, keys::all_publications()),
+        (attr::GSI4SK, order(p.date_creation, &p.id)),
     ];
     if let Some((list, since)) = listing(p) {
         k.push((attr::GSI1PK, list));

@@ -104,3 +104,87 @@ pub async fn candidats(
     limited(&state, Caller::User(&user.sub)).await?;
     Ok(AxumJson(search::candidates(&state, &user, &uri).await?))
 }
+
+/// A recruiter's public company page, with its open publications.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct CompanyPublicPage {
+    #[serde(flatten)]
+    pub entreprise: crate::accounts::public::CompanyPage,
+    /// Its validated, open publications of every kind, newest first, with
+    /// their `count`; `next` pages on.
+    pub publications: Paginated<Publication>,
+}
+
+/// A public profile: read once, shown through `public` (404 when it
+/// gives nothing: unknown, deactivated, not validated, not opted in).
+async fn public_profile<T>(
+    state: &AreaState,
+    id: &str,
+    public: fn(&crate::accounts::Profile) -> Option<T>,
+) -> ApiResult<T> {
+    let id = crate::store::path_id(id)?;
+    let profile: Option<crate::accounts::Profile> = state
+        .store
+        .get(&crate::store::keys::user(id), false)
+        .await?;
+    profile
+        .as_ref()
+        .and_then(public)
+        .ok_or(crate::error::ApiError::NotFound)
+}
+
+#[utoipa::path(get, path = "/api/profils/recruteurs/{id}/", tag = "profils",
+    params(("id" = String, Path, description = "Id du compte recruteur"), PageParams),
+    responses((status = 200, body = CompanyPublicPage, description = "La page publique de l'entreprise et ses publications ouvertes"),
+        (status = 400, description = "Taille de page ou curseur invalide"),
+        (status = 404, description = "Pas de recruteur validé et actif de ce numéro")))]
+pub async fn recruteur(
+    State(state): State<AreaState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    OriginalUri(uri): OriginalUri,
+) -> ApiResult<AxumJson<CompanyPublicPage>> {
+    use crate::publications::{Statut, StatutValidation, lists::Selection};
+    crate::store::path_id(&id)?;
+    let open = Selection {
+        review: Some(StatutValidation::Validee),
+        statut: Some(Statut::Active),
+        recruteur: Some(id.clone()),
+        ..Selection::default()
+    };
+    // The page and its publications at once; the list shows only if the
+    // page exists.
+    let (entreprise, publications) = tokio::join!(
+        public_profile(&state, &id, crate::accounts::public::company),
+        open.respond(&state, "company", &uri)
+    );
+    Ok(AxumJson(CompanyPublicPage {
+        entreprise: entreprise?,
+        publications: publications?,
+    }))
+}
+
+#[utoipa::path(get, path = "/api/profils/prestataires/{id}/", tag = "profils",
+    params(("id" = String, Path, description = "Id du compte prestataire")),
+    responses((status = 200, body = crate::accounts::public::ProviderPage, description = "Le profil public du prestataire"),
+        (status = 404, description = "Pas de prestataire validé et actif de ce numéro")))]
+pub async fn prestataire(
+    State(state): State<AreaState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> ApiResult<AxumJson<crate::accounts::public::ProviderPage>> {
+    public_profile(&state, &id, crate::accounts::public::provider)
+        .await
+        .map(AxumJson)
+}
+
+#[utoipa::path(get, path = "/api/profils/candidats/{id}/", tag = "profils",
+    params(("id" = String, Path, description = "Id du compte candidat")),
+    responses((status = 200, body = crate::accounts::public::CandidatePage, description = "Les champs que le candidat a rendus publics (`champs_publics`) ; jamais son e-mail ni son téléphone"),
+        (status = 404, description = "Pas de candidat actif de ce numéro dont le profil est public (`profil_public`)")))]
+pub async fn candidat(
+    State(state): State<AreaState>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+) -> ApiResult<AxumJson<crate::accounts::public::CandidatePage>> {
+    public_profile(&state, &id, crate::accounts::public::candidate)
+        .await
+        .map(AxumJson)
+}

@@ -593,8 +593,11 @@ async fn ranked(
             .map(|(p, text)| (criteria.relevance(&p, &text), p))
     };
     let list = Listing::index("GSI1", keys::public_publications(criteria.kind.as_str()));
-    let (mut scored, _) = list.read_where(&services.store, MAX_RANKED, &keep).await?;
+    let (mut scored, more) = list.read_where(&services.store, MAX_RANKED, &keep).await?;
     let total = scored.len();
+    // Every match was read, so their number is exact; past the cap it
+    // is not known, and left out.
+    let count = (!more).then_some(total as u64);
     // Best first; equal scores newest first (the order read).
     scored.sort_by(|a, b| b.0.cmp(&a.0));
     let position = |n: usize| Cursor {
@@ -610,6 +613,7 @@ async fn ranked(
         .collect();
     let link = |n: usize| page::link(uri, &services.cursors.encode(scope, &position(n)));
     Ok(Paginated {
+        count,
         next: (end < total).then(|| link(end)),
         previous: (offset > 0).then(|| link(offset.saturating_sub(request.size))),
         results,
@@ -854,6 +858,7 @@ pub async fn candidates(
         card(p, a, admin)
     }))
     .map(|p: Paginated<Option<CandidateCard>>| Paginated {
+        count: None,
         next: p.next,
         previous: p.previous,
         results: p.results.into_iter().flatten().collect(),

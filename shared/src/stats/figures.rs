@@ -123,6 +123,34 @@ pub fn users_from(values: &HashMap<String, i64>) -> UserStatistics {
     }
 }
 
+/// How many accounts the admins' list shows for its filters, from
+/// `values`: the validation counters with a `statut`, else the account
+/// counters; `None` for the one combination they cannot tell exactly, a
+/// validation state with an activity filter.
+pub fn user_count(
+    values: &HashMap<String, i64>,
+    role: Option<Role>,
+    statut: Option<crate::accounts::Verification>,
+    active: Option<bool>,
+) -> Option<i64> {
+    let roles = role.map_or(Role::ALL.to_vec(), |r| vec![r]);
+    let n = |name: &str| values.get(name).copied().unwrap_or(0);
+    let mut total = 0;
+    for r in roles {
+        total += match (statut, active) {
+            (Some(_), Some(_)) => return None,
+            (Some(s), None) => match r {
+                Role::Recruteur | Role::Prestataire => n(&review::counter(r, s)),
+                _ => 0,
+            },
+            (None, None) => n(r.as_str()),
+            (None, Some(false)) => n(&accounts::inactive_counter(r)),
+            (None, Some(true)) => n(r.as_str()) - n(&accounts::inactive_counter(r)),
+        };
+    }
+    Some(total)
+}
+
 /// A recruiter's figures: its publications, the applications it received.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct RecruiterStatistics {
@@ -297,5 +325,36 @@ mod tests {
         let u = users_from(&values);
         assert_eq!((u.candidat.actifs, u.candidat.inactifs), (3, 2));
         assert_eq!((u.total.total, u.total.actifs), (6, 4));
+    }
+
+    #[test]
+    fn user_counts_follow_the_filters_or_say_nothing() {
+        use crate::accounts::Verification;
+        let users = HashMap::from([
+            ("candidat".to_string(), 5),
+            ("candidat_inactifs".to_string(), 1),
+            ("recruteur".to_string(), 3),
+        ]);
+        assert_eq!(user_count(&users, None, None, None), Some(8));
+        assert_eq!(
+            user_count(&users, Some(Role::Candidat), None, Some(true)),
+            Some(4)
+        );
+        assert_eq!(user_count(&users, None, None, Some(false)), Some(1));
+        let validation = HashMap::from([
+            ("recruteur_verifie".to_string(), 2),
+            ("prestataire_verifie".to_string(), 1),
+        ]);
+        let verified = Some(Verification::Verifie);
+        assert_eq!(user_count(&validation, None, verified, None), Some(3));
+        assert_eq!(
+            user_count(&validation, Some(Role::Recruteur), verified, None),
+            Some(2)
+        );
+        assert_eq!(
+            user_count(&validation, Some(Role::Candidat), verified, None),
+            Some(0)
+        );
+        assert_eq!(user_count(&validation, None, verified, Some(true)), None);
     }
 }
