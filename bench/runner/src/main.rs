@@ -744,6 +744,7 @@ async fn main() {
                 .json(&json!({"email": e, "code": "moto-confirmation-code:000000", "new_password": "N3w-Passw0rd!"}))
         })
     }));
+    routes.extend(self_service_routes(&http, &base).await);
     routes.extend(notification_routes(&http, &base, &access, &sub).await);
     routes.extend(publication_routes(&http, &base).await);
     routes.extend(upload_routes(&http, &base).await);
@@ -1016,6 +1017,105 @@ async fn notification_routes(
 /// panel's. A verified recruiter publishes; what a route consumes (a
 /// pending publication to decide or delete, a pending account, an account
 /// to deactivate) is made beforehand, one per request.
+/// An account's own sessions and password (#17), on a fresh account:
+/// REQUESTS_PER_ROUTE more logins give the sessions that the DELETE route
+/// closes one per request; the list reads them all before. Changing the
+/// password to itself keeps every request alike (and the account usable).
+async fn self_service_routes(
+    http: &reqwest::Client,
+    base: &str,
+) -> Vec<(&'static str, u16, RequestFn)> {
+    let email = format!(
+        "bench-self-{}@destinyjobs.test",
+        ulid::Ulid::new().to_string().to_lowercase()
+    );
+    let r = http
+        .post(format!("{base}/api/auth/register/"))
+        .json(&json!({"email": email, "password": PASSWORD, "nom": "Bench", "prenom": "Self", "type_compte": "candidat"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let token = login_as(http, base, &email, PASSWORD).await["access"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for _ in 0..REQUESTS_PER_ROUTE {
+        login_as(http, base, &email, PASSWORD).await;
+    }
+    let mut others = Vec::new();
+    let mut next = Some(format!("{base}/api/auth/sessions/?page_size=100"));
+    while let Some(url) = next {
+        let page: Value = http
+            .get(&url)
+            .bearer_auth(&token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        for s in page["results"].as_array().unwrap() {
+            if s["courante"] == false {
+                others.push(s["id"].as_str().unwrap().to_string());
+            }
+        }
+        next = page["next"].as_str().map(|n| format!("{base}{n}"));
+    }
+    let (h, b) = (http.clone(), base.to_string());
+    let with = |method: reqwest::Method, path: &'static str, body: Option<Value>| -> RequestFn {
+        let (h, b, t) = (h.clone(), b.clone(), token.clone());
+        Box::new(move |_| {
+            let r = h
+                .request(method.clone(), format!("{b}{path}"))
+                .bearer_auth(&t);
+            match &body {
+                Some(body) => r.json(body),
+                None => r,
+            }
+        })
+    };
+    vec![
+        (
+            "GET /api/auth/sessions/",
+            200,
+            with(reqwest::Method::GET, "/api/auth/sessions/", None),
+        ),
+        ("DELETE /api/auth/sessions/{id}/", 204, {
+            let (h, b, t) = (h.clone(), b.clone(), token.clone());
+            Box::new(move |i| {
+                h.delete(format!("{b}/api/auth/sessions/{}/", others[i]))
+                    .bearer_auth(&t)
+            })
+        }),
+        (
+            "POST /api/auth/sessions/logout-others/",
+            200,
+            with(
+                reqwest::Method::POST,
+                "/api/auth/sessions/logout-others/",
+                None,
+            ),
+        ),
+        (
+            "POST /api/auth/change-password/",
+            200,
+            with(
+                reqwest::Method::POST,
+                "/api/auth/change-password/",
+                Some(json!({"old_password": PASSWORD, "new_password": PASSWORD})),
+            ),
+        ),
+        ("POST /api/auth/resend-code/", 200, {
+            let (h, b) = (h.clone(), b.clone());
+            Box::new(move |_| {
+                h.post(format!("{b}/api/auth/resend-code/"))
+                    .json(&json!({"email": email}))
+            })
+        }),
+    ]
+}
+
 async fn publication_routes(
     http: &reqwest::Client,
     base: &str,
@@ -1251,7 +1351,67 @@ async fn publication_routes(
             })
         }),
     ];
+    // A verified prestataire, for its public page.
+    let (_, provider_sub) = register("prestataire").await;
+    ok(http
+        .put(format!(
+            "{base}/api/admin/recruteurs/{provider_sub}/valider/"
+        ))
+        .bearer_auth(&admin)
+        .send()
+        .await
+        .unwrap())
+    .await;
     let mut routes: Vec<(&'static str, u16, RequestFn)> = vec![
+        (
+            "GET /api/offres/{id}/compatibilite/",
+            200,
+            get(
+                u(&format!("/api/offres/{public}/compatibilite/")),
+                Some(&candidate),
+            ),
+        ),
+        (
+            "GET /api/admin/publications/",
+            200,
+            get(
+                u("/api/admin/publications/?statut_validation=validee"),
+                Some(&admin),
+            ),
+        ),
+        (
+            "GET /api/admin/publications/{id}/",
+            200,
+            get(
+                u(&format!("/api/admin/publications/{public}/")),
+                Some(&admin),
+            ),
+        ),
+        (
+            // A candidate's: a recruiter's adds its publications (6 calls).
+            "GET /api/admin/utilisateurs/{id}/",
+            200,
+            get(
+                u(&format!("/api/admin/utilisateurs/{candidate_sub}/")),
+                Some(&admin),
+            ),
+        ),
+        (
+            "GET /api/profils/recruteurs/{id}/",
+            200,
+            get(
+                u(&format!("/api/profils/recruteurs/{recruiter_sub}/")),
+                None,
+            ),
+        ),
+        (
+            "GET /api/profils/prestataires/{id}/",
+            200,
+            get(
+                u(&format!("/api/profils/prestataires/{provider_sub}/")),
+                None,
+            ),
+        ),
         ("GET /api/offres/", 200, get(u("/api/offres/"), None)),
         (
             "GET /api/offres/{id}/",
