@@ -358,6 +358,15 @@ async fn moderation_lists_account_reads_counts_and_score_preview() {
     )
     .await;
     assert_eq!(n, 0, "another recruiter's publication counts nothing here");
+    let long = "x".repeat(2000);
+    for path in [
+        format!("/api/recruteur/candidatures/?publication={long}"),
+        "/api/recruteur/candidatures/?publication=a%20b".to_string(),
+    ] {
+        let r = app.get_auth(&path, &r1_token).await;
+        assert_eq!(r.status, 400, "{}", r.body);
+        assert!(r.body.get("publication").is_some(), "{}", r.body);
+    }
     let r = app
         .delete_auth(
             &format!("/api/candidat/candidatures/{}/", id(&applied.body)),

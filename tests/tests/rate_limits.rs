@@ -428,3 +428,36 @@ async fn search_is_limited_per_client() {
         200
     );
 }
+
+#[tokio::test]
+async fn public_pages_share_the_search_limit_per_client() {
+    let app = TestApp::spawn_with(&[("RATE_LIMIT_SEARCH_PER_CLIENT", &rate(2))]).await;
+    let (here, elsewhere) = (address(), address());
+    let page = |ip: String, path: &'static str| {
+        let app = &app;
+        async move {
+            app.send(app.http.get(app.url(path)).header("X-Forwarded-For", ip))
+                .await
+        }
+    };
+    assert_eq!(
+        page(here.clone(), "/api/profils/recruteurs/nobody/")
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        page(here.clone(), "/api/profils/candidats/nobody/")
+            .await
+            .status,
+        404
+    );
+    assert_throttled(&page(here.clone(), "/api/profils/prestataires/nobody/").await);
+    assert_eq!(
+        page(elsewhere, "/api/profils/prestataires/nobody/")
+            .await
+            .status,
+        404,
+        "another address is not limited"
+    );
+}

@@ -19,6 +19,9 @@ const MAX_ROUNDS: usize = 10;
 /// The same when the filter runs in code (`page_where`): a safety bound
 /// far above what a page needs at the scale docs/search.md states.
 const MAX_ROUNDS_IN_CODE: usize = 200;
+/// Most calls a COUNT Query of a list takes (`Listing::count`): 4 MB
+/// read, some 4,000 messages.
+const COUNT_CALLS: usize = 4;
 /// Largest Query a code-filtered page asks for.
 const MAX_BATCH: usize = 1000;
 /// Longest a code-filtered page reads before it answers short, with a
@@ -325,13 +328,15 @@ impl Listing {
     }
 
     /// How many items the whole list holds: a `Select=COUNT` Query of its
-    /// partition, filter applied, one call per MB read. For the lists a
-    /// user's own writes bound (notifications, messages), where no
-    /// counter is kept; never for a platform-wide list.
-    pub async fn count(&self, store: &Store) -> ApiResult<u64> {
+    /// partition, filter applied, one call per MB read, at most
+    /// `COUNT_CALLS` of them: past that (a box of several thousand
+    /// messages) `None`, the count left out rather than paid for on every
+    /// page. For one user's lists where no counter is kept (notifications,
+    /// messages, sessions); never for a platform-wide list.
+    pub async fn count(&self, store: &Store) -> ApiResult<Option<u64>> {
         let mut count = 0;
         let mut start = None;
-        loop {
+        for _ in 0..COUNT_CALLS {
             let out = self
                 .query(store)
                 .select(aws_sdk_dynamodb::types::Select::Count)
@@ -341,9 +346,10 @@ impl Listing {
             count += out.count.max(0) as u64;
             match out.last_evaluated_key {
                 Some(k) => start = Some(k),
-                None => return Ok(count),
+                None => return Ok(Some(count)),
             }
         }
+        Ok(None)
     }
 
     /// Reads up to `want` results after `start` (exclusive). Returns them

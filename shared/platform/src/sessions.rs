@@ -18,9 +18,10 @@ pub struct Session {
     pub created_at: u64,
     /// TTL attribute; code checks it too, since TTL deletion is lazy.
     pub expires_at: u64,
-    /// The session's id (`origin_jti`), also in its sort key.
-    #[serde(default)]
-    pub id: String,
+    /// Its sort key, `SESSION#<origin_jti>` (read, never written: the
+    /// key is the item's).
+    #[serde(rename = "SK", default, skip_serializing)]
+    pub key: String,
     /// The last login or token refresh (epoch seconds; 0: never since).
     #[serde(default)]
     pub last_used: u64,
@@ -30,6 +31,15 @@ pub struct Session {
     /// The address it logged in from.
     #[serde(default)]
     pub ip: Option<String>,
+}
+
+impl Session {
+    /// The session's id (`origin_jti`), from its key.
+    pub fn id(&self) -> &str {
+        self.key
+            .strip_prefix(keys::SESSION_PREFIX)
+            .unwrap_or(&self.key)
+    }
 }
 
 /// Who opens a session: what its owner sees in the list of sessions.
@@ -63,7 +73,7 @@ pub async fn open(
         role,
         created_at: now,
         expires_at: now + ttl_secs,
-        id: session_id.into(),
+        key: String::new(),
         last_used: now,
         user_agent: client
             .user_agent
@@ -142,14 +152,16 @@ pub async fn touch(store: &Store, sub: &str, session_id: &str) -> ApiResult<bool
     }
 }
 
-/// Ends one of a user's sessions by id: false if there was none.
+/// Ends one of a user's live sessions by id: false if there was none
+/// (or it had expired: TTL deletion is lazy).
 pub async fn close_one(store: &Store, sub: &str, session_id: &str) -> ApiResult<bool> {
     let out = store
         .client
         .delete_item()
         .table_name(&store.table)
         .set_key(Some(store::key(&keys::session(sub, session_id))))
-        .condition_expression("attribute_exists(PK)")
+        .condition_expression("attribute_exists(PK) AND expires_at > :now")
+        .expression_attribute_values(":now", AttributeValue::N(now_epoch().to_string()))
         .send()
         .await;
     match out {

@@ -955,7 +955,7 @@ async fn limit_sessions(state: &AuthState, user: &AuthUser) -> ApiResult<()> {
 
 #[utoipa::path(get, path = "/api/auth/sessions/", tag = "auth", security(("bearer" = [])),
     params(crate::page::PageParams),
-    responses((status = 200, body = crate::cursor::Paginated<SessionView>, description = "Mes sessions ouvertes, de la plus récente à la plus ancienne, avec leur nombre"),
+    responses((status = 200, body = crate::cursor::Paginated<SessionView>, description = "Mes sessions ouvertes, par id (un ordre stable, pas chronologique : chacune dit ses dates), avec leur nombre"),
         (status = 400, description = "Taille de page ou curseur invalide"),
         (status = 401, description = "Non authentifié"),
         (status = 429, description = "Trop de demandes : réessayer après Retry-After secondes")))]
@@ -987,12 +987,12 @@ pub async fn sessions_list(
     let results = std::mem::take(&mut page.results)
         .into_iter()
         .map(|s| SessionView {
-            courante: s.id == user.session_id,
+            id: s.id().to_string(),
+            courante: s.id() == user.session_id,
             date_creation: epoch_text(s.created_at),
             derniere_utilisation: epoch_text(s.last_used.max(s.created_at)),
             client: s.user_agent,
             adresse: s.ip,
-            id: s.id,
         })
         .collect();
     Ok(AxumJson(
@@ -1002,7 +1002,7 @@ pub async fn sessions_list(
             previous: page.previous,
             results,
         }
-        .counted(Some(count? as i64)),
+        .counted(count?.map(|n| n as i64)),
     ))
 }
 

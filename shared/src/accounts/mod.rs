@@ -5,6 +5,7 @@
 pub mod api;
 #[cfg(feature = "cognito")]
 pub mod cognito;
+pub mod public;
 
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
 use serde::{Deserialize, Deserializer, Serialize};
@@ -307,6 +308,7 @@ pub struct CandidatEdit {
     pub profil_public: Option<bool>,
     /// The fields that page shows (none by default).
     #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(length(max = 7))]
     pub champs_publics: Option<Vec<ChampPublic>>,
 }
 
@@ -578,8 +580,6 @@ pub async fn create(store: &Store, profile: &Profile) -> ApiResult<bool> {
 }
 
 /// The counter of an account type's deactivated accounts.
-pub mod public;
-
 pub fn inactive_counter(role: Role) -> String {
     format!("{}_inactifs", role.as_str())
 }

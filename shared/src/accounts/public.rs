@@ -2,7 +2,8 @@
 //! recruiter's company page, a verified prestataire's profile, and a
 //! candidat's page only if the candidat opted in, with only the fields
 //! made public. Email and phone are never public; a deactivated, pending
-//! or refused account has no page (`None`: 404).
+//! or refused account has no page (`None`: 404), nor a candidat whose
+//! email is not verified.
 
 use serde::Serialize;
 use utoipa::ToSchema;
@@ -94,7 +95,7 @@ pub fn candidate(p: &Profile) -> Option<CandidatePage> {
     let Details::Candidat(c) = &p.details else {
         return None;
     };
-    if !p.is_active || !c.profil_public {
+    if !p.is_active || !c.profil_public || p.statut_verification != Verification::Verifie {
         return None;
     }
     let shown = |f: ChampPublic| c.champs_publics.contains(&f);
@@ -165,6 +166,9 @@ mod tests {
         for secret in ["awa@example.com", "+2250700000000", "Kouassi", "Abidjan"] {
             assert!(!json.contains(secret), "{json}");
         }
+        p.statut_verification = Verification::EnAttente;
+        assert_eq!(candidate(&p), None, "email not verified");
+        p.statut_verification = Verification::Verifie;
         p.is_active = false;
         assert_eq!(candidate(&p), None, "deactivated");
     }

@@ -344,7 +344,7 @@ pub async fn publications_list(
     _admin: AdminUser,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<AxumJson<Paginated<Publication>>> {
-    use crate::publications::api::{account_param, choice};
+    use crate::publications::api::{choice, id_param};
     let f: ModerationFilters = page::query(&uri)?;
     let words: Vec<String> =
         f.q.as_deref()
@@ -358,7 +358,7 @@ pub async fn publications_list(
         kind: Kind::from_param(f.type_publication.as_deref())?,
         review: choice("statut_validation", f.statut_validation.as_deref())?,
         statut: choice("statut", f.statut.as_deref())?,
-        recruteur: account_param("recruteur", f.recruteur)?,
+        recruteur: id_param("recruteur", f.recruteur)?,
         words,
     };
     Ok(AxumJson(
@@ -450,15 +450,18 @@ pub async fn user_detail(
             .map_err(ApiError::internal)?;
         selection.respond(services, "admin", &uri).await.map(Some)
     };
-    // A read of personal data and documents: consigned, as decisions are.
+    // A read of personal data and documents: consigned, as decisions are,
+    // and not answered if it could not be.
     let entry =
         crate::logs::audit::Entry::new(&admin.sub, "consulter_compte", "utilisateur", id, None);
-    let (documents, figures, published, ()) = tokio::join!(
+    let consigned = async { store.write(vec![entry.put(store)?]).await.map(|_| ()) };
+    let (documents, figures, published, consigned) = tokio::join!(
         documents_of(services, std::slice::from_ref(&profile)),
         figures,
         published,
-        entry.0.record(store)
+        consigned
     );
+    consigned?;
     Ok(AxumJson(AccountDetail {
         documents: documents?.pop().unwrap_or_default(),
         statistiques: figures?,

@@ -350,10 +350,17 @@ pub async fn list_received(
         }
         Err(e) => return Err(e),
     };
+    let publication = match crate::publications::lists::id_param("publication", f.publication) {
+        Ok(p) => p,
+        Err(ApiError::Fields(e)) => {
+            errors.extend(e);
+            None
+        }
+        Err(e) => return Err(e),
+    };
     if !errors.is_empty() {
         return Err(ApiError::Fields(errors));
     }
-    let publication = f.publication.filter(|p| !p.is_empty());
     let mut terms = Vec::new();
     if let Some(p) = &publication {
         terms.push(("publication", "=", s(p)));
@@ -385,7 +392,6 @@ pub async fn list_received(
     let count = async {
         Ok::<_, ApiError>(match (&publication, statut, min.or(max)) {
             (_, _, Some(_)) | (Some(_), Some(_), _) => None,
-            (Some(p), None, None) if p.len() > 128 => Some(0),
             (Some(p), None, None) => Some(
                 crate::publications::store::get(store, p, true)
                     .await?

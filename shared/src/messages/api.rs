@@ -79,7 +79,7 @@ async fn list(
     Ok(AxumJson(
         page?
             .into_response(&services.cursors, &scope, uri, |m| m)
-            .counted(Some(count? as i64)),
+            .counted(count?.map(|n| n as i64)),
     ))
 }
 

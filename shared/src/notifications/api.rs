@@ -65,7 +65,7 @@ pub async fn list(
     let count = async {
         match lu {
             Some(false) => Ok(None),
-            _ => listing.count(store).await.map(Some),
+            _ => listing.count(store).await.map(|n| n.map(Some)),
         }
     };
     let (page, non_lues, count) = tokio::join!(
@@ -74,12 +74,16 @@ pub async fn list(
         count
     );
     let non_lues = non_lues?;
-    let count = count?.unwrap_or(non_lues as u64);
+    // `Some(None)`: too many to count here; `None`: the unread count.
+    let count = match count? {
+        None => Some(non_lues as u64),
+        Some(n) => n,
+    };
     Ok(AxumJson(NotificationPage {
         non_lues,
         page: page?
             .into_response(&services.cursors, &scope, &uri, |n| n)
-            .counted(Some(count as i64)),
+            .counted(count.map(|n| n as i64)),
     }))
 }
 

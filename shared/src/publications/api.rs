@@ -56,14 +56,14 @@ pub struct PublicFilters {
     pub recruteur: Option<String>,
 }
 
-pub use super::lists::{Selection, account_param};
+pub use super::lists::{Selection, id_param};
 
 /// The public list of a kind: validated, open publications, newest first,
 /// with their exact `count`; `?recruteur=` keeps one author's.
 pub async fn list_public(state: &Notifying, kind: Kind, uri: &Uri) -> ListResponse {
     let services = &state.services;
     let filters: PublicFilters = page::query(uri)?;
-    if let Some(recruteur) = account_param("recruteur", filters.recruteur)? {
+    if let Some(recruteur) = id_param("recruteur", filters.recruteur)? {
         let only = Selection {
             kind: Some(kind),
             review: Some(StatutValidation::Validee),

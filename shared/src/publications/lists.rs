@@ -100,13 +100,14 @@ impl Selection {
     }
 }
 
-/// A `recruteur` (or any account id) query parameter, checked.
-pub fn account_param(name: &str, value: Option<String>) -> ApiResult<Option<String>> {
+/// An id in a query parameter (`recruteur`, `publication`), checked: a
+/// 400 naming it rather than a key DynamoDB would refuse.
+pub fn id_param(name: &str, value: Option<String>) -> ApiResult<Option<String>> {
     match value.filter(|v| !v.is_empty()) {
         None => Ok(None),
         Some(v) if v.len() <= 128 && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => {
             Ok(Some(v))
         }
-        Some(_) => Err(ApiError::field(name, "Identifiant de compte invalide.")),
+        Some(_) => Err(ApiError::field(name, "Identifiant invalide.")),
     }
 }

@@ -117,12 +117,18 @@ pub struct CompanyPublicPage {
 
 /// A public profile: read once, shown through `public` (404 when it
 /// gives nothing: unknown, deactivated, not validated, not opted in).
+/// `ip`: limited per address first, as the searches are (pages are as
+/// scrapable); `None` when the caller limited it already.
 async fn public_profile<T>(
     state: &AreaState,
+    ip: Option<&str>,
     id: &str,
     public: fn(&crate::accounts::Profile) -> Option<T>,
 ) -> ApiResult<T> {
     let id = crate::store::path_id(id)?;
+    if let Some(ip) = ip {
+        limited(state, Caller::Client(ip)).await?;
+    }
     let profile: Option<crate::accounts::Profile> = state
         .store
         .get(&crate::store::keys::user(id), false)
@@ -137,14 +143,17 @@ async fn public_profile<T>(
     params(("id" = String, Path, description = "Id du compte recruteur"), PageParams),
     responses((status = 200, body = CompanyPublicPage, description = "La page publique de l'entreprise et ses publications ouvertes"),
         (status = 400, description = "Taille de page ou curseur invalide"),
-        (status = 404, description = "Pas de recruteur validé et actif de ce numéro")))]
+        (status = 404, description = "Pas de recruteur validé et actif de ce numéro"),
+        (status = 429, description = "Trop de pages consultées depuis cette adresse : réessayer après Retry-After secondes")))]
 pub async fn recruteur(
     State(state): State<AreaState>,
+    ClientIp(ip): ClientIp,
     axum::extract::Path(id): axum::extract::Path<String>,
     OriginalUri(uri): OriginalUri,
 ) -> ApiResult<AxumJson<CompanyPublicPage>> {
     use crate::publications::{Statut, StatutValidation, lists::Selection};
     crate::store::path_id(&id)?;
+    limited(&state, Caller::Client(&ip)).await?;
     let open = Selection {
         review: Some(StatutValidation::Validee),
         statut: Some(Statut::Active),
@@ -154,7 +163,7 @@ pub async fn recruteur(
     // The page and its publications at once; the list shows only if the
     // page exists.
     let (entreprise, publications) = tokio::join!(
-        public_profile(&state, &id, crate::accounts::public::company),
+        public_profile(&state, None, &id, crate::accounts::public::company),
         open.respond(&state, "company", &uri)
     );
     Ok(AxumJson(CompanyPublicPage {
@@ -166,12 +175,14 @@ pub async fn recruteur(
 #[utoipa::path(get, path = "/api/profils/prestataires/{id}/", tag = "profils",
     params(("id" = String, Path, description = "Id du compte prestataire")),
     responses((status = 200, body = crate::accounts::public::ProviderPage, description = "Le profil public du prestataire"),
-        (status = 404, description = "Pas de prestataire validé et actif de ce numéro")))]
+        (status = 404, description = "Pas de prestataire validé et actif de ce numéro"),
+        (status = 429, description = "Trop de pages consultées depuis cette adresse : réessayer après Retry-After secondes")))]
 pub async fn prestataire(
     State(state): State<AreaState>,
+    ClientIp(ip): ClientIp,
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> ApiResult<AxumJson<crate::accounts::public::ProviderPage>> {
-    public_profile(&state, &id, crate::accounts::public::provider)
+    public_profile(&state, Some(&ip), &id, crate::accounts::public::provider)
         .await
         .map(AxumJson)
 }
@@ -179,12 +190,14 @@ pub async fn prestataire(
 #[utoipa::path(get, path = "/api/profils/candidats/{id}/", tag = "profils",
     params(("id" = String, Path, description = "Id du compte candidat")),
     responses((status = 200, body = crate::accounts::public::CandidatePage, description = "Les champs que le candidat a rendus publics (`champs_publics`) ; jamais son e-mail ni son téléphone"),
-        (status = 404, description = "Pas de candidat actif de ce numéro dont le profil est public (`profil_public`)")))]
+        (status = 404, description = "Pas de candidat actif de ce numéro dont le profil est public (`profil_public`)"),
+        (status = 429, description = "Trop de pages consultées depuis cette adresse : réessayer après Retry-After secondes")))]
 pub async fn candidat(
     State(state): State<AreaState>,
+    ClientIp(ip): ClientIp,
     axum::extract::Path(id): axum::extract::Path<String>,
 ) -> ApiResult<AxumJson<crate::accounts::public::CandidatePage>> {
-    public_profile(&state, &id, crate::accounts::public::candidate)
+    public_profile(&state, Some(&ip), &id, crate::accounts::public::candidate)
         .await
         .map(AxumJson)
 }
