@@ -126,6 +126,25 @@ pub async fn is_live(store: &Store, sub: &str, session_id: &str) -> ApiResult<bo
     Ok(session.is_some_and(|s| s.expires_at > now_epoch()))
 }
 
+/// Whether a write made on a condition was made: false when the
+/// condition failed (the session is gone or expired).
+fn held<T, E, R>(out: Result<T, aws_sdk_dynamodb::error::SdkError<E, R>>) -> ApiResult<bool>
+where
+    E: aws_sdk_dynamodb::error::ProvideErrorMetadata,
+    ApiError: From<aws_sdk_dynamodb::error::SdkError<E, R>>,
+{
+    match out {
+        Ok(_) => Ok(true),
+        Err(e)
+            if e.as_service_error().and_then(|e| e.code())
+                == Some("ConditionalCheckFailedException") =>
+        {
+            Ok(false)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
 /// A token refresh: true while the session is live, whose last use is
 /// then now. One conditional write, instead of `is_live`'s read.
 pub async fn touch(store: &Store, sub: &str, session_id: &str) -> ApiResult<bool> {
@@ -140,16 +159,7 @@ pub async fn touch(store: &Store, sub: &str, session_id: &str) -> ApiResult<bool
         .expression_attribute_values(":now", AttributeValue::N(now.to_string()))
         .send()
         .await;
-    match out {
-        Ok(_) => Ok(true),
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-        {
-            Ok(false)
-        }
-        Err(e) => Err(e.into()),
-    }
+    held(out)
 }
 
 /// Ends one of a user's live sessions by id: false if there was none
@@ -164,16 +174,7 @@ pub async fn close_one(store: &Store, sub: &str, session_id: &str) -> ApiResult<
         .expression_attribute_values(":now", AttributeValue::N(now_epoch().to_string()))
         .send()
         .await;
-    match out {
-        Ok(_) => Ok(true),
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
-        {
-            Ok(false)
-        }
-        Err(e) => Err(e.into()),
-    }
+    held(out)
 }
 
 /// Ends one session (logout).

@@ -604,6 +604,41 @@ pub async fn refresh(
 
 // ---------------------------------------------------------- reset-password
 
+/// A code-mailing call's outcome, told the caller the same way whether
+/// the account exists, is unusable or already verified (no enumeration):
+/// those refusals are only logged; any other failure is the server's.
+fn hide_refusal<T, E, R>(
+    sent: Result<T, aws_sdk_cognitoidentityprovider::error::SdkError<E, R>>,
+    event: &'static str,
+) -> ApiResult<()>
+where
+    E: aws_sdk_cognitoidentityprovider::error::ProvideErrorMetadata
+        + std::error::Error
+        + Send
+        + Sync
+        + 'static,
+    R: std::fmt::Debug + Send + Sync + 'static,
+{
+    match sent {
+        Ok(_) => Ok(()),
+        Err(e)
+            if matches!(
+                error_code(&e),
+                Some(
+                    "UserNotFoundException"
+                        | "NotAuthorizedException"
+                        | "InvalidParameterException"
+                        | "LimitExceededException"
+                )
+            ) =>
+        {
+            tracing::info!(event, code = error_code(&e).unwrap_or(""), "code not sent");
+            Ok(())
+        }
+        Err(e) => Err(internal(e)),
+    }
+}
+
 #[derive(Deserialize, Validate, ToSchema)]
 pub struct ResetPasswordRequest {
     #[validate(required, email)]
@@ -639,28 +674,7 @@ pub async fn reset_password(
         .username(&email)
         .send()
         .await;
-    match sent {
-        Ok(_) => {}
-        // Unknown or unusable accounts get the same answer: no enumeration.
-        Err(e)
-            if matches!(
-                error_code(&e),
-                Some(
-                    "UserNotFoundException"
-                        | "NotAuthorizedException"
-                        | "InvalidParameterException"
-                        | "LimitExceededException"
-                )
-            ) =>
-        {
-            tracing::info!(
-                event = "reset_password_ignored",
-                code = error_code(&e).unwrap_or(""),
-                "reset not sent"
-            );
-        }
-        Err(e) => return Err(internal(e)),
-    }
+    hide_refusal(sent, "reset_password_ignored")?;
     Ok(detail(RESET_SENT))
 }
 
@@ -888,29 +902,7 @@ pub async fn resend_code(
         .username(&email)
         .send()
         .await;
-    match sent {
-        Ok(_) => {}
-        // Unknown or already verified: the same answer, no enumeration.
-        Err(e)
-            if matches!(
-                error_code(&e),
-                Some(
-                    "UserNotFoundException"
-                        | "InvalidParameterException"
-                        | "NotAuthorizedException"
-                        | "LimitExceededException"
-                        | "CodeDeliveryFailureException"
-                )
-            ) =>
-        {
-            tracing::info!(
-                event = "resend_code_ignored",
-                code = error_code(&e).unwrap_or(""),
-                "code not sent"
-            );
-        }
-        Err(e) => return Err(internal(e)),
-    }
+    hide_refusal(sent, "resend_code_ignored")?;
     Ok(detail(CODE_SENT))
 }
 
