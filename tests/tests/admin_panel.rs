@@ -536,3 +536,121 @@ async fn the_new_routes_make_their_documented_dynamodb_calls() {
         assert_eq!(calls(token, path).await, expected, "{path}");
     }
 }
+
+/// The same for #17's reads: moderation, account detail, public pages,
+/// the score preview, the sessions, and the lists that now carry `count`.
+#[tokio::test]
+async fn the_moderation_and_public_reads_make_their_documented_dynamodb_calls() {
+    let app = TestApp::spawn_with(&[("SERVER_TIMING", "true")]).await;
+    let (_, admin) = app.admin().await;
+    let (_, recruiter_sub, recruiter) = app.verified_recruiter(&admin).await;
+    let (_, candidate_sub, candidate) = app.applicant("candidat", json!({})).await;
+    let offre = app
+        .open_publication(&admin, &recruiter, "offres", "Analyste")
+        .await;
+    let pid = offre["id"].as_str().unwrap().to_string();
+    let calls = |token: Option<&str>, path: String| {
+        let app = &app;
+        let token = token.map(String::from);
+        async move {
+            let request = app.http.get(app.url(&path));
+            let request = match token {
+                Some(t) => request.bearer_auth(t),
+                None => request,
+            };
+            let r = app.send(request).await;
+            assert_eq!(r.status, 200, "{path}: {}", r.body);
+            r.headers["x-aws-calls"].to_str().unwrap().to_string()
+        }
+    };
+    let (a, r, c) = (
+        Some(admin.as_str()),
+        Some(recruiter.as_str()),
+        Some(candidate.as_str()),
+    );
+    for (token, path, expected) in [
+        (
+            a,
+            "/api/admin/publications/?statut_validation=validee".to_string(),
+            "dynamodb.GetItem=1,dynamodb.Query=2",
+        ),
+        (
+            a,
+            "/api/admin/publications/?q=analyste".to_string(),
+            "dynamodb.GetItem=1,dynamodb.Query=1",
+        ),
+        (
+            a,
+            format!("/api/admin/publications/{pid}/"),
+            "dynamodb.GetItem=2",
+        ),
+        (
+            a,
+            format!("/api/admin/utilisateurs/{candidate_sub}/"),
+            "dynamodb.GetItem=2,dynamodb.PutItem=1,dynamodb.Query=1",
+        ),
+        (
+            a,
+            format!("/api/admin/utilisateurs/{recruiter_sub}/"),
+            "dynamodb.GetItem=2,dynamodb.PutItem=1,dynamodb.Query=3",
+        ),
+        (
+            a,
+            "/api/admin/publications-en-attente/".to_string(),
+            "dynamodb.GetItem=1,dynamodb.Query=2",
+        ),
+        (None, "/api/offres/".to_string(), "dynamodb.Query=2"),
+        (
+            None,
+            format!("/api/offres/?recruteur={recruiter_sub}"),
+            "dynamodb.Query=2",
+        ),
+        (
+            r,
+            "/api/recruteur/offres/".to_string(),
+            "dynamodb.GetItem=1,dynamodb.Query=2",
+        ),
+        (
+            r,
+            "/api/recruteur/candidatures/".to_string(),
+            "dynamodb.GetItem=1,dynamodb.Query=2",
+        ),
+        (
+            r,
+            format!("/api/recruteur/candidatures/?publication={pid}"),
+            "dynamodb.GetItem=2,dynamodb.Query=1",
+        ),
+        (
+            c,
+            "/api/candidat/candidatures/".to_string(),
+            "dynamodb.GetItem=1,dynamodb.Query=2",
+        ),
+        (
+            c,
+            format!("/api/offres/{pid}/compatibilite/"),
+            "dynamodb.BatchGetItem=1,dynamodb.GetItem=1",
+        ),
+        (
+            c,
+            "/api/messages/".to_string(),
+            "dynamodb.GetItem=1,dynamodb.Query=2",
+        ),
+        (
+            c,
+            "/api/notifications/".to_string(),
+            "dynamodb.GetItem=1,dynamodb.Query=3",
+        ),
+        (
+            c,
+            "/api/auth/sessions/".to_string(),
+            "dynamodb.GetItem=1,dynamodb.Query=2,dynamodb.UpdateItem=1",
+        ),
+        (
+            None,
+            format!("/api/profils/recruteurs/{recruiter_sub}/"),
+            "dynamodb.GetItem=1,dynamodb.Query=2,dynamodb.UpdateItem=1",
+        ),
+    ] {
+        assert_eq!(calls(token, path.clone()).await, expected, "{path}");
+    }
+}
