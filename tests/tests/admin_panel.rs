@@ -602,6 +602,11 @@ async fn the_moderation_and_public_reads_make_their_documented_dynamodb_calls() 
         (None, "/api/offres/".to_string(), "dynamodb.Query=2"),
         (
             None,
+            "/api/statistiques/publiques/".to_string(),
+            "dynamodb.Query=2",
+        ),
+        (
+            None,
             format!("/api/offres/?recruteur={recruiter_sub}"),
             "dynamodb.Query=2",
         ),

@@ -96,6 +96,7 @@ const EXPECTED: &[(&str, u16)] = &[
     ("auth/resend-code", 200),
     ("offres/compatibilite-unknown", 404),
     ("recherche/profil-recruteur-unknown", 404),
+    ("statistiques/publiques", 200),
 ];
 
 /// Events replayed with a verified recruiter besides the `*-recruteur*`

@@ -73,6 +73,11 @@ async fn moderation_lists_account_reads_counts_and_score_preview() {
         .open_publication(&admin, &r2_token, "offres", "Développeur web")
         .await;
 
+    let get = |path: String| {
+        let app = &app;
+        async move { app.send(app.http.get(app.url(&path))).await }
+    };
+
     // The moderation list: every kind and state, newest first, counted.
     let (n, all) = counted(&app, "/api/admin/publications/?page_size=2", Some(&admin)).await;
     assert_eq!(n, 5);
@@ -289,6 +294,31 @@ async fn moderation_lists_account_reads_counts_and_score_preview() {
     let (n, _) = counted(&app, "/api/admin/publications/", Some(&admin)).await;
     assert_eq!(n, 4);
 
+    // The home page's figures (#18): what the public lists hold, and the
+    // active accounts, anonymous and cacheable.
+    let figures = get("/api/statistiques/publiques/".to_string()).await;
+    assert_eq!(figures.status, 200, "{}", figures.body);
+    assert_eq!(
+        figures.headers["cache-control"].to_str().unwrap(),
+        "public, max-age=300"
+    );
+    assert_eq!(figures.body["publications"]["offre"], 3);
+    assert_eq!(figures.body["publications"]["bourse"], 0, "closed");
+    assert_eq!(figures.body["publications"]["financement"], 0, "deleted");
+    assert_eq!(figures.body["publications"]["total"], 3);
+    for role in ["candidat", "recruteur", "prestataire"] {
+        let (n, _) = counted(
+            &app,
+            &format!("/api/admin/utilisateurs/?type_compte={role}&is_active=true&page_size=100"),
+            Some(&admin),
+        )
+        .await;
+        assert_eq!(figures.body["utilisateurs"][role], n, "{role}");
+    }
+    assert!(figures.body["utilisateurs"].get("admin").is_none());
+    let text = figures.body.to_string();
+    assert!(!text.contains('@'), "no personal data: {text}");
+
     // The score before applying is the score applying stores.
     let preview = app
         .get_auth(
@@ -395,10 +425,6 @@ async fn moderation_lists_account_reads_counts_and_score_preview() {
 
     // Public pages: exactly the public fields, only for validated, active
     // accounts, and a candidat's only if opted in.
-    let get = |path: String| {
-        let app = &app;
-        async move { app.send(app.http.get(app.url(&path))).await }
-    };
     let r = app
         .put_auth(
             "/api/auth/profile/",

@@ -1600,6 +1600,11 @@ async fn publication_routes(
             ),
         ),
         (
+            "GET /api/statistiques/publiques/",
+            200,
+            get(u("/api/statistiques/publiques/"), None),
+        ),
+        (
             "GET /api/admin/statistiques-globales/",
             200,
             get(u("/api/admin/statistiques-globales/"), Some(&admin)),

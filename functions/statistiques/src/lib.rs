@@ -8,4 +8,5 @@ shared::area!(AreaState;
     candidat,
     analytics_offres,
     analytics_candidatures,
+    publiques,
 );

@@ -42,6 +42,20 @@ pub async fn candidat(
     Ok(AxumJson(figures::applicant(&state.store, &user.sub).await?))
 }
 
+#[utoipa::path(get, path = "/api/statistiques/publiques/", tag = "statistiques",
+    responses((status = 200, body = figures::PublicFigures, description = "Publications ouvertes par catégorie et comptes actifs par type, pour la page d'accueil : anonyme, sans donnée personnelle, en cache 5 minutes")))]
+pub async fn publiques(
+    State(state): State<AreaState>,
+) -> ApiResult<(
+    [(axum::http::HeaderName, &'static str); 1],
+    AxumJson<figures::PublicFigures>,
+)> {
+    Ok((
+        [(axum::http::header::CACHE_CONTROL, "public, max-age=300")],
+        AxumJson(figures::public(&state.store).await?),
+    ))
+}
+
 /// A recruiter sees its own series, an admin the platform's.
 fn whose(user: &AuthUser) -> ApiResult<Whose<'_>> {
     match user.role {

@@ -151,6 +151,83 @@ pub fn user_count(
     Some(total)
 }
 
+/// The platform's public figures (the home page): open publications per
+/// kind and active accounts per public type; no personal data, no admin.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, ToSchema)]
+pub struct PublicFigures {
+    pub publications: OpenPublications,
+    pub utilisateurs: ActiveAccounts,
+}
+
+/// Validated, open publications (what the public lists show).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, ToSchema)]
+pub struct OpenPublications {
+    pub offre: i64,
+    pub financement: i64,
+    pub bourse: i64,
+    pub consultation: i64,
+    pub total: i64,
+}
+
+/// Active accounts of the types the public meets.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, ToSchema)]
+pub struct ActiveAccounts {
+    pub candidat: i64,
+    pub recruteur: i64,
+    pub prestataire: i64,
+    pub total: i64,
+}
+
+/// The public figures from the publication and account counters.
+pub fn public_from(
+    publications: &HashMap<String, i64>,
+    users: &HashMap<String, i64>,
+) -> PublicFigures {
+    use crate::publications::{Statut, StatutValidation};
+    let open = |k: Kind| {
+        publications::count(
+            publications,
+            Some(k),
+            Some(StatutValidation::Validee),
+            Some(Statut::Active),
+        )
+        .max(0)
+    };
+    let active = |r: Role| {
+        user_count(users, Some(r), None, Some(true))
+            .unwrap_or(0)
+            .max(0)
+    };
+    let mut p = OpenPublications {
+        offre: open(Kind::Offre),
+        financement: open(Kind::Financement),
+        bourse: open(Kind::Bourse),
+        consultation: open(Kind::Consultation),
+        total: 0,
+    };
+    p.total = p.offre + p.financement + p.bourse + p.consultation;
+    let mut u = ActiveAccounts {
+        candidat: active(Role::Candidat),
+        recruteur: active(Role::Recruteur),
+        prestataire: active(Role::Prestataire),
+        total: 0,
+    };
+    u.total = u.candidat + u.recruteur + u.prestataire;
+    PublicFigures {
+        publications: p,
+        utilisateurs: u,
+    }
+}
+
+/// Two Queries, at once.
+pub async fn public(store: &Store) -> ApiResult<PublicFigures> {
+    let (p, u) = tokio::join!(
+        store.counters(publications::store::SCOPE),
+        store.counters(stats::USERS),
+    );
+    Ok(public_from(&p?, &u?))
+}
+
 /// A recruiter's figures: its publications, the applications it received.
 #[derive(Clone, Debug, Serialize, ToSchema)]
 pub struct RecruiterStatistics {
@@ -356,5 +433,38 @@ mod tests {
             Some(0)
         );
         assert_eq!(user_count(&validation, None, verified, Some(true)), None);
+    }
+
+    #[test]
+    fn public_figures_count_open_publications_and_active_accounts_only() {
+        let publications = HashMap::from([
+            ("offre_validee".to_string(), 3),
+            ("offre_validee_fermee".to_string(), 1),
+            ("offre_en_attente".to_string(), 5),
+            ("bourse_validee".to_string(), 2),
+        ]);
+        let users = HashMap::from([
+            ("candidat".to_string(), 4),
+            ("candidat_inactifs".to_string(), 1),
+            ("recruteur".to_string(), 2),
+            ("admin".to_string(), 7),
+        ]);
+        let f = public_from(&publications, &users);
+        assert_eq!(
+            (
+                f.publications.offre,
+                f.publications.bourse,
+                f.publications.total
+            ),
+            (2, 2, 4)
+        );
+        assert_eq!(
+            (
+                f.utilisateurs.candidat,
+                f.utilisateurs.recruteur,
+                f.utilisateurs.total
+            ),
+            (3, 2, 5)
+        );
     }
 }
