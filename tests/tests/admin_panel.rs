@@ -452,6 +452,19 @@ async fn candidate_search_shows_contacts_only_to_recruiters_applied_to() {
     );
 }
 
+/// The AWS calls a GET made, as `SERVER_TIMING=true` reports them
+/// (`x-aws-calls`); asserts it answered 200.
+async fn aws_calls(app: &TestApp, token: Option<&str>, path: &str) -> String {
+    let request = app.http.get(app.url(path));
+    let request = match token {
+        Some(t) => request.bearer_auth(t),
+        None => request,
+    };
+    let r = app.send(request).await;
+    assert_eq!(r.status, 200, "{path}: {}", r.body);
+    r.headers["x-aws-calls"].to_str().unwrap().to_string()
+}
+
 /// The DynamoDB calls the new routes make, counted by the SDK interceptor
 /// (`SERVER_TIMING=true` reports them), are the minimums of
 /// docs/data-model.md: no route reads more than its key design needs.
@@ -463,16 +476,7 @@ async fn the_new_routes_make_their_documented_dynamodb_calls() {
     let (_, candidate, _, _) = app.user("candidat").await;
     let calls = |token: Option<String>, path: &'static str| {
         let app = &app;
-        async move {
-            let request = app.http.get(app.url(path));
-            let request = match token {
-                Some(t) => request.bearer_auth(t),
-                None => request,
-            };
-            let r = app.send(request).await;
-            assert_eq!(r.status, 200, "{path}: {}", r.body);
-            r.headers["x-aws-calls"].to_str().unwrap().to_string()
-        }
+        async move { aws_calls(app, token.as_deref(), path).await }
     };
     let (a, r, c) = (
         Some(admin.clone()),
@@ -552,16 +556,7 @@ async fn the_moderation_and_public_reads_make_their_documented_dynamodb_calls() 
     let calls = |token: Option<&str>, path: String| {
         let app = &app;
         let token = token.map(String::from);
-        async move {
-            let request = app.http.get(app.url(&path));
-            let request = match token {
-                Some(t) => request.bearer_auth(t),
-                None => request,
-            };
-            let r = app.send(request).await;
-            assert_eq!(r.status, 200, "{path}: {}", r.body);
-            r.headers["x-aws-calls"].to_str().unwrap().to_string()
-        }
+        async move { aws_calls(app, token.as_deref(), &path).await }
     };
     let (a, r, c) = (
         Some(admin.as_str()),

@@ -1017,21 +1017,20 @@ async fn notification_routes(
 /// panel's. A verified recruiter publishes; what a route consumes (a
 /// pending publication to decide or delete, a pending account, an account
 /// to deactivate) is made beforehand, one per request.
-/// An account's own sessions and password (#17), on a fresh account:
-/// REQUESTS_PER_ROUTE more logins give the sessions that the DELETE route
-/// closes one per request; the list reads them all before. Changing the
-/// password to itself keeps every request alike (and the account usable).
-async fn self_service_routes(
+/// A new candidat account `bench-<tag>-<ulid>`, logged in: (email, access).
+async fn candidate_account(
     http: &reqwest::Client,
     base: &str,
-) -> Vec<(&'static str, u16, RequestFn)> {
+    tag: &str,
+    prenom: &str,
+) -> (String, String) {
     let email = format!(
-        "bench-self-{}@destinyjobs.test",
+        "bench-{tag}-{}@destinyjobs.test",
         ulid::Ulid::new().to_string().to_lowercase()
     );
     let r = http
         .post(format!("{base}/api/auth/register/"))
-        .json(&json!({"email": email, "password": PASSWORD, "nom": "Bench", "prenom": "Self", "type_compte": "candidat"}))
+        .json(&json!({"email": email, "password": PASSWORD, "nom": "Bench", "prenom": prenom, "type_compte": "candidat"}))
         .send()
         .await
         .unwrap();
@@ -1040,6 +1039,18 @@ async fn self_service_routes(
         .as_str()
         .unwrap()
         .to_string();
+    (email, token)
+}
+
+/// An account's own sessions and password (#17), on a fresh account:
+/// REQUESTS_PER_ROUTE more logins give the sessions that the DELETE route
+/// closes one per request; the list reads them all before. Changing the
+/// password to itself keeps every request alike (and the account usable).
+async fn self_service_routes(
+    http: &reqwest::Client,
+    base: &str,
+) -> Vec<(&'static str, u16, RequestFn)> {
+    let (email, token) = candidate_account(http, base, "self", "Self").await;
     for _ in 0..REQUESTS_PER_ROUTE {
         login_as(http, base, &email, PASSWORD).await;
     }
@@ -1675,21 +1686,7 @@ async fn upload_routes(http: &reqwest::Client, base: &str) -> Vec<(&'static str,
     let mut senders = Vec::new();
     let mut owners = Vec::new();
     for n in 0..2 * accounts {
-        let email = format!(
-            "bench-upload-{n}-{}@destinyjobs.test",
-            ulid::Ulid::new().to_string().to_lowercase()
-        );
-        let r = http
-            .post(format!("{base}/api/auth/register/"))
-            .json(&json!({"email": email, "password": PASSWORD, "nom": "Bench", "prenom": "Cv", "type_compte": "candidat"}))
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), 201);
-        let token = login_as(http, base, &email, PASSWORD).await["access"]
-            .as_str()
-            .unwrap()
-            .to_string();
+        let (_, token) = candidate_account(http, base, &format!("upload-{n}"), "Cv").await;
         if n < accounts {
             senders.push(token)
         } else {
