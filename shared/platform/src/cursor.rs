@@ -121,6 +121,17 @@ impl<T> Paginated<T> {
         self.count = count.map(|n| n.max(0) as u64);
         self
     }
+
+    /// The same page (count and links) with other results: each item
+    /// shown another way, with what was read beside it.
+    pub fn with_results<U>(self, results: Vec<U>) -> Paginated<U> {
+        Paginated {
+            count: self.count,
+            next: self.next,
+            previous: self.previous,
+            results,
+        }
+    }
 }
 
 #[cfg(test)]

@@ -988,13 +988,7 @@ pub async fn sessions_list(
         })
         .collect();
     Ok(AxumJson(
-        crate::cursor::Paginated {
-            count: None,
-            next: page.next,
-            previous: page.previous,
-            results,
-        }
-        .counted(count?.map(|n| n as i64)),
+        page.with_results(results).counted(count?.map(|n| n as i64)),
     ))
 }
 

@@ -97,35 +97,22 @@ pub async fn pending_accounts(
     let services = &state.services;
     let list = keys::users_by_validation(role.as_str(), Verification::EnAttente.as_str());
     let list = Listing::index("GSI2", list).oldest_first();
-    let page: Paginated<Profile> = list.respond(services, &scope, &uri).await?;
-    let mut documents = documents_of(services, &page.results).await?;
-    let results = page
-        .results
-        .into_iter()
-        .zip(documents.drain(..))
-        .map(|(profile, documents)| PendingAccount { profile, documents })
-        .collect();
+    let mut page: Paginated<Profile> = list.respond(services, &scope, &uri).await?;
+    let documents = documents_of(services, &page.results).await?;
     let count = state
         .services
         .store
         .counters(review::SCOPE)
         .await?
-        .get(&format!(
-            "{}_{}",
-            role.as_str(),
-            Verification::EnAttente.as_str()
-        ))
+        .get(&review::counter(role, Verification::EnAttente))
         .copied()
         .unwrap_or(0);
-    Ok(AxumJson(
-        Paginated {
-            count: None,
-            next: page.next,
-            previous: page.previous,
-            results,
-        }
-        .counted(Some(count)),
-    ))
+    let results = std::mem::take(&mut page.results)
+        .into_iter()
+        .zip(documents)
+        .map(|(profile, documents)| PendingAccount { profile, documents })
+        .collect();
+    Ok(AxumJson(page.with_results(results).counted(Some(count))))
 }
 
 /// The verification documents of each profile, with their download

@@ -857,11 +857,12 @@ pub async fn candidates(
         let a = applied.next().unwrap_or(false);
         card(p, a, admin)
     }))
-    .map(|p: Paginated<Option<CandidateCard>>| Paginated {
-        count: None,
-        next: p.next,
-        previous: p.previous,
-        results: p.results.into_iter().flatten().collect(),
+    .map(|mut p: Paginated<Option<CandidateCard>>| {
+        let cards = std::mem::take(&mut p.results)
+            .into_iter()
+            .flatten()
+            .collect();
+        p.with_results(cards)
     })
 }
 
