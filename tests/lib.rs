@@ -481,10 +481,10 @@ pub fn publication_body(kind: &str, titre: &str) -> Value {
             json!({"type_contrat": "cdi", "salaire_min": 300000, "salaire_max": 500000, "localisation": "Abidjan", "competences_requises": ["Rust"]})
         }
         "financements" => {
-            json!({"type_financement": "subvention", "montant": 5000000, "secteur": "Agriculture"})
+            json!({"type_financement": "subvention", "montant": 5000000, "secteur": "agriculture"})
         }
         "bourses" => {
-            json!({"type_bourse": "excellence", "montant": 1200000, "domaine_etude": "Informatique"})
+            json!({"type_bourse": "excellence", "montant": 1200000, "domaine_etude": "informatique"})
         }
         "consultations" => {
             json!({"type_consultation": "informatique", "budget": 2000000, "duree": "3 mois"})

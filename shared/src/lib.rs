@@ -22,6 +22,7 @@ pub mod logs;
 pub mod messages;
 pub mod notifications;
 pub mod publications;
+pub mod reference;
 pub mod search;
 pub mod stats;
 pub mod uploads;

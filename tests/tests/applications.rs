@@ -32,14 +32,37 @@ async fn a_candidate_applies_is_interviewed_and_accepted() {
         )
         .await;
 
-    // The candidate applies; mass-assigned fields are ignored.
+    // Fields only the platform writes are refused, each named; nothing is
+    // recorded.
     let r = app
         .apply(
             &candidate,
             "offres",
             &id(&offre),
-            json!({"lettre_motivation": "<p>Très motivée<script>alert(1)</script></p>",
-                   "statut": "acceptee", "score_compatibilite": 100, "notes_recruteur": "x"}),
+            json!({"lettre_motivation": "x", "statut": "acceptee", "score_compatibilite": 100,
+                   "notes_recruteur": "x", "lettre_motivaton": "typo"}),
+        )
+        .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    for field in [
+        "statut",
+        "score_compatibilite",
+        "notes_recruteur",
+        "lettre_motivaton",
+    ] {
+        assert_eq!(
+            r.body[field],
+            json!(["Champ inconnu ou en lecture seule."]),
+            "{}",
+            r.body
+        );
+    }
+    let r = app
+        .apply(
+            &candidate,
+            "offres",
+            &id(&offre),
+            json!({"lettre_motivation": "<p>Très motivée<script>alert(1)</script></p>"}),
         )
         .await;
     assert_eq!(r.status, 201, "{}", r.body);

@@ -96,6 +96,7 @@ const EXPECTED: &[(&str, u16)] = &[
     ("auth/resend-code", 200),
     ("offres/compatibilite-unknown", 404),
     ("recherche/profil-recruteur-unknown", 404),
+    ("recherche/reference-regions", 200),
     ("statistiques/publiques", 200),
 ];
 

@@ -167,7 +167,7 @@ async fn every_filter_alone_and_combined_finds_exactly_what_it_should() {
             o.id = p.id;
         }
     }
-    let sectors = [Some("Agriculture"), Some("Numérique"), Some("Santé"), None];
+    let sectors = [Some("agriculture"), Some("numerique"), Some("sante"), None];
     let fin_types = ["subvention", "pret", "microcredit"];
     let mut financements = Vec::new();
     let mut bourses = Vec::new();
@@ -176,7 +176,7 @@ async fn every_filter_alone_and_combined_finds_exactly_what_it_should() {
         let amount = (i % 5 != 4).then_some(1_000_000 + i as i64 * 250_000);
         let f = seed(&s, Kind::Financement, json!({"titre": format!("Fonds {i}"), "description": "Appui aux projets", "type_financement": fin_types[i % 3], "secteur": sectors[i % 4], "montant": amount}), now).await;
         financements.push((f.id, i, amount));
-        let b = seed(&s, Kind::Bourse, json!({"titre": format!("Bourse d'études {i}"), "description": "Pour étudiants", "type_bourse": (["merite", "excellence"][i % 2]), "domaine_etude": (["Informatique", "Médecine", "Économie"][i % 3]), "montant": amount}), now).await;
+        let b = seed(&s, Kind::Bourse, json!({"titre": format!("Bourse d'études {i}"), "description": "Pour étudiants", "type_bourse": (["merite", "excellence"][i % 2]), "domaine_etude": (["informatique", "medecine", "economie_gestion"][i % 3]), "montant": amount}), now).await;
         bourses.push((b.id, i, amount));
         let c = seed(&s, Kind::Consultation, json!({"titre": format!("Mission {i}"), "description": "Accompagnement", "type_consultation": (["strategie", "informatique"][i % 2]), "budget": amount, "competences_requises": (if i % 3 == 0 { vec!["Rust", "Audit"] } else { vec!["Audit"] })}), now).await;
         consultations.push((c.id, i, amount));

@@ -1615,6 +1615,25 @@ async fn publication_routes(
             200,
             get(u("/api/statistiques/publiques/"), None),
         ),
+        ("GET /api/reference/", 200, get(u("/api/reference/"), None)),
+        (
+            "GET /api/reference/{liste}/",
+            200,
+            get(u("/api/reference/departements/"), None),
+        ),
+        (
+            "GET /api/reference/pays/{id}/regions/",
+            200,
+            get(u("/api/reference/pays/CI/regions/"), None),
+        ),
+        (
+            "GET /api/reference/departements/{id}/categories/",
+            200,
+            get(
+                u("/api/reference/departements/informatique/categories/"),
+                None,
+            ),
+        ),
         (
             "GET /api/admin/statistiques-globales/",
             200,

@@ -1,6 +1,7 @@
 //! The recherche Lambda (spec 9): its routes, declared here and
 //! written in `shared::search::api`.
 
+pub use shared::reference::api::*;
 pub use shared::search::api::*;
 
 shared::area!(AreaState;
@@ -13,4 +14,8 @@ shared::area!(AreaState;
     recruteur,
     prestataire,
     candidat,
+    reference_index,
+    reference_list,
+    reference_regions,
+    reference_categories,
 );

@@ -75,7 +75,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
         "  Notifications     delivered in-process from the queue (email, push, SMS: see /moto-api/data.json)"
     );
     println!(
-        "  Reminders         interview reminders checked every REMINDERS_INTERVAL_SECONDS (60)"
+        "  Scheduled jobs    interview reminders and deadlines checked every REMINDERS_INTERVAL_SECONDS (60)"
     );
     println!();
     axum::serve(

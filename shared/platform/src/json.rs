@@ -70,44 +70,183 @@ pub async fn json_value<S: Send + Sync>(
     })
 }
 
-/// Deserializes a JSON value into `T`, naming the fields that failed.
+/// Deserializes a JSON value into `T`, naming the fields that failed
+/// (keys `T` does not read are left alone).
 pub fn from_value<T: DeserializeOwned>(value: serde_json::Value) -> Result<T, ApiError> {
     match deserialize_all(value)? {
-        (Some(parsed), errors) if errors.is_empty() => Ok(parsed),
-        (_, errors) => Err(ApiError::Fields(errors)),
+        (Some(parsed), errors, _) if errors.is_empty() => Ok(parsed),
+        (_, errors, _) => Err(ApiError::Fields(errors)),
     }
 }
 
 /// Deserializes then validates, reporting every bad field at once: type
-/// errors from serde and rule errors from `validator` together.
+/// errors from serde, rule errors from `validator`, and each key `T` does
+/// not read (« Champ inconnu. »), so a misspelt field is never silently
+/// dropped.
 pub fn parse<T: DeserializeOwned + Validate>(value: serde_json::Value) -> Result<T, ApiError> {
-    let (parsed, mut errors) = deserialize_all::<T>(value)?;
-    if let Some(Err(invalid)) = parsed.as_ref().map(Validate::validate) {
-        for (field, messages) in crate::validation::field_errors(&invalid) {
-            errors.entry(field).or_insert(messages);
+    let mut body = Parts::new(value)?;
+    let parsed = body.part::<T>();
+    body.finish()?;
+    parsed.ok_or_else(|| ApiError::Fields(FieldErrors::new()))
+}
+
+/// The message of a body key that no field reads: unknown, or written by
+/// the platform only.
+pub const UNKNOWN_FIELD: &str = "Champ inconnu ou en lecture seule.";
+
+/// One JSON object body read in several parts (an account, then its
+/// type's fields; a publication's common fields, then its kind's), each
+/// part taking the keys it knows. `finish` reports every error of every
+/// part at once, and each key that no part read and that is not declared
+/// read-only: a client's misspelt field is a 400 naming it.
+pub struct Parts {
+    value: serde_json::Value,
+    errors: FieldErrors,
+    /// Keys no part has read so far (`None` before the first part).
+    unread: Option<std::collections::BTreeSet<String>>,
+}
+
+impl Parts {
+    /// 400 unless the body is a JSON object.
+    pub fn new(value: serde_json::Value) -> Result<Parts, ApiError> {
+        if !value.is_object() {
+            return Err(ApiError::BadRequest(
+                "Données invalides : un objet JSON est attendu.".into(),
+            ));
+        }
+        Ok(Parts {
+            value,
+            errors: FieldErrors::new(),
+            unread: None,
+        })
+    }
+
+    /// The body as sent.
+    pub fn value(&self) -> &serde_json::Value {
+        &self.value
+    }
+
+    /// One part, deserialized and validated; `None` when it has errors
+    /// (kept for `finish`).
+    pub fn part<T: DeserializeOwned + Validate>(&mut self) -> Option<T> {
+        let (parsed, errors, ignored) = match deserialize_all::<T>(self.value.clone()) {
+            Ok(found) => found,
+            Err(_) => unreachable!("the body is an object"),
+        };
+        self.unread = Some(match self.unread.take() {
+            None => ignored,
+            Some(unread) => unread_by_both(&unread, &ignored),
+        });
+        let complete = errors.is_empty();
+        for (field, messages) in errors {
+            self.errors.entry(field).or_default().extend(messages);
+        }
+        let parsed = parsed?;
+        if let Err(invalid) = parsed.validate() {
+            for (field, messages) in crate::validation::field_errors(&invalid) {
+                self.errors.entry(field).or_insert(messages);
+            }
+            return None;
+        }
+        complete.then_some(parsed)
+    }
+
+    /// Keeps a part parsed another way: its value, or its field errors.
+    /// Any other error passes through.
+    pub fn keep<T>(&mut self, result: Result<T, ApiError>) -> Result<Option<T>, ApiError> {
+        collect(result, &mut self.errors)
+    }
+
+    /// Marks top-level keys (and what they hold) as read by hand (a tag such as `type_compte`), or as
+    /// read-only fields of the resource, accepted and ignored as DRF does.
+    pub fn read(&mut self, keys: &[&str]) {
+        if let Some(unread) = self.unread.as_mut() {
+            unread.retain(|path| !keys.contains(&path.split('.').next().unwrap_or_default()));
+        } else {
+            let mut unread: std::collections::BTreeSet<String> = self
+                .value
+                .as_object()
+                .map(|o| o.keys().cloned().collect())
+                .unwrap_or_default();
+            for key in keys {
+                unread.remove(*key);
+            }
+            self.unread = Some(unread);
         }
     }
-    match parsed {
-        Some(parsed) if errors.is_empty() => Ok(parsed),
-        _ => Err(ApiError::Fields(errors)),
+
+    /// Adds an error of its own to the body's.
+    pub fn error(&mut self, field: &str, message: impl Into<String>) {
+        self.errors
+            .entry(field.into())
+            .or_default()
+            .push(message.into());
+    }
+
+    /// Whether a part or check has found an error on `field` so far.
+    pub fn has_error(&self, field: &str) -> bool {
+        self.errors.contains_key(field)
+    }
+
+    /// Every error found, plus one per unread key; `Ok` when there is none.
+    pub fn finish(mut self) -> Result<(), ApiError> {
+        for key in self.unread.take().unwrap_or_default() {
+            self.errors
+                .entry(key)
+                .or_insert_with(|| vec![UNKNOWN_FIELD.into()]);
+        }
+        if self.errors.is_empty() {
+            Ok(())
+        } else {
+            Err(ApiError::Fields(self.errors))
+        }
     }
 }
 
+/// The paths that neither of two parts read: a path is unread by a part
+/// when it, or a key that holds it, is (`reseaux.x` is unread by a part
+/// that ignored `reseaux` whole).
+fn unread_by_both(
+    a: &std::collections::BTreeSet<String>,
+    b: &std::collections::BTreeSet<String>,
+) -> std::collections::BTreeSet<String> {
+    let covers = |set: &std::collections::BTreeSet<String>, path: &str| {
+        set.contains(path)
+            || path
+                .match_indices('.')
+                .any(|(i, _)| set.contains(&path[..i]))
+    };
+    a.union(b)
+        .filter(|path| covers(a, path) && covers(b, path))
+        .cloned()
+        .collect()
+}
+
+type Deserialized<T> = (Option<T>, FieldErrors, std::collections::BTreeSet<String>);
+
 /// serde stops at the first bad field: note it, drop it and go on, so the
 /// response lists every bad field, as DRF does. Returns what parses once
-/// the bad fields are dropped.
+/// the bad fields are dropped, and the keys (paths) that `T` does not read.
 fn deserialize_all<T: DeserializeOwned>(
     mut value: serde_json::Value,
-) -> Result<(Option<T>, FieldErrors), ApiError> {
+) -> Result<Deserialized<T>, ApiError> {
     if !value.is_object() {
         return Err(ApiError::BadRequest(
             "Données invalides : un objet JSON est attendu.".into(),
         ));
     }
     let mut errors = FieldErrors::new();
+    let mut ignored = std::collections::BTreeSet::new();
     for _ in 0..32 {
-        match serde_path_to_error::deserialize::<_, T>(value.clone()) {
-            Ok(parsed) => return Ok((Some(parsed), errors)),
+        ignored.clear();
+        // serde_ignored writes `?` for a value inside an Option.
+        let mut note = |path: serde_ignored::Path<'_>| {
+            ignored.insert(path.to_string().replace(".?", "").replace("?.", ""));
+        };
+        let unread = serde_ignored::Deserializer::new(value.clone(), &mut note);
+        let attempt = serde_path_to_error::deserialize::<_, T>(unread);
+        match attempt {
+            Ok(parsed) => return Ok((Some(parsed), errors, ignored)),
             Err(err) => {
                 let path = err.path().to_string();
                 let (field, message) = describe(&path, &err.into_inner().to_string());
@@ -128,7 +267,7 @@ fn deserialize_all<T: DeserializeOwned>(
             }
         }
     }
-    Ok((None, errors))
+    Ok((None, errors, ignored))
 }
 
 /// Turns a serde message into a field name and a French message.
@@ -303,6 +442,62 @@ mod tests {
     fn a_bad_required_field_gets_one_message() {
         let f = fields(from_value::<Required>(json!({"color": "Blue", "age": "x"})).unwrap_err());
         assert_eq!(f["color"].len(), 1, "{f:?}");
+    }
+
+    #[derive(Deserialize, Debug, Validate)]
+    #[allow(dead_code)]
+    struct Name {
+        nom: Option<String>,
+    }
+
+    #[derive(Deserialize, Debug, Validate)]
+    #[allow(dead_code)]
+    struct Age {
+        #[validate(range(max = 150))]
+        age: Option<u32>,
+    }
+
+    #[test]
+    fn a_key_no_field_reads_is_named() {
+        let f = fields(parse::<Name>(json!({"nom": "Awa", "first_name": "Awa"})).unwrap_err());
+        assert_eq!(f["first_name"], vec![UNKNOWN_FIELD]);
+        assert_eq!(f.len(), 1, "{f:?}");
+        assert!(parse::<Name>(json!({"nom": "Awa"})).is_ok());
+    }
+
+    #[test]
+    fn parts_share_the_keys_and_report_everything_at_once() {
+        let mut body = Parts::new(json!({"nom": "Awa", "age": 200, "id": "x", "agee": 3})).unwrap();
+        assert!(body.part::<Name>().is_some());
+        assert!(body.part::<Age>().is_none(), "age is out of range");
+        body.read(&["id"]);
+        let f = fields(body.finish().unwrap_err());
+        assert_eq!(f["agee"], vec![UNKNOWN_FIELD]);
+        assert!(
+            f.contains_key("age") && !f.contains_key("nom") && !f.contains_key("id"),
+            "{f:?}"
+        );
+        // A part that fails still reads its keys.
+        let mut body = Parts::new(json!({"nom": 3, "age": 2})).unwrap();
+        assert!(body.part::<Name>().is_none());
+        assert!(body.part::<Age>().is_some());
+        let f = fields(body.finish().unwrap_err());
+        assert_eq!(f.keys().collect::<Vec<_>>(), vec!["nom"]);
+    }
+
+    #[derive(Deserialize, Debug, Validate)]
+    #[allow(dead_code)]
+    struct Links {
+        liens: Option<Name>,
+    }
+
+    #[test]
+    fn a_nested_key_no_part_reads_is_named_by_its_path() {
+        let mut body = Parts::new(json!({"liens": {"nom": "a", "x": 1}, "age": 3})).unwrap();
+        assert!(body.part::<Links>().is_some());
+        assert!(body.part::<Age>().is_some());
+        let f = fields(body.finish().unwrap_err());
+        assert_eq!(f.keys().collect::<Vec<_>>(), vec!["liens.x"]);
     }
 
     #[test]

@@ -180,6 +180,7 @@ impl Listing {
             Some("GSI1") => (attr::GSI1PK, attr::GSI1SK),
             Some("GSI2") => (attr::GSI2PK, attr::GSI2SK),
             Some("GSI3") => (attr::GSI3PK, attr::GSI3SK),
+            Some("GSI5") => (attr::GSI5PK, attr::GSI5SK),
             Some(_) => (attr::GSI4PK, attr::GSI4SK),
         }
     }

@@ -26,6 +26,8 @@ pub mod attr {
     pub const GSI3SK: &str = "GSI3SK";
     pub const GSI4PK: &str = "GSI4PK";
     pub const GSI4SK: &str = "GSI4SK";
+    pub const GSI5PK: &str = "GSI5PK";
+    pub const GSI5SK: &str = "GSI5SK";
     /// Epoch seconds after which DynamoDB may delete the item (TTL).
     pub const EXPIRES_AT: &str = "expires_at";
 }
@@ -130,6 +132,10 @@ pub mod keys {
     /// Every publication in every state, newest first (P8, GSI4).
     pub fn all_publications() -> String {
         "PUBS".into()
+    }
+    /// Public publications with a deadline, soonest first (P9, GSI5).
+    pub fn deadlines() -> String {
+        "DEADLINES".into()
     }
     /// Publications an author created in one calendar month (P5).
     pub fn quota(sub: &str, month: &str) -> (String, String) {

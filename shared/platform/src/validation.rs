@@ -77,6 +77,17 @@ fn error(code: &'static str, message: &'static str) -> ValidationError {
 
 static PHONE: LazyLock<Regex> = LazyLock::new(|| Regex::new(r"^\+[1-9][0-9]{7,14}$").unwrap());
 
+/// Only http(s) links: no `javascript:` or `data:` URLs in a profile or a publication.
+pub fn web_url(value: &str) -> Result<(), validator::ValidationError> {
+    let lower = value.to_ascii_lowercase();
+    if lower.starts_with("https://") || lower.starts_with("http://") {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("url")
+            .with_message("Saisissez une URL http(s) valide.".into()))
+    }
+}
+
 /// Phone numbers are E.164 (`+22501020304`), which is what SMS needs.
 pub fn phone(value: &str) -> Result<(), ValidationError> {
     if PHONE.is_match(value) {

@@ -9,7 +9,7 @@ use crate::accounts::{self, BaseEdit, Profile, TypeEdit};
 use crate::auth::{AuthUser, Role};
 use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::http::ClientIp;
-use crate::json::{Json, JsonObject, collect, parse};
+use crate::json::{Json, JsonObject, Parts};
 use crate::logs::{LogEntry, LogKind};
 use crate::throttle::{self, Caller, Limit};
 use crate::{Services, sessions, validation};
@@ -122,41 +122,42 @@ pub async fn register(
     ClientIp(ip): ClientIp,
     JsonObject(body): JsonObject,
 ) -> ApiResult<(StatusCode, AxumJson<Profile>)> {
-    let mut errors = FieldErrors::new();
-    let account = collect(parse::<RegisterAccount>(body.clone()), &mut errors)?;
-    let base = collect(parse::<BaseEdit>(body.clone()), &mut errors)?;
+    let mut body = Parts::new(body)?;
+    let account = body.part::<RegisterAccount>();
+    let base = body.part::<BaseEdit>();
+    if let Some(message) = base.as_ref().and_then(BaseEdit::location_error) {
+        body.error("region", message);
+    }
+    body.read(accounts::READ_ONLY);
     // Read the type on its own, so its fields are checked even when other
     // parts of the body are wrong: the response lists every error at once.
-    let role = match body.get("type_compte").and_then(|t| t.as_str()) {
+    let role = match body.value().get("type_compte").and_then(|t| t.as_str()) {
         Some(t) => match Role::parse(t) {
             Some(role) if role != Role::Admin => Some(role),
             _ => {
-                errors.insert(
-                    "type_compte".into(),
-                    vec![format!("« {t} » n'est pas un choix valide.")],
-                );
+                body.error("type_compte", format!("« {t} » n'est pas un choix valide."));
                 None
             }
         },
         None => None,
     };
     let details = match role {
-        Some(role) => collect(
-            TypeEdit::parse(role, &body).and_then(|e| accounts::new_details(role, e)),
-            &mut errors,
-        )?,
+        Some(role) => match TypeEdit::parse(role, &mut body) {
+            Some(edit) => body.keep(accounts::new_details(role, edit))?,
+            None => None,
+        },
         None => None,
     };
     if base.as_ref().is_some_and(|b| b.nom.is_none()) {
-        errors.insert("nom".into(), vec![validation::REQUIRED.into()]);
+        body.error("nom", validation::REQUIRED);
     }
     if base.as_ref().is_some_and(|b| b.prenom.is_none()) {
-        errors.insert("prenom".into(), vec![validation::REQUIRED.into()]);
+        body.error("prenom", validation::REQUIRED);
     }
-    let (Some(account), Some(base), Some(role), Some(details), true) =
-        (account, base, role, details, errors.is_empty())
+    body.finish()?;
+    let (Some(account), Some(base), Some(role), Some(details)) = (account, base, role, details)
     else {
-        return Err(ApiError::Fields(errors));
+        return Err(ApiError::Fields(FieldErrors::new()));
     };
     let email = normalize_email(account.email.as_deref().unwrap_or_default());
     let password = account.password.unwrap_or_default();
@@ -759,7 +760,8 @@ pub async fn get_profile(
 }
 
 /// Fields that may be edited; all optional (only those present change).
-/// Read-only fields (email, type_compte, statuts, quota...) are ignored.
+/// Read-only fields (email, type_compte, statuts, quota...) are ignored;
+/// any other key is a 400 naming it.
 #[derive(Deserialize, ToSchema)]
 #[allow(dead_code)]
 pub struct ProfileUpdate {
@@ -781,12 +783,18 @@ pub async fn put_profile(
     user: AuthUser,
     JsonObject(body): JsonObject,
 ) -> ApiResult<AxumJson<Profile>> {
-    let mut errors = FieldErrors::new();
-    let base = collect(parse::<BaseEdit>(body.clone()), &mut errors)?;
-    let edit = collect(TypeEdit::parse(user.role, &body), &mut errors)?;
-    let (Some(base), Some(edit), true) = (base, edit, errors.is_empty()) else {
-        return Err(ApiError::Fields(errors));
+    let mut body = Parts::new(body)?;
+    let base = body.part::<BaseEdit>();
+    if let Some(message) = base.as_ref().and_then(BaseEdit::location_error) {
+        body.error("region", message);
+    }
+    body.read(accounts::READ_ONLY);
+    let edit = TypeEdit::parse(user.role, &mut body);
+    body.finish()?;
+    let (Some(base), Some(edit)) = (base, edit) else {
+        return Err(ApiError::Fields(FieldErrors::new()));
     };
+    let base = base.normalized();
     let profile = accounts::update(&state.services.store, &user.sub, &base, &edit).await?;
     Ok(AxumJson(profile))
 }

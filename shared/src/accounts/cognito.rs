@@ -167,7 +167,7 @@ pub async fn ensure_admin(
     let base = BaseEdit {
         nom: Some("Administrateur".into()),
         prenom: Some("DestinyJobs".into()),
-        telephone: None,
+        ..BaseEdit::default()
     };
     let details = accounts::new_details(Role::Admin, TypeEdit::Admin)?;
     let profile = accounts::new_profile(sub.clone(), email, base, details, true)?;

@@ -15,6 +15,7 @@ use validator::Validate;
 
 use crate::auth::Role;
 use crate::error::{ApiError, ApiResult};
+use crate::reference::{self, Ref};
 use crate::store::{self, Store, attr, keys};
 use crate::validation;
 
@@ -74,6 +75,19 @@ pub struct Profile {
     pub nom: String,
     pub prenom: String,
     pub telephone: Option<String>,
+    /// Country (ISO 3166-1 alpha-2, GET /api/reference/pays/).
+    #[serde(default)]
+    #[schema(value_type = Option<crate::reference::RefValue>)]
+    pub pays: Option<Ref<reference::Pays>>,
+    /// One of the country's regions (ISO 3166-2).
+    #[serde(default)]
+    #[schema(value_type = Option<crate::reference::RefValue>)]
+    pub region: Option<Ref<reference::Regions>>,
+    /// « À propos » : plain text.
+    #[serde(default)]
+    pub a_propos: Option<String>,
+    #[serde(default)]
+    pub reseaux_sociaux: Option<ReseauxSociaux>,
     /// Email verification.
     pub statut_verification: Verification,
     pub is_active: bool,
@@ -214,6 +228,29 @@ fn nullable<'de, T: Deserialize<'de>, D: Deserializer<'de>>(
     Option::<T>::deserialize(d).map(Some)
 }
 
+/// Links to an account's pages elsewhere, each an http(s) URL.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
+pub struct ReseauxSociaux {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(url, length(max = 500), custom(function = "validation::web_url"))]
+    pub linkedin: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(url, length(max = 500), custom(function = "validation::web_url"))]
+    pub facebook: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(url, length(max = 500), custom(function = "validation::web_url"))]
+    pub x: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(url, length(max = 500), custom(function = "validation::web_url"))]
+    pub instagram: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(url, length(max = 500), custom(function = "validation::web_url"))]
+    pub youtube: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    #[validate(url, length(max = 500), custom(function = "validation::web_url"))]
+    pub github: Option<String>,
+}
+
 /// Fields every account may edit.
 #[derive(Debug, Default, Serialize, Deserialize, Validate, ToSchema)]
 pub struct BaseEdit {
@@ -237,6 +274,66 @@ pub struct BaseEdit {
     #[validate(custom(function = "validation::phone"))]
     #[schema(value_type = Option<String>)]
     pub telephone: Option<Option<String>>,
+    /// A country id; `null` clears it (and the region).
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<String>)]
+    pub pays: Option<Option<Ref<reference::Pays>>>,
+    /// A region of `pays`, sent with it.
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[schema(value_type = Option<String>)]
+    pub region: Option<Option<Ref<reference::Regions>>>,
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(length(max = 5000), custom(function = "validation::plain_text"))]
+    #[schema(value_type = Option<String>)]
+    pub a_propos: Option<Option<String>>,
+    /// Replaces every link at once; `null` clears them.
+    #[serde(
+        default,
+        deserialize_with = "nullable",
+        skip_serializing_if = "Option::is_none"
+    )]
+    #[validate(nested)]
+    #[schema(value_type = Option<ReseauxSociaux>)]
+    pub reseaux_sociaux: Option<Option<ReseauxSociaux>>,
+}
+
+impl BaseEdit {
+    /// What is wrong with the location sent, if anything: a region comes
+    /// with its country (so it is checked against it).
+    pub fn location_error(&self) -> Option<&'static str> {
+        match (&self.pays, &self.region) {
+            (None, Some(Some(_))) => Some("Envoyez la région avec son pays (champ pays)."),
+            (Some(pays), Some(Some(region)))
+                if !pays
+                    .as_ref()
+                    .is_some_and(|p| reference::get().region_in(region.id(), p.id())) =>
+            {
+                Some("Cette région n'est pas une région du pays choisi.")
+            }
+            _ => None,
+        }
+    }
+
+    /// A country sent without its region clears the region (it was
+    /// another country's).
+    pub fn normalized(mut self) -> BaseEdit {
+        if self.pays.is_some() && self.region.is_none() {
+            self.region = Some(None);
+        }
+        self
+    }
 }
 
 #[derive(Debug, Default, Serialize, Deserialize, Validate, ToSchema)]
@@ -340,7 +437,7 @@ pub struct RecruteurEdit {
         deserialize_with = "nullable",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(url, length(max = 500), custom(function = "web_url"))]
+    #[validate(url, length(max = 500), custom(function = "validation::web_url"))]
     #[schema(value_type = Option<String>)]
     pub site_web: Option<Option<String>>,
     /// The company's presentation (plain text), on its public page.
@@ -385,7 +482,7 @@ pub struct PrestataireEdit {
         deserialize_with = "nullable",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(url, length(max = 500), custom(function = "web_url"))]
+    #[validate(url, length(max = 500), custom(function = "validation::web_url"))]
     #[schema(value_type = Option<String>)]
     pub portfolio: Option<Option<String>>,
     #[serde(
@@ -398,20 +495,28 @@ pub struct PrestataireEdit {
     pub references: Option<Option<String>>,
 }
 
-/// Only http(s) links: no `javascript:` or `data:` URLs in a profile.
-fn web_url(value: &str) -> Result<(), validator::ValidationError> {
-    let lower = value.to_ascii_lowercase();
-    if lower.starts_with("https://") || lower.starts_with("http://") {
-        Ok(())
-    } else {
-        Err(validator::ValidationError::new("url")
-            .with_message("Saisissez une URL http(s) valide.".into()))
-    }
-}
+/// The fields of a profile that only the platform writes: a body may
+/// carry them back as read (they are ignored, as DRF does with read-only
+/// fields); any other key no part reads is a 400 naming it.
+pub const READ_ONLY: &[&str] = &[
+    "id",
+    "email",
+    "type_compte",
+    "statut_verification",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+    "date_creation",
+    "date_modification",
+    "score_compatibilite",
+    "statut_verification_admin",
+    "documents_verification",
+    "quota_publications_mensuel",
+    "permissions_speciales",
+    "acces_panel_admin",
+];
 
 /// The editable fields of one account type, parsed from a request body.
-/// Fields the type does not have, and read-only fields, are ignored, as
-/// DRF does with read-only fields.
 pub enum TypeEdit {
     Candidat(CandidatEdit),
     Recruteur(RecruteurEdit),
@@ -420,13 +525,12 @@ pub enum TypeEdit {
 }
 
 impl TypeEdit {
-    pub fn parse(role: Role, body: &serde_json::Value) -> ApiResult<Self> {
-        use crate::json::parse;
-        let body = body.clone();
-        Ok(match role {
-            Role::Candidat => TypeEdit::Candidat(parse(body)?),
-            Role::Recruteur => TypeEdit::Recruteur(parse(body)?),
-            Role::Prestataire => TypeEdit::Prestataire(parse(body)?),
+    /// The fields of `role`'s type, one part of `body`.
+    pub fn parse(role: Role, body: &mut crate::json::Parts) -> Option<Self> {
+        Some(match role {
+            Role::Candidat => TypeEdit::Candidat(body.part()?),
+            Role::Recruteur => TypeEdit::Recruteur(body.part()?),
+            Role::Prestataire => TypeEdit::Prestataire(body.part()?),
             Role::Admin => TypeEdit::Admin,
         })
     }
@@ -507,6 +611,10 @@ pub fn new_profile(
         nom: base.nom.ok_or_else(|| required("nom"))?,
         prenom: base.prenom.ok_or_else(|| required("prenom"))?,
         telephone: base.telephone.flatten(),
+        pays: base.pays.flatten(),
+        region: base.region.flatten(),
+        a_propos: base.a_propos.flatten(),
+        reseaux_sociaux: base.reseaux_sociaux.flatten(),
         statut_verification: if email_verified {
             Verification::Verifie
         } else {
@@ -755,6 +863,16 @@ mod tests {
     use super::*;
     use serde_json::json;
 
+    /// A body's type part, as the profile routes read it.
+    fn edit(role: Role, value: serde_json::Value) -> ApiResult<TypeEdit> {
+        let mut body = crate::json::Parts::new(value)?;
+        body.part::<BaseEdit>();
+        body.read(READ_ONLY);
+        let edit = TypeEdit::parse(role, &mut body);
+        body.finish()?;
+        Ok(edit.expect("no error"))
+    }
+
     fn candidat() -> Profile {
         new_profile(
             "sub-1".into(),
@@ -762,11 +880,11 @@ mod tests {
             BaseEdit {
                 nom: Some("Kouassi".into()),
                 prenom: Some("Awa".into()),
-                telephone: None,
+                ..BaseEdit::default()
             },
             new_details(
                 Role::Candidat,
-                TypeEdit::parse(Role::Candidat, &json!({"competences": ["Rust"]})).unwrap(),
+                edit(Role::Candidat, json!({"competences": ["Rust"]})).unwrap(),
             )
             .unwrap(),
             false,
@@ -802,7 +920,7 @@ mod tests {
 
     #[test]
     fn recruteur_starts_pending_with_default_quota() {
-        let edit = TypeEdit::parse(Role::Recruteur, &json!({"entreprise": "Acme", "quota_publications_mensuel": 999, "statut_verification_admin": "verifie"})).unwrap();
+        let edit = edit(Role::Recruteur, json!({"entreprise": "Acme", "quota_publications_mensuel": 999, "statut_verification_admin": "verifie"})).unwrap();
         match new_details(Role::Recruteur, edit).unwrap() {
             Details::Recruteur(r) => {
                 assert_eq!(r.statut_verification_admin, Verification::EnAttente);
@@ -814,7 +932,7 @@ mod tests {
 
     #[test]
     fn required_type_fields_are_reported() {
-        let edit = TypeEdit::parse(Role::Prestataire, &json!({})).unwrap();
+        let edit = edit(Role::Prestataire, json!({})).unwrap();
         match new_details(Role::Prestataire, edit) {
             Err(ApiError::Fields(f)) => assert!(f.contains_key("specialite")),
             _ => panic!("specialite is required"),
@@ -826,10 +944,25 @@ mod tests {
         let e: CandidatEdit = crate::json::from_value(json!({"experience": null})).unwrap();
         assert_eq!(e.experience, Some(None));
         assert_eq!(e.formation, None);
-        assert!(
-            TypeEdit::parse(Role::Recruteur, &json!({"site_web": "javascript:alert(1)"})).is_err()
-        );
-        assert!(TypeEdit::parse(Role::Candidat, &json!({"experience": 200})).is_err());
-        assert!(TypeEdit::parse(Role::Candidat, &json!({"disponibilite": "demain"})).is_err());
+        assert!(edit(Role::Recruteur, json!({"site_web": "javascript:alert(1)"})).is_err());
+        assert!(edit(Role::Candidat, json!({"experience": 200})).is_err());
+        assert!(edit(Role::Candidat, json!({"disponibilite": "demain"})).is_err());
+    }
+
+    #[test]
+    fn a_profile_sent_back_as_read_is_accepted_and_an_unknown_field_named() {
+        let sent = serde_json::to_value(candidat()).unwrap();
+        assert!(edit(Role::Candidat, sent.clone()).is_ok(), "{sent}");
+        let mut misspelt = sent;
+        misspelt["first_name"] = json!("Awa");
+        misspelt["entreprise"] = json!("Acme");
+        match edit(Role::Candidat, misspelt) {
+            Err(ApiError::Fields(f)) => {
+                assert_eq!(f.len(), 2, "{f:?}");
+                assert_eq!(f["first_name"], vec![crate::json::UNKNOWN_FIELD]);
+                assert!(f.contains_key("entreprise"), "not a candidat's field");
+            }
+            _ => panic!("unknown fields are named"),
+        }
     }
 }

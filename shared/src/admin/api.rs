@@ -347,6 +347,7 @@ pub async fn publications_list(
         statut: choice("statut", f.statut.as_deref())?,
         recruteur: id_param("recruteur", f.recruteur)?,
         words,
+        public: false,
     };
     Ok(AxumJson(
         selection.respond(&state.services, "admin", &uri).await?,

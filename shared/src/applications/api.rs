@@ -104,12 +104,18 @@ pub async fn apply(
     let p = publication
         .filter(|p| p.kind() == kind && p.statut_validation == StatutValidation::Validee)
         .ok_or(ApiError::NotFound)?;
+    let now = OffsetDateTime::now_utc();
     if !p.is_public() {
         return Err(ApiError::Conflict(super::store::CLOSED.into()));
     }
+    if p.is_expired_at(now) {
+        return Err(ApiError::Conflict(
+            "La date limite de candidature est passée.".into(),
+        ));
+    }
     let verified = profile.details.admin_validation() == Some(Verification::Verifie);
     check_applicant(kind, user.role, verified)?;
-    let mut a = Application::new(&p, &profile, lettre, OffsetDateTime::now_utc());
+    let mut a = Application::new(&p, &profile, lettre, now);
     if body.cv.is_some() {
         a.cv = body.cv;
     }
@@ -121,6 +127,7 @@ pub async fn apply(
             crate::uploads::FileKind::Lettre,
         ));
     }
+    super::required_documents(&p, &a)?;
     super::store::create(db, &a).await?;
     state.notify(&Event::nouvelle_candidature(&a)).await;
     Ok((StatusCode::CREATED, AxumJson(a.for_applicant())))
@@ -147,7 +154,7 @@ pub async fn compatibility(
     check_applicant(kind, user.role, true)?;
     let (publication, profile) = publication_and_caller(&state.services.store, id, user).await?;
     let p = publication
-        .filter(|p| p.kind() == kind && p.is_public())
+        .filter(|p| p.kind() == kind && p.is_public_at(OffsetDateTime::now_utc()))
         .ok_or(ApiError::NotFound)?;
     let verified = profile.details.admin_validation() == Some(Verification::Verifie);
     check_applicant(kind, user.role, verified)?;

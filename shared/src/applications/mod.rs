@@ -259,11 +259,15 @@ pub fn requirements(p: &Publication) -> score::Requirements {
             ..Default::default()
         },
         Publication_::Financement(f) => score::Requirements {
-            skills: f.secteur.iter().cloned().collect(),
+            skills: f.secteur.iter().map(|s| s.nom().to_string()).collect(),
             ..Default::default()
         },
         Publication_::Bourse(b) => score::Requirements {
-            skills: b.domaine_etude.iter().cloned().collect(),
+            skills: b
+                .domaine_etude
+                .iter()
+                .map(|d| d.nom().to_string())
+                .collect(),
             ..Default::default()
         },
     }
@@ -458,6 +462,32 @@ pub fn count(
         .flat_map(|k| states.iter().map(move |s| counter(*k, s.as_str())))
         .map(|name| values.get(&name).copied().unwrap_or(0))
         .sum()
+}
+
+/// 400 when an offre asks for a CV or a cover letter the application
+/// lacks (`cv_requis`, `lettre_requise`).
+pub fn required_documents(p: &Publication, a: &Application) -> ApiResult<()> {
+    let crate::publications::Details::Offre(o) = &p.details else {
+        return Ok(());
+    };
+    let mut errors = crate::error::FieldErrors::new();
+    if o.cv_requis && a.cv.is_none() {
+        errors.insert(
+            "cv".into(),
+            vec!["Cette offre demande un CV : joignez-en un, ou ajoutez-le à votre profil.".into()],
+        );
+    }
+    if o.lettre_requise && a.lettre_motivation.is_none() && a.lettre_motivation_fichier.is_none() {
+        errors.insert(
+            "lettre_motivation".into(),
+            vec!["Cette offre demande une lettre de motivation (texte ou fichier).".into()],
+        );
+    }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::Fields(errors))
+    }
 }
 
 #[cfg(test)]

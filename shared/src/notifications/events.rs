@@ -22,6 +22,8 @@ pub enum Kind {
     StatutCandidature,
     PublicationValidee,
     PublicationRefusee,
+    /// To its author: a publication closed at its deadline.
+    PublicationExpiree,
     /// To admins: a publication awaits review.
     PublicationAValider,
     CompteValide,
@@ -32,11 +34,12 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 10] = [
+    pub const ALL: [Kind; 11] = [
         Kind::NouvelleCandidature,
         Kind::StatutCandidature,
         Kind::PublicationValidee,
         Kind::PublicationRefusee,
+        Kind::PublicationExpiree,
         Kind::PublicationAValider,
         Kind::CompteValide,
         Kind::CompteRefuse,
@@ -60,6 +63,7 @@ impl Kind {
             Kind::StatutCandidature => "statut_candidature",
             Kind::PublicationValidee => "publication_validee",
             Kind::PublicationRefusee => "publication_refusee",
+            Kind::PublicationExpiree => "publication_expiree",
             Kind::PublicationAValider => "publication_a_valider",
             Kind::CompteValide => "compte_valide",
             Kind::CompteRefuse => "compte_refuse",
@@ -227,6 +231,23 @@ impl Event {
             Event::user(&p.recruteur),
             format!("Publication refusée : {}", p.titre),
             message,
+            Some(format!("/recruteur/{}/{}", kind.plural(), p.id)),
+        )
+    }
+
+    /// To its author: a publication closed at its deadline (the job).
+    pub fn publication_expiree(p: &Publication) -> Self {
+        let kind = p.kind();
+        Event::new(
+            Kind::PublicationExpiree,
+            Event::user(&p.recruteur),
+            format!("Date limite atteinte : {}", p.titre),
+            format!(
+                "Votre {} « {} » a atteint sa date limite : elle est fermée et ne reçoit plus de candidatures. \
+                 Pour la rouvrir, donnez-lui une nouvelle date limite.",
+                kind.label(),
+                p.titre,
+            ),
             Some(format!("/recruteur/{}/{}", kind.plural(), p.id)),
         )
     }

@@ -65,6 +65,7 @@ pub async fn list_public(state: &Notifying, kind: Kind, uri: &Uri) -> ListRespon
     let filters: PublicFilters = page::query(uri)?;
     if let Some(recruteur) = id_param("recruteur", filters.recruteur)? {
         let only = Selection {
+            public: true,
             kind: Some(kind),
             review: Some(StatutValidation::Validee),
             statut: Some(Statut::Active),
@@ -74,7 +75,8 @@ pub async fn list_public(state: &Notifying, kind: Kind, uri: &Uri) -> ListRespon
         return Ok(AxumJson(only.respond(services, "public", uri).await?));
     }
     let scope = format!("public:{}", kind.as_str());
-    let list = Listing::index("GSI1", keys::public_publications(kind.as_str()));
+    let list = Listing::index("GSI1", keys::public_publications(kind.as_str()))
+        .filter(super::lists::before_deadline(OffsetDateTime::now_utc()));
     let (page, values) = tokio::join!(
         list.respond(services, &scope, uri),
         services.store.counters(store::SCOPE)
@@ -93,7 +95,7 @@ pub async fn list_public(state: &Notifying, kind: Kind, uri: &Uri) -> ListRespon
 pub async fn detail_public(state: &Notifying, kind: Kind, id: &str) -> ItemResponse {
     store::get(&state.services.store, path_id(id)?, false)
         .await?
-        .filter(|p| p.kind() == kind && p.is_public())
+        .filter(|p| p.kind() == kind && p.is_public_at(OffsetDateTime::now_utc()))
         .map(AxumJson)
         .ok_or(ApiError::NotFound)
 }
@@ -173,7 +175,9 @@ pub async fn create(
         body["entreprise"] = Value::String(recruteur.entreprise.clone());
     }
     let now = OffsetDateTime::now_utc();
-    let publication = Publication::new(&user.sub, Content::parse(kind, body)?, now);
+    let content = Content::parse(kind, body)?;
+    super::check_deadline(None, &content, now)?;
+    let publication = Publication::new(&user.sub, content, now);
     store::create(
         store,
         &publication,
@@ -203,7 +207,10 @@ pub async fn update(
     if let (Some(target), Value::Object(changes)) = (merged.as_object_mut(), body) {
         target.extend(changes);
     }
-    let after = before.edited(Content::parse(kind, merged)?, OffsetDateTime::now_utc());
+    let now = OffsetDateTime::now_utc();
+    let content = Content::parse(kind, merged)?;
+    super::check_deadline(Some(&before), &content, now)?;
+    let after = before.edited(content, now);
     let resubmitted = after.statut_validation == StatutValidation::EnAttente
         && before.statut_validation != StatutValidation::EnAttente;
     if resubmitted {
@@ -217,6 +224,38 @@ pub async fn update(
             .await;
     }
     Ok(AxumJson(after))
+}
+
+/// Most publications one run of the deadlines' job closes; the next run
+/// takes the rest.
+pub const MAX_EXPIRED_PER_RUN: usize = 200;
+
+/// The deadlines' job (the `rappels` function's schedule, and the dev
+/// server's timer): closes each public publication whose deadline has
+/// passed, as its author would (a state change with its counters, under
+/// the same condition), and tells its author once. A publication changed
+/// meanwhile is left to the next run. Answers how many it closed.
+pub async fn close_expired(state: &Notifying, now: OffsetDateTime) -> ApiResult<usize> {
+    let db = &state.services.store;
+    let mut closed = 0;
+    for id in store::past_deadline(db, now, MAX_EXPIRED_PER_RUN).await? {
+        let Some(before) = store::get(db, &id, true).await? else {
+            continue;
+        };
+        if !before.is_public() || !before.is_expired_at(now) {
+            continue;
+        }
+        let after = before.expired(now);
+        match store::save(db, &before, &after, None).await {
+            Ok(()) => {
+                closed += 1;
+                state.notify(&Event::publication_expiree(&after)).await;
+            }
+            Err(ApiError::Conflict(_)) => continue,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok(closed)
 }
 
 /// Deletes a publication without applications, by its author or an admin

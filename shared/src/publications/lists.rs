@@ -24,13 +24,16 @@ pub struct Selection {
     pub recruteur: Option<String>,
     /// Folded keywords, each the start of a word of the searchable text.
     pub words: Vec<String>,
+    /// A public list: only the publications before their deadline.
+    pub public: bool,
 }
 
 impl Selection {
     /// The cursor scope: the list and every filter.
     fn scope(&self, list: &str) -> String {
         format!(
-            "{list}:{:?}:{:?}:{:?}:{:?}:{}",
+            "{list}:{}:{:?}:{:?}:{:?}:{:?}:{}",
+            self.public,
             self.kind,
             self.review,
             self.statut,
@@ -55,7 +58,17 @@ impl Selection {
         if let Some(s) = self.statut {
             equal.push(("statut", S(s.as_str().into())));
         }
-        list.filter(Filter::equal(equal))
+        let filter = match (Filter::equal(equal), self.public) {
+            (Some(mut f), true) => {
+                let open = before_deadline(time::OffsetDateTime::now_utc()).expect("a filter");
+                f.expression = format!("{} AND {}", f.expression, open.expression);
+                f.names.extend(open.names);
+                f.values.extend(open.values);
+                Some(f)
+            }
+            (f, _) => f,
+        };
+        list.filter(filter)
     }
 
     /// The counters' scope: the author's, or the platform's.
@@ -98,6 +111,22 @@ impl Selection {
         let n = super::count(&values?, self.kind, self.review, self.statut);
         Ok(page?.counted(Some(n)))
     }
+}
+
+/// What a public list keeps: the publications whose deadline, if any
+/// (absent, or stored as NULL), is still ahead (stored deadlines are whole-second RFC 3339 in UTC, so
+/// they compare as text).
+pub fn before_deadline(now: time::OffsetDateTime) -> Option<Filter> {
+    use aws_sdk_dynamodb::types::AttributeValue::S;
+    let now = now.replace_nanosecond(0).unwrap_or(now);
+    Some(Filter {
+        expression: "(attribute_not_exists(#d) OR attribute_type(#d, :dnull) OR #d > :d)".into(),
+        names: vec![("#d".into(), "date_limite".into())],
+        values: vec![
+            (":d".into(), S(crate::accounts::rfc3339(now))),
+            (":dnull".into(), S("NULL".into())),
+        ],
+    })
 }
 
 /// An id in a query parameter (`recruteur`, `publication`), checked: a

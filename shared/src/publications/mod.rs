@@ -18,6 +18,7 @@ use validator::Validate;
 
 use crate::error::{ApiError, ApiResult, FieldErrors};
 use crate::json;
+use crate::reference::{self, Ref};
 use crate::validation;
 
 /// The four kinds of publication.
@@ -197,6 +198,70 @@ pub enum TypeConsultation {
     Autre,
 }
 
+/// Where the work is done (an offre's `mode_travail`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ModeTravail {
+    SurSite,
+    Hybride,
+    Teletravail,
+}
+
+/// The experience an offre asks for, as a level (`niveau_experience`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NiveauExperience {
+    Debutant,
+    Junior,
+    Intermediaire,
+    Senior,
+    Expert,
+}
+
+/// The study level a bourse requires (`niveau_requis`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum NiveauEtude {
+    Bac,
+    #[serde(rename = "bac_plus_2")]
+    BacPlus2,
+    Licence,
+    Master,
+    Doctorat,
+    FormationProfessionnelle,
+}
+
+/// What a bourse covers (`couverture`, several).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Couverture {
+    Totale,
+    Partielle,
+    FraisScolarite,
+    Logement,
+    Transport,
+    Allocation,
+}
+
+/// How a consultation is delivered (`mode_prestation`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ModePrestation {
+    SurSite,
+    ADistance,
+    Mixte,
+}
+
+/// How a consultation's `budget` is to be read (`type_tarification`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum TypeTarification {
+    Forfait,
+    Journalier,
+    Horaire,
+    SurDevis,
+}
+
 /// The fields of an offre d'emploi (spec 3.1). Amounts are whole units of
 /// the currency; salaries are yearly and gross.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, Validate, ToSchema)]
@@ -230,6 +295,38 @@ pub struct Offre {
     #[serde(default)]
     #[validate(range(min = 0, max = 50))]
     pub experience_requise: Option<i64>,
+    #[serde(default)]
+    pub niveau_experience: Option<NiveauExperience>,
+    #[serde(default)]
+    pub mode_travail: Option<ModeTravail>,
+    /// Required by the offer form of the apps: its select is.
+    #[serde(default)]
+    #[schema(value_type = Option<reference::RefValue>)]
+    pub departement: Option<Ref<reference::Departements>>,
+    /// One of `departement`'s categories.
+    #[serde(default)]
+    #[schema(value_type = Option<reference::RefValue>)]
+    pub categorie: Option<Ref<reference::Categories>>,
+    #[serde(default)]
+    #[validate(
+        length(min = 1, max = 5000),
+        custom(function = "validation::plain_text")
+    )]
+    pub profil_recherche: Option<String>,
+    #[serde(default)]
+    #[validate(
+        length(min = 1, max = 5000),
+        custom(function = "validation::plain_text")
+    )]
+    pub informations_complementaires: Option<String>,
+    /// Applying needs a CV (the profile's, or one sent).
+    #[serde(default)]
+    pub cv_requis: bool,
+    /// Applying needs a cover letter (text or file).
+    #[serde(default)]
+    pub lettre_requise: bool,
+    #[serde(default)]
+    pub urgent: bool,
 }
 
 /// The fields of a financement (spec 5.1).
@@ -241,11 +338,9 @@ pub struct Financement {
     pub montant: Option<i64>,
     pub type_financement: TypeFinancement,
     #[serde(default)]
-    #[validate(
-        length(min = 1, max = 200),
-        custom(function = "validation::plain_text")
-    )]
-    pub secteur: Option<String>,
+    #[schema(value_type = Option<reference::RefValue>)]
+    pub secteur: Option<Ref<reference::SecteursFinancement>>,
+    /// Eligibility.
     #[serde(default)]
     #[validate(
         length(min = 1, max = 5000),
@@ -255,6 +350,40 @@ pub struct Financement {
     #[serde(default)]
     #[validate(custom(function = "validation::labels"))]
     pub documents_requis: Vec<String>,
+    /// The range of amounts granted.
+    #[serde(default)]
+    #[validate(range(min = 0, max = 1_000_000_000_000i64))]
+    #[schema(minimum = 0)]
+    pub montant_min: Option<i64>,
+    /// At least `montant_min`.
+    #[serde(default)]
+    #[validate(range(min = 0, max = 1_000_000_000_000i64))]
+    #[schema(minimum = 0)]
+    pub montant_max: Option<i64>,
+    /// Yearly rate, in percent.
+    #[serde(default)]
+    #[validate(range(min = 0.0, max = 100.0))]
+    pub taux: Option<f64>,
+    /// In months.
+    #[serde(default)]
+    #[validate(range(min = 1, max = 600))]
+    pub duree_remboursement: Option<u32>,
+    #[serde(default)]
+    #[schema(value_type = Option<reference::RefValue>)]
+    pub cible: Option<Ref<reference::CiblesFinancement>>,
+    #[serde(default)]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "validation::plain_text")
+    )]
+    pub zone_geographique: Option<String>,
+    /// How to apply.
+    #[serde(default)]
+    #[validate(
+        length(min = 1, max = 5000),
+        custom(function = "validation::plain_text")
+    )]
+    pub processus: Option<String>,
 }
 
 /// The fields of a bourse (spec 6.1).
@@ -266,11 +395,8 @@ pub struct Bourse {
     pub montant: Option<i64>,
     pub type_bourse: TypeBourse,
     #[serde(default)]
-    #[validate(
-        length(min = 1, max = 200),
-        custom(function = "validation::plain_text")
-    )]
-    pub domaine_etude: Option<String>,
+    #[schema(value_type = Option<reference::RefValue>)]
+    pub domaine_etude: Option<Ref<reference::DomainesEtude>>,
     #[serde(default)]
     #[validate(
         length(min = 1, max = 5000),
@@ -280,6 +406,43 @@ pub struct Bourse {
     #[serde(default)]
     #[validate(custom(function = "validation::labels"))]
     pub documents_requis: Vec<String>,
+    #[serde(default)]
+    pub niveau_requis: Option<NiveauEtude>,
+    /// As written: « 2 ans », « 10 mois ».
+    #[serde(default)]
+    #[validate(
+        length(min = 1, max = 100),
+        custom(function = "validation::plain_text")
+    )]
+    pub duree: Option<String>,
+    /// When the funded studies start: `AAAA-MM-JJ`.
+    #[serde(
+        default,
+        deserialize_with = "optional_day",
+        serialize_with = "day::option::serialize"
+    )]
+    #[schema(value_type = Option<String>, format = Date)]
+    pub date_debut: Option<time::Date>,
+    #[serde(default)]
+    #[validate(range(min = 1, max = 1_000_000))]
+    pub nombre_beneficiaires: Option<u32>,
+    /// The awarding organisation.
+    #[serde(default)]
+    #[validate(
+        length(min = 1, max = 200),
+        custom(function = "validation::plain_text")
+    )]
+    pub organisation: Option<String>,
+    #[serde(default)]
+    #[schema(value_type = Option<reference::RefValue>)]
+    pub type_organisation: Option<Ref<reference::TypesOrganisation>>,
+    #[serde(default)]
+    #[validate(length(max = 6))]
+    pub couverture: Vec<Couverture>,
+    /// Where to apply, when it is on the organisation's own site.
+    #[serde(default)]
+    #[validate(url, length(max = 500), custom(function = "validation::web_url"))]
+    pub lien_candidature: Option<String>,
 }
 
 /// The fields of a consultation (spec 7.1).
@@ -300,6 +463,33 @@ pub struct Consultation {
     #[serde(default)]
     #[validate(custom(function = "validation::labels"))]
     pub competences_requises: Vec<String>,
+    #[serde(default)]
+    pub mode_prestation: Option<ModePrestation>,
+    /// How `budget` reads: a fixed price, per day, per hour, on quote.
+    #[serde(default)]
+    pub type_tarification: Option<TypeTarification>,
+    #[serde(default)]
+    #[validate(
+        length(min = 1, max = 5000),
+        custom(function = "validation::plain_text")
+    )]
+    pub objectifs: Option<String>,
+    #[serde(default)]
+    #[validate(
+        length(min = 1, max = 5000),
+        custom(function = "validation::plain_text")
+    )]
+    pub methodologie: Option<String>,
+    #[serde(default)]
+    #[validate(
+        length(min = 1, max = 5000),
+        custom(function = "validation::plain_text")
+    )]
+    pub livrables: Option<String>,
+    /// Years of experience asked of the prestataire.
+    #[serde(default)]
+    #[validate(range(min = 0, max = 50))]
+    pub annees_experience: Option<u32>,
 }
 
 /// The fields of each kind, tagged by `type_publication`.
@@ -323,30 +513,129 @@ impl Details {
         }
     }
 
-    /// The fields of `kind` from a body (other keys are ignored), checked.
-    pub fn parse(kind: Kind, value: Value) -> ApiResult<Details> {
+    /// The fields of `kind`, one part of a body, checked.
+    fn parse(kind: Kind, body: &mut json::Parts) -> ApiResult<Option<Details>> {
         let details = match kind {
-            Kind::Offre => Details::Offre(json::parse(value)?),
-            Kind::Financement => Details::Financement(json::parse(value)?),
-            Kind::Bourse => Details::Bourse(json::parse(value)?),
-            Kind::Consultation => Details::Consultation(json::parse(value)?),
+            Kind::Offre => body.part().map(Details::Offre),
+            Kind::Financement => body.part().map(Details::Financement),
+            Kind::Bourse => body.part().map(Details::Bourse),
+            Kind::Consultation => body.part().map(Details::Consultation),
         };
-        details.check()?;
-        Ok(details)
+        match details {
+            Some(details) => Ok(body.keep(details.check())?.map(|()| details)),
+            None => Ok(None),
+        }
     }
 
     /// The rules across fields.
     fn check(&self) -> ApiResult<()> {
-        if let Details::Offre(o) = self
-            && let (Some(min), Some(max)) = (o.salaire_min, o.salaire_max)
-            && min > max
-        {
-            return Err(ApiError::field(
-                "salaire_max",
-                "Le salaire maximum doit être supérieur ou égal au salaire minimum.",
-            ));
+        match self {
+            Details::Offre(o) => {
+                if let (Some(min), Some(max)) = (o.salaire_min, o.salaire_max)
+                    && min > max
+                {
+                    return Err(ApiError::field(
+                        "salaire_max",
+                        "Le salaire maximum doit être supérieur ou égal au salaire minimum.",
+                    ));
+                }
+                if let Some(categorie) = &o.categorie {
+                    let of = reference::get().departement_of(categorie.id());
+                    if o.departement.as_ref().map(Ref::id) != of {
+                        return Err(ApiError::field(
+                            "categorie",
+                            "Cette catégorie n'appartient pas au département choisi.",
+                        ));
+                    }
+                }
+            }
+            Details::Financement(f) => {
+                if let (Some(min), Some(max)) = (f.montant_min, f.montant_max)
+                    && min > max
+                {
+                    return Err(ApiError::field(
+                        "montant_max",
+                        "Le montant maximum doit être supérieur ou égal au montant minimum.",
+                    ));
+                }
+            }
+            _ => {}
         }
         Ok(())
+    }
+}
+
+/// The fields of a publication that only the platform writes: a body may
+/// carry them back as read, and they are ignored.
+pub const READ_ONLY: &[&str] = &[
+    "id",
+    "recruteur",
+    "type_publication",
+    "statut_validation",
+    "motif_refus",
+    "nombre_candidatures",
+    "date_creation",
+    "date_modification",
+    "date_publication",
+    "date_fermeture",
+];
+
+/// 400 on `date_limite` when an author sets a deadline already past, or
+/// reopens a publication whose deadline has passed (it needs a new one).
+pub fn check_deadline(
+    before: Option<&Publication>,
+    content: &Content,
+    now: OffsetDateTime,
+) -> ApiResult<()> {
+    let Some(deadline) = content.date_limite else {
+        return Ok(());
+    };
+    let unchanged = before.is_some_and(|b| b.date_limite == Some(deadline));
+    let reopened = before.is_some_and(|b| b.statut == Statut::Fermee);
+    if deadline <= now && content.statut == Statut::Active && (!unchanged || reopened) {
+        return Err(ApiError::field(
+            "date_limite",
+            "La date limite est passée : choisissez une date à venir.",
+        ));
+    }
+    Ok(())
+}
+
+time::serde::format_description!(day, Date, "[year]-[month]-[day]");
+
+/// A day `AAAA-MM-JJ`, or none (`null`, as a body or the table has it).
+fn optional_day<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<time::Date>, D::Error> {
+    let format = time::macros::format_description!("[year]-[month]-[day]");
+    match Option::<String>::deserialize(d)? {
+        None => Ok(None),
+        Some(text) => time::Date::parse(&text, format)
+            .map(Some)
+            .map_err(|_| serde::de::Error::custom("invalid value: expected AAAA-MM-JJ")),
+    }
+}
+
+/// A deadline: an RFC 3339 instant, or a day `AAAA-MM-JJ` (its last
+/// second, UTC); kept to the second, so stored deadlines compare as text.
+fn deadline<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<OffsetDateTime>, D::Error> {
+    use time::format_description::well_known::Rfc3339;
+    let Some(text) = Option::<String>::deserialize(d)? else {
+        return Ok(None);
+    };
+    let instant = OffsetDateTime::parse(&text, &Rfc3339).ok().or_else(|| {
+        let format = time::macros::format_description!("[year]-[month]-[day]");
+        time::Date::parse(&text, format)
+            .ok()
+            .map(|day| day.with_hms(23, 59, 59).expect("a valid time").assume_utc())
+    });
+    match instant {
+        Some(t) => Ok(Some(
+            t.to_offset(time::UtcOffset::UTC)
+                .replace_nanosecond(0)
+                .expect("zero is valid"),
+        )),
+        None => Err(serde::de::Error::custom(
+            "invalid value: expected an RFC 3339 date-time or AAAA-MM-JJ",
+        )),
     }
 }
 
@@ -365,6 +654,8 @@ struct Common {
     description: String,
     #[serde(default)]
     statut: Statut,
+    #[serde(default, deserialize_with = "deadline")]
+    date_limite: Option<OffsetDateTime>,
 }
 
 /// What an author writes: everything but the review state, the counters
@@ -375,51 +666,65 @@ pub struct Content {
     /// Sanitized HTML.
     pub description: String,
     pub statut: Statut,
+    pub date_limite: Option<OffsetDateTime>,
     pub details: Details,
 }
 
 impl Content {
-    /// A publication of `kind` from JSON, every bad field reported at once;
-    /// keys that are not content (`statut_validation`, `recruteur`...) are
-    /// ignored.
+    /// A publication of `kind` from JSON, every bad field reported at once.
+    /// The read-only fields of a publication (`statut_validation`,
+    /// `recruteur`...) are ignored; any other key that is not a field of
+    /// the kind is a 400 naming it. An offre's `salaire` (the spec's) sets
+    /// both `salaire_min` and `salaire_max`.
     pub fn parse(kind: Kind, mut value: Value) -> ApiResult<Content> {
-        let mut errors = FieldErrors::new();
         // The title is checked as it will be stored.
         if let Some(Value::String(titre)) = value.get_mut("titre") {
             *titre = titre.trim().to_string();
         }
-        let common = json::collect(json::parse::<Common>(value.clone()), &mut errors)?;
-        let details = json::collect(Details::parse(kind, value.clone()), &mut errors)?;
+        if kind == Kind::Offre
+            && let Some(object) = value.as_object_mut()
+            && let Some(salaire) = object.remove("salaire")
+        {
+            object.insert("salaire_min".into(), salaire.clone());
+            object.insert("salaire_max".into(), salaire);
+        }
+        let mut body = json::Parts::new(value)?;
+        let common = body.part::<Common>();
+        let details = Details::parse(kind, &mut body)?;
+        body.read(READ_ONLY);
         // Checked on the text sent, so the message comes with the others.
-        let description = value
+        let description = body
+            .value()
             .get("description")
             .and_then(Value::as_str)
             .map(validation::sanitize);
-        if description.as_deref().is_some_and(validation::is_blank) {
-            errors
-                .entry("description".into())
-                .or_insert_with(|| vec!["Ce champ ne peut pas être vide.".into()]);
+        if description.as_deref().is_some_and(validation::is_blank)
+            && !body.has_error("description")
+        {
+            body.error("description", "Ce champ ne peut pas être vide.");
         }
         // Measured as stored (sanitizing may escape), so a stored
         // description always passes again when another field is edited.
         if description
             .as_deref()
             .is_some_and(|d| d.chars().count() > MAX_DESCRIPTION_CHARS)
+            && !body.has_error("description")
         {
-            errors.entry("description".into()).or_insert_with(|| {
-                vec![format!(
-                    "Ce champ ne doit pas dépasser {MAX_DESCRIPTION_CHARS} caractères."
-                )]
-            });
+            body.error(
+                "description",
+                format!("Ce champ ne doit pas dépasser {MAX_DESCRIPTION_CHARS} caractères."),
+            );
         }
+        body.finish()?;
         match (common, description, details) {
-            (Some(common), Some(description), Some(details)) if errors.is_empty() => Ok(Content {
+            (Some(common), Some(description), Some(details)) => Ok(Content {
                 titre: common.titre,
                 description,
                 statut: common.statut,
+                date_limite: common.date_limite,
                 details,
             }),
-            _ => Err(ApiError::Fields(errors)),
+            _ => Err(ApiError::Fields(FieldErrors::new())),
         }
     }
 
@@ -445,6 +750,11 @@ pub struct Input<F: ToSchema> {
     description: String,
     /// `fermee` closes the publication (no longer public), `active` reopens it.
     statut: Option<Statut>,
+    /// When applications close: an RFC 3339 instant, or a day `AAAA-MM-JJ`
+    /// (its last second, UTC). Past it, the publication leaves the public
+    /// lists at once and the scheduled job closes it (its author is told).
+    #[schema(format = DateTime)]
+    date_limite: Option<String>,
     #[serde(flatten)]
     fields: F,
 }
@@ -470,6 +780,17 @@ pub struct Publication {
     /// Set when an admin first validates it.
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub date_publication: Option<OffsetDateTime>,
+    /// When applications close (see `Input`).
+    #[serde(
+        default,
+        deserialize_with = "deadline",
+        serialize_with = "time::serde::rfc3339::option::serialize"
+    )]
+    #[schema(value_type = Option<String>, format = DateTime)]
+    pub date_limite: Option<OffsetDateTime>,
+    /// When it was last closed, by its author or at its deadline.
+    #[serde(default, with = "time::serde::rfc3339::option")]
+    pub date_fermeture: Option<OffsetDateTime>,
     #[serde(flatten)]
     pub details: Details,
 }
@@ -489,6 +810,8 @@ impl Publication {
             date_creation: now,
             date_modification: now,
             date_publication: None,
+            date_limite: content.date_limite,
+            date_fermeture: (content.statut == Statut::Fermee).then_some(now),
             details: content.details,
         }
     }
@@ -502,6 +825,7 @@ impl Publication {
             titre: self.titre.clone(),
             description: self.description.clone(),
             statut: self.statut,
+            date_limite: self.date_limite,
             details: self.details.clone(),
         }
     }
@@ -513,7 +837,13 @@ impl Publication {
         Publication {
             titre: content.titre,
             description: content.description,
+            date_fermeture: match (self.statut, content.statut) {
+                (Statut::Active, Statut::Fermee) => Some(now),
+                (_, Statut::Active) => None,
+                _ => self.date_fermeture,
+            },
             statut: content.statut,
+            date_limite: content.date_limite,
             details: content.details,
             statut_validation: if review {
                 StatutValidation::EnAttente
@@ -525,9 +855,32 @@ impl Publication {
         }
     }
 
-    /// Visible to the public: validated and open.
+    /// In the public indexes: validated and open (its deadline aside:
+    /// `is_public_at`).
     pub fn is_public(&self) -> bool {
         self.statut_validation == StatutValidation::Validee && self.statut == Statut::Active
+    }
+
+    /// Whether its deadline has passed at `now`.
+    pub fn is_expired_at(&self, now: OffsetDateTime) -> bool {
+        self.date_limite.is_some_and(|d| d <= now)
+    }
+
+    /// Visible to the public at `now`: validated, open, and before its
+    /// deadline (a read checks it, so a publication leaves the public
+    /// lists at its deadline, before the job closes it).
+    pub fn is_public_at(&self, now: OffsetDateTime) -> bool {
+        self.is_public() && !self.is_expired_at(now)
+    }
+
+    /// The publication closed at its deadline by the job.
+    pub fn expired(&self, now: OffsetDateTime) -> Publication {
+        Publication {
+            statut: Statut::Fermee,
+            date_fermeture: Some(now),
+            date_modification: now,
+            ..self.clone()
+        }
     }
 
     /// The publication after an admin's decision (checked by `check_decision`).
@@ -732,6 +1085,56 @@ mod tests {
         assert_eq!(
             f["type_bourse"],
             vec!["« loterie » n'est pas un choix valide."]
+        );
+    }
+
+    /// The labels of the enums come from the reference file: its ids are
+    /// exactly the enums' values.
+    #[test]
+    fn the_reference_file_labels_every_enum_value() {
+        use utoipa::PartialSchema;
+        fn values<T: PartialSchema>() -> Vec<String> {
+            let schema = serde_json::to_value(T::schema()).unwrap();
+            serde_json::from_value(schema["enum"].clone()).unwrap()
+        }
+        let reference = crate::reference::get();
+        for (list, ids) in [
+            ("types_contrat", values::<TypeContrat>()),
+            ("types_financement", values::<TypeFinancement>()),
+            ("types_bourse", values::<TypeBourse>()),
+            ("types_consultation", values::<TypeConsultation>()),
+            ("modes_travail", values::<ModeTravail>()),
+            ("niveaux_experience", values::<NiveauExperience>()),
+            ("niveaux_etude", values::<NiveauEtude>()),
+            ("modes_prestation", values::<ModePrestation>()),
+            ("types_tarification", values::<TypeTarification>()),
+            ("couvertures", values::<Couverture>()),
+        ] {
+            let listed: Vec<String> = reference
+                .list(list)
+                .unwrap_or_else(|| panic!("{list}"))
+                .iter()
+                .map(|e| e.id.clone())
+                .collect();
+            assert_eq!(listed, ids, "{list}");
+        }
+    }
+
+    #[test]
+    fn salaire_sets_both_bounds_and_unknown_fields_are_named() {
+        let mut body = offre();
+        body["salaire"] = json!(700000);
+        let Details::Offre(o) = Content::parse(Kind::Offre, body.clone()).unwrap().details else {
+            panic!()
+        };
+        assert_eq!((o.salaire_min, o.salaire_max), (Some(700000), Some(700000)));
+        body["salaires"] = json!(1);
+        body["statut_validation"] = json!("validee");
+        let f = fields(Content::parse(Kind::Offre, body).unwrap_err());
+        assert_eq!(
+            f.keys().collect::<Vec<_>>(),
+            vec!["salaires"],
+            "read-only fields are ignored"
         );
     }
 

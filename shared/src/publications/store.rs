@@ -65,6 +65,11 @@ fn item(p: &Publication) -> ApiResult<store::Item> {
     if p.is_public() {
         k.push((attr::GSI3PK, keys::public_publications(p.kind().as_str())));
         k.push((attr::GSI3SK, search::amount_order(p)));
+        // And, with a deadline, in the expiry job's list (GSI5).
+        if let Some(deadline) = p.date_limite {
+            k.push((attr::GSI5PK, keys::deadlines()));
+            k.push((attr::GSI5SK, order(deadline, &p.id)));
+        }
     }
     k.push((search::TEXT, search::text(p)));
     store::to_item(&k, p)
@@ -165,6 +170,9 @@ pub async fn save(
     if !after.is_public() {
         remove.extend([attr::GSI3PK, attr::GSI3SK]);
     }
+    if !after.is_public() || after.date_limite.is_none() {
+        remove.extend([attr::GSI5PK, attr::GSI5SK]);
+    }
     let update = store
         .update_all(attributes, &remove)
         .condition_expression(UNCHANGED)
@@ -193,6 +201,23 @@ pub async fn save(
             "Cette publication vient d'être modifiée par ailleurs ; rechargez-la.".into(),
         )),
     }
+}
+
+/// The ids of the public publications whose deadline is at or before
+/// `now`, soonest first, at most `max` (GSI5: one Query).
+pub async fn past_deadline(
+    store: &Store,
+    now: OffsetDateTime,
+    max: usize,
+) -> ApiResult<Vec<String>> {
+    let list = crate::page::Listing::index("GSI5", keys::deadlines())
+        .between("0".into(), format!("{}#~", rfc3339(now)))
+        .oldest_first();
+    let keep = |item: &store::Item| {
+        let sk = item.get(attr::GSI5SK)?.as_s().ok()?;
+        sk.rsplit_once('#').map(|(_, id)| id.to_string())
+    };
+    Ok(list.read_where(store, max, &keep).await?.0)
 }
 
 /// Deletes a publication that has no application yet. One that has

@@ -155,6 +155,7 @@ pub async fn recruteur(
     crate::store::path_id(&id)?;
     limited(&state, Caller::Client(&ip)).await?;
     let open = Selection {
+        public: true,
         review: Some(StatutValidation::Validee),
         statut: Some(Statut::Active),
         recruteur: Some(id.clone()),

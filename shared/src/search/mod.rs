@@ -43,8 +43,8 @@ pub fn text(p: &Publication) -> String {
             parts.extend(o.localisation.clone());
             parts.extend(o.competences_requises.iter().cloned());
         }
-        Details::Financement(f) => parts.extend(f.secteur.clone()),
-        Details::Bourse(b) => parts.extend(b.domaine_etude.clone()),
+        Details::Financement(f) => parts.extend(f.secteur.iter().map(|r| r.nom().to_string())),
+        Details::Bourse(b) => parts.extend(b.domaine_etude.iter().map(|r| r.nom().to_string())),
         Details::Consultation(c) => parts.extend(c.competences_requises.iter().cloned()),
     }
     fold(&parts.join(" "))
@@ -93,10 +93,24 @@ pub struct PublicationParams {
     pub q: Option<String>,
     /// offres: words of the place (« abidjan »).
     pub localisation: Option<String>,
-    /// financements: words of the sector.
+    /// financements: the sector's id, or words of its label.
     pub secteur: Option<String>,
-    /// bourses: words of the field of study.
+    /// bourses: the field of study's id, or words of its label.
     pub domaine_etude: Option<String>,
+    /// offres: a department's id (GET /api/reference/departements/).
+    pub departement: Option<String>,
+    /// offres: a category's id.
+    pub categorie: Option<String>,
+    /// offres: sur_site, hybride, teletravail.
+    pub mode_travail: Option<String>,
+    /// offres: debutant, junior, intermediaire, senior, expert.
+    pub niveau_experience: Option<String>,
+    /// financements: a target's id (GET /api/reference/cibles_financement/).
+    pub cible: Option<String>,
+    /// bourses: bac, bac_plus_2, licence, master, doctorat, formation_professionnelle.
+    pub niveau_requis: Option<String>,
+    /// consultations: sur_site, a_distance, mixte.
+    pub mode_prestation: Option<String>,
     /// offres: words of the company name.
     pub entreprise: Option<String>,
     /// offres: cdi, cdd, stage, alternance, freelance, interim, temps_partiel.
@@ -154,6 +168,8 @@ pub struct Criteria {
     pub entreprise: Option<String>,
     /// The kind's own type field, as stored (`cdi`, `subvention`...).
     pub type_value: Option<String>,
+    /// Fields that must hold exactly this id or choice (`departement`...).
+    pub exact: Vec<(&'static str, String)>,
     pub min: Option<i64>,
     pub max: Option<i64>,
     pub experience: Option<i64>,
@@ -236,6 +252,23 @@ impl Checker {
         }
     }
 
+    /// An id of a reference list, exactly.
+    fn reference<L: crate::reference::List>(
+        &mut self,
+        name: &'static str,
+        value: &Option<String>,
+        kinds: &[Kind],
+    ) -> Option<(&'static str, String)> {
+        let v = self.applies(name, value, kinds)?;
+        match crate::reference::Ref::<L>::new(v) {
+            Ok(_) => Some((name, v.to_string())),
+            Err(message) => {
+                self.error(name, message);
+                None
+            }
+        }
+    }
+
     fn day(&mut self, name: &str, value: &Option<String>) -> Option<Date> {
         let v = self.applies(name, value, &Kind::ALL)?;
         stats::day_param(&mut self.errors, name, Some(v))
@@ -285,6 +318,32 @@ impl PublicationParams {
             ),
         ];
         let type_value = types.into_iter().flatten().next();
+        let exact_fields: Vec<(&'static str, String)> = {
+            use crate::publications::{ModePrestation, ModeTravail, NiveauEtude, NiveauExperience};
+            use crate::reference::{Categories, CiblesFinancement, Departements};
+            let found = [
+                c.reference::<Departements>("departement", &self.departement, &[Offre]),
+                c.reference::<Categories>("categorie", &self.categorie, &[Offre]),
+                c.choice::<ModeTravail>("mode_travail", &self.mode_travail, &[Offre])
+                    .map(|v| ("mode_travail", v)),
+                c.choice::<NiveauExperience>(
+                    "niveau_experience",
+                    &self.niveau_experience,
+                    &[Offre],
+                )
+                .map(|v| ("niveau_experience", v)),
+                c.reference::<CiblesFinancement>("cible", &self.cible, &[Financement]),
+                c.choice::<NiveauEtude>("niveau_requis", &self.niveau_requis, &[Bourse])
+                    .map(|v| ("niveau_requis", v)),
+                c.choice::<ModePrestation>(
+                    "mode_prestation",
+                    &self.mode_prestation,
+                    &[Consultation],
+                )
+                .map(|v| ("mode_prestation", v)),
+            ];
+            found.into_iter().flatten().collect()
+        };
         let amounts = [Financement, Bourse, Consultation];
         let (min_name, max_name) = if kind == Offre {
             c.number("montant_min", &self.montant_min, &amounts);
@@ -396,6 +455,7 @@ impl PublicationParams {
             secteur,
             entreprise,
             type_value,
+            exact: exact_fields,
             min,
             max,
             experience,
@@ -445,17 +505,39 @@ impl Criteria {
         if !self.words.iter().all(|w| has_word_starting(text, w)) {
             return false;
         }
+        let labelled = |id: &str, nom: &str| format!("{} {nom}", id.replace('_', " "));
         let (localisation, secteur, entreprise) = match &p.details {
-            Details::Offre(o) => (o.localisation.as_deref(), None, Some(o.entreprise.as_str())),
-            Details::Financement(f) => (None, f.secteur.as_deref(), None),
-            Details::Bourse(b) => (None, b.domaine_etude.as_deref(), None),
+            Details::Offre(o) => (o.localisation.clone(), None, Some(o.entreprise.as_str())),
+            Details::Financement(f) => (
+                None,
+                f.secteur.as_ref().map(|r| labelled(r.id(), r.nom())),
+                None,
+            ),
+            Details::Bourse(b) => (
+                None,
+                b.domaine_etude.as_ref().map(|r| labelled(r.id(), r.nom())),
+                None,
+            ),
             Details::Consultation(_) => (None, None, None),
         };
-        if !words_in(localisation, &self.localisation)
-            || !words_in(secteur, &self.secteur)
+        if !words_in(localisation.as_deref(), &self.localisation)
+            || !words_in(secteur.as_deref(), &self.secteur)
             || !words_in(entreprise, &self.entreprise)
         {
             return false;
+        }
+        if !self.exact.is_empty() {
+            let fields = serde_json::to_value(&p.details).unwrap_or_default();
+            let holds = |name: &str, wanted: &str| match fields.get(name) {
+                Some(serde_json::Value::String(v)) => v == wanted,
+                Some(serde_json::Value::Object(o)) => {
+                    o.get("id").and_then(|v| v.as_str()) == Some(wanted)
+                }
+                _ => false,
+            };
+            if !self.exact.iter().all(|(name, wanted)| holds(name, wanted)) {
+                return false;
+            }
         }
         if self
             .type_value
@@ -548,6 +630,7 @@ pub async fn publications(
     let scope = format!("search:{criteria:?}");
     let request = paging.resolve(&services.cursors, &scope)?;
     let partition = keys::public_publications(kind.as_str());
+    let now = time::OffsetDateTime::now_utc();
     if criteria.ordering == Ordering::Relevance {
         return ranked(services, &criteria, &scope, &request, uri).await;
     }
@@ -561,7 +644,7 @@ pub async fn publications(
     };
     let keep = |item: &Item| {
         indexed(item)
-            .filter(|(p, text)| criteria.matches(p, text))
+            .filter(|(p, text)| p.is_public_at(now) && criteria.matches(p, text))
             .map(|(p, _)| p)
     };
     let page = list.page_where(&services.store, &request, &keep).await?;
@@ -587,9 +670,10 @@ async fn ranked(
             .ok_or_else(|| ApiError::BadRequest("Curseur invalide.".into()))?,
     };
     // Each match with its score, computed once.
+    let now = time::OffsetDateTime::now_utc();
     let keep = |item: &Item| {
         indexed(item)
-            .filter(|(p, text)| criteria.matches(p, text))
+            .filter(|(p, text)| p.is_public_at(now) && criteria.matches(p, text))
             .map(|(p, text)| (criteria.relevance(&p, &text), p))
     };
     let list = Listing::index("GSI1", keys::public_publications(criteria.kind.as_str()));
