@@ -60,7 +60,13 @@ pub const PLAYED_BY_DEV_SERVER: &[&str] =
 /// in AWS, and the emulator has no metrics from API Gateway or Lambda for
 /// an alarm to watch (the dev server plays both). `resources` leaves them
 /// out; the unknown-type check accepts them.
-pub const ONLY_IN_AWS: &[&str] = &["AWS::CloudWatch::Alarm", "AWS::Logs::LogGroup"];
+pub const ONLY_IN_AWS: &[&str] = &[
+    "AWS::CloudWatch::Alarm",
+    "AWS::Logs::LogGroup",
+    // The images' CDN: locally, the emulator serves the bucket itself.
+    "AWS::CloudFront::Distribution",
+    "AWS::CloudFront::OriginAccessControl",
+];
 
 /// The properties the bootstrap applies, per type. A template property
 /// outside this list is an error, so nothing declared is dropped silently.
@@ -283,6 +289,18 @@ impl Resolver<'_> {
         match name {
             "AWS::StackName" => Ok(self.stack.into()),
             "AWS::Region" => Ok(self.region.into()),
+            "AWS::Partition" => Ok("aws".into()),
+            // The emulator's account.
+            "AWS::AccountId" => Ok("123456789012".into()),
+            // A resource only AWS has (a CDN a policy names): a stand-in.
+            _ if ONLY_IN_AWS.contains(
+                &self.template["Resources"][name]["Type"]
+                    .as_str()
+                    .unwrap_or_default(),
+            ) =>
+            {
+                Ok(format!("local-{name}"))
+            }
             _ => {
                 if let Some(id) = self.created.physical.get(name) {
                     return Ok(id.clone());

@@ -95,6 +95,11 @@ pub fn config(
             "PUSH_PLATFORM_FCM_ARN" => res.parameters.get("PushPlatformFcmArn").cloned(),
             "PUSH_PLATFORM_APNS_ARN" => res.parameters.get("PushPlatformApnsArn").cloned(),
             "UPLOADS_BUCKET" => res.id("UploadsBucket").map(String::from),
+            "IMAGES_BUCKET" => res.id("ImagesBucket").map(String::from),
+            // No CDN locally: the emulator serves the bucket (path style).
+            "IMAGES_URL" => res
+                .id("ImagesBucket")
+                .map(|bucket| format!("{endpoint}/{bucket}")),
             "CORS_ALLOWED_ORIGINS" => Some("http://localhost:5173,http://127.0.0.1:5173".into()),
             _ => None,
         }
@@ -263,6 +268,11 @@ pub fn function_env(config: &Config, endpoint: &str) -> Vec<(String, String)> {
             "UPLOADS_BUCKET",
             config.uploads_bucket.clone().unwrap_or_default(),
         ),
+        (
+            "IMAGES_BUCKET",
+            config.images_bucket.clone().unwrap_or_default(),
+        ),
+        ("IMAGES_URL", config.images_url.clone().unwrap_or_default()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))

@@ -78,6 +78,8 @@ const EXPECTED: &[(&str, u16)] = &[
     ("uploads/list-no-token", 401),
     ("uploads/detail-unknown", 404),
     ("uploads/delete-unknown", 404),
+    ("uploads/photo-delete-none", 404),
+    ("uploads/logo-candidat-forbidden", 403),
     ("recherche/offres-filtered", 200),
     ("recherche/offres-alias", 200),
     ("recherche/bourses-foreign-filter", 400),

@@ -1024,13 +1024,34 @@ async fn candidate_account(
     tag: &str,
     prenom: &str,
 ) -> (String, String) {
+    account_of(
+        http,
+        base,
+        tag,
+        json!({"prenom": prenom, "type_compte": "candidat"}),
+    )
+    .await
+}
+
+/// A new account `bench-<tag>-<ulid>` registered with `fields`, logged
+/// in: (email, access).
+async fn account_of(
+    http: &reqwest::Client,
+    base: &str,
+    tag: &str,
+    fields: Value,
+) -> (String, String) {
     let email = format!(
         "bench-{tag}-{}@destinyjobs.test",
         ulid::Ulid::new().to_string().to_lowercase()
     );
+    let mut body = json!({"email": email, "password": PASSWORD, "nom": "Bench", "prenom": "Bench"});
+    body.as_object_mut()
+        .unwrap()
+        .extend(fields.as_object().cloned().unwrap_or_default());
     let r = http
         .post(format!("{base}/api/auth/register/"))
-        .json(&json!({"email": email, "password": PASSWORD, "nom": "Bench", "prenom": prenom, "type_compte": "candidat"}))
+        .json(&body)
         .send()
         .await
         .unwrap();
@@ -1732,7 +1753,7 @@ async fn upload_routes(http: &reqwest::Client, base: &str) -> Vec<(&'static str,
     }
     let files = std::sync::Arc::new(files);
     let b = base.to_string();
-    vec![
+    let mut routes: Vec<(&'static str, u16, RequestFn)> = vec![
         ("POST /api/upload/cv/", 201, {
             let (h, b) = (http.clone(), b.clone());
             Box::new(move |i| {
@@ -1759,5 +1780,83 @@ async fn upload_routes(http: &reqwest::Client, base: &str) -> Vec<(&'static str,
                 h.delete(format!("{b}/api/upload/{id}/")).bearer_auth(token)
             })
         }),
+    ];
+    routes.extend(image_routes(http, base, accounts).await);
+    routes
+}
+
+/// An 8 × 8 PNG.
+const BENCH_PNG: &str = "iVBORw0KGgoAAAANSUhEUgAAAAgAAAAICAIAAABLbSncAAAAbElEQVR4nBXNQRUAUQhCUZOYhCQmeUlIQhISzR+XXA7ODDtouIHBQ4YOM8suWm5h8ZKl+0CskDiBsIioHhx76LiDw0eO3oN/4FVf+J8h0PduzBqZ8x/bxNQPwgaFy192SGgelC0q13/CJaXlA+odUoHdRJQGAAAAAElFTkSuQmCC";
+
+fn image_form() -> reqwest::multipart::Form {
+    use base64::Engine;
+    let png = base64::engine::general_purpose::STANDARD
+        .decode(BENCH_PNG)
+        .unwrap();
+    reqwest::multipart::Form::new().part(
+        "fichier",
+        reqwest::multipart::Part::bytes(png).file_name("photo.png"),
+    )
+}
+
+/// Photos and logos: `accounts` candidats and recruteurs (of no
+/// publication: the logo's Query finds none) replace theirs
+/// `FILES_PER_ACCOUNT` times each (under the upload rate). The DELETE
+/// routes are measured on accounts that have no image left (404 after
+/// reading the profile): one image per account, and one account per
+/// request would cost minutes of registrations.
+async fn image_routes(
+    http: &reqwest::Client,
+    base: &str,
+    accounts: usize,
+) -> Vec<(&'static str, u16, RequestFn)> {
+    let mut candidats = Vec::new();
+    let mut recruteurs = Vec::new();
+    for n in 0..accounts {
+        candidats.push(
+            candidate_account(http, base, &format!("photo-{n}"), "Photo")
+                .await
+                .1,
+        );
+        let fields = json!({"type_compte": "recruteur", "entreprise": "Bench SA"});
+        recruteurs.push(account_of(http, base, &format!("logo-{n}"), fields).await.1);
+    }
+    let (candidats, recruteurs) = (
+        std::sync::Arc::new(candidats),
+        std::sync::Arc::new(recruteurs),
+    );
+    let b = base.to_string();
+    let put = |slot: &'static str, tokens: &std::sync::Arc<Vec<String>>| -> RequestFn {
+        let (h, b, t) = (http.clone(), b.clone(), tokens.clone());
+        Box::new(move |i| {
+            h.put(format!("{b}/api/upload/{slot}/"))
+                .bearer_auth(&t[i / FILES_PER_ACCOUNT])
+                .multipart(image_form())
+        })
+    };
+    // Accounts that never have an image, for the deletes.
+    let bare_candidat = candidate_account(http, base, "photo-none", "Photo").await.1;
+    let fields = json!({"type_compte": "recruteur", "entreprise": "Bench SA"});
+    let bare_recruteur = account_of(http, base, "logo-none", fields).await.1;
+    let delete = |slot: &'static str, token: String| -> RequestFn {
+        let (h, b) = (http.clone(), b.clone());
+        Box::new(move |_| {
+            h.delete(format!("{b}/api/upload/{slot}/"))
+                .bearer_auth(&token)
+        })
+    };
+    vec![
+        ("PUT /api/upload/photo/", 200, put("photo", &candidats)),
+        ("PUT /api/upload/logo/", 200, put("logo", &recruteurs)),
+        (
+            "DELETE /api/upload/photo/",
+            404,
+            delete("photo", bare_candidat),
+        ),
+        (
+            "DELETE /api/upload/logo/",
+            404,
+            delete("logo", bare_recruteur),
+        ),
     ]
 }

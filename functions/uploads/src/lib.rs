@@ -10,4 +10,8 @@ shared::area!(AreaState;
     list,
     detail,
     delete,
+    put_photo,
+    delete_photo,
+    put_logo,
+    delete_logo,
 );

@@ -52,6 +52,29 @@ pub struct Config {
     pub upload_max_bytes: usize,
     /// How long a presigned download link works.
     pub download_url_ttl: Duration,
+    /// The bucket of profile photos and logos (the uploads function).
+    pub images_bucket: Option<String>,
+    /// Where the public reads those images: a CDN in front of that
+    /// bucket in AWS, the emulator's bucket URL locally (docs/uploads.md).
+    pub images_url: Option<String>,
+}
+
+/// The public base of image URLs, set once a process has its
+/// configuration: images are values of profiles and publications, and
+/// their URLs are written wherever those are shown.
+static IMAGES_URL: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+
+/// Sets the base of image URLs (the first configuration wins: one per
+/// process).
+pub fn set_images_url(url: Option<&str>) {
+    if let Some(url) = url {
+        let _ = IMAGES_URL.set(url.to_string());
+    }
+}
+
+/// The public URL of the image stored under `key`.
+pub fn image_url(key: &str) -> String {
+    format!("{}/{key}", IMAGES_URL.get().map_or("", String::as_str))
 }
 
 /// Failed-login limits: per account and per client address, per window.
@@ -189,6 +212,10 @@ impl Config {
                 }
             },
             download_url_ttl: Duration::from_secs(parse_num("DOWNLOAD_URL_TTL_SECONDS", 300)?),
+            images_bucket: get("IMAGES_BUCKET").filter(|v| !v.is_empty()),
+            images_url: get("IMAGES_URL")
+                .map(|v| v.trim().trim_end_matches('/').to_string())
+                .filter(|v| !v.is_empty()),
         })
     }
 }

@@ -38,16 +38,20 @@ fn s3_error<E: std::error::Error + Send + Sync + 'static, R: std::fmt::Debug>(
     ApiError::internal(aws_sdk_s3::error::DisplayErrorContext(err))
 }
 
+/// Path-style addressing when an endpoint is configured (an emulator on
+/// localhost has no bucket subdomains); virtual-hosted in AWS.
+fn client(sdk: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
+    let config = aws_sdk_s3::config::Builder::from(sdk)
+        .force_path_style(sdk.endpoint_url().is_some())
+        .interceptor(crate::metrics::AwsCallRecorder)
+        .build();
+    aws_sdk_s3::Client::from_conf(config)
+}
+
 impl Files {
-    /// Path-style addressing when an endpoint is configured (an emulator on
-    /// localhost has no bucket subdomains); virtual-hosted in AWS.
     pub fn new(sdk: &aws_config::SdkConfig, bucket: String, url_ttl: Duration) -> Self {
-        let config = aws_sdk_s3::config::Builder::from(sdk)
-            .force_path_style(sdk.endpoint_url().is_some())
-            .interceptor(crate::metrics::AwsCallRecorder)
-            .build();
         Files {
-            client: aws_sdk_s3::Client::from_conf(config),
+            client: client(sdk),
             bucket,
             url_ttl,
         }
@@ -111,6 +115,58 @@ impl Files {
             request.uri().to_string(),
             OffsetDateTime::now_utc() + self.url_ttl,
         ))
+    }
+}
+
+/// The bucket of public images (profile photos, logos), read through the
+/// CDN in front of it: an object's key never changes content, so it is
+/// cached for good.
+#[derive(Clone)]
+pub struct Images {
+    client: aws_sdk_s3::Client,
+    bucket: String,
+}
+
+/// How long browsers and the CDN keep an image: a year, never revalidated
+/// (a new image gets a new key).
+pub const IMAGE_CACHE_CONTROL: &str = "public, max-age=31536000, immutable";
+
+impl Images {
+    pub fn new(sdk: &aws_config::SdkConfig, bucket: String) -> Self {
+        Images {
+            client: client(sdk),
+            bucket,
+        }
+    }
+
+    /// Stores an image under `key`, encrypted, with its type, its cache
+    /// policy and its SHA-256 (S3 checks it).
+    pub async fn put(&self, key: &str, bytes: Vec<u8>, content_type: &str) -> ApiResult<()> {
+        let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, &bytes);
+        self.client
+            .put_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .checksum_sha256(base64::engine::general_purpose::STANDARD.encode(digest.as_ref()))
+            .body(ByteStream::from(bytes))
+            .content_type(content_type)
+            .cache_control(IMAGE_CACHE_CONTROL)
+            .server_side_encryption(ServerSideEncryption::Aes256)
+            .send()
+            .await
+            .map_err(s3_error)?;
+        Ok(())
+    }
+
+    pub async fn delete(&self, key: &str) -> ApiResult<()> {
+        self.client
+            .delete_object()
+            .bucket(&self.bucket)
+            .key(key)
+            .send()
+            .await
+            .map_err(s3_error)?;
+        Ok(())
     }
 }
 

@@ -39,10 +39,14 @@ pub struct Services {
     /// The bucket of uploads, where the configuration names one.
     #[cfg(feature = "s3")]
     pub files: Option<files::Files>,
+    /// The bucket of public images, where the configuration names one.
+    #[cfg(feature = "s3")]
+    pub images: Option<files::Images>,
 }
 
 impl Services {
     pub fn new(config: Config, sdk: &aws_config::SdkConfig) -> Arc<Self> {
+        config::set_images_url(config.images_url.as_deref());
         Arc::new(Services {
             store: store::Store::new(metrics::dynamodb_client(sdk), config.table_name.clone()),
             verifier: auth::Verifier::new(
@@ -56,6 +60,11 @@ impl Services {
                 .uploads_bucket
                 .clone()
                 .map(|bucket| files::Files::new(sdk, bucket, config.download_url_ttl)),
+            #[cfg(feature = "s3")]
+            images: config
+                .images_bucket
+                .clone()
+                .map(|bucket| files::Images::new(sdk, bucket)),
             config,
         })
     }
@@ -68,6 +77,13 @@ impl Services {
         self.files
             .as_ref()
             .ok_or_else(|| ApiError::internal("UPLOADS_BUCKET is not set"))
+    }
+
+    /// The images bucket; a 500 (logged) where none is configured.
+    pub fn images(&self) -> ApiResult<&files::Images> {
+        self.images
+            .as_ref()
+            .ok_or_else(|| ApiError::internal("IMAGES_BUCKET is not set"))
     }
 }
 

@@ -140,6 +140,16 @@ impl Details {
         }
     }
 
+    /// The account's photo or logo, if it has one.
+    pub fn image(&self) -> Option<&crate::uploads::Image> {
+        match self {
+            Details::Candidat(c) => c.photo.as_ref(),
+            Details::Recruteur(r) => r.logo.as_ref(),
+            Details::Prestataire(p) => p.photo.as_ref(),
+            Details::Admin(_) => None,
+        }
+    }
+
     /// Admin validation state, for the types that have one.
     pub fn admin_validation(&self) -> Option<Verification> {
         match self {
@@ -166,6 +176,9 @@ pub struct Candidat {
     pub salaire_souhaite: Option<u64>,
     /// Computed against publications; read-only.
     pub score_compatibilite: Option<u8>,
+    /// Profile photo (PUT /api/upload/photo/).
+    #[serde(default)]
+    pub photo: Option<crate::uploads::Image>,
     /// Whether the public page `/api/profils/candidats/{id}/` exists
     /// (off by default).
     #[serde(default)]
@@ -186,6 +199,7 @@ pub enum ChampPublic {
     Formation,
     Localisation,
     Disponibilite,
+    Photo,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
@@ -197,6 +211,10 @@ pub struct Recruteur {
     /// The company's presentation, on its public page.
     #[serde(default)]
     pub description: Option<String>,
+    /// The company's logo (PUT /api/upload/logo/), also on its
+    /// publications.
+    #[serde(default)]
+    pub logo: Option<crate::uploads::Image>,
     pub statut_verification_admin: Verification,
     /// Ids of uploaded verification documents (Kbis...).
     pub documents_verification: Vec<String>,
@@ -211,6 +229,9 @@ pub struct Prestataire {
     pub disponibilite: Option<Disponibilite>,
     pub portfolio: Option<String>,
     pub references: Option<String>,
+    /// Profile photo (PUT /api/upload/photo/).
+    #[serde(default)]
+    pub photo: Option<crate::uploads::Image>,
     pub statut_verification_admin: Verification,
     pub documents_verification: Vec<String>,
 }
@@ -511,6 +532,8 @@ pub const READ_ONLY: &[&str] = &[
     "score_compatibilite",
     "statut_verification_admin",
     "documents_verification",
+    "photo",
+    "logo",
     "quota_publications_mensuel",
     "permissions_speciales",
     "acces_panel_admin",
@@ -572,6 +595,7 @@ pub fn new_details(role: Role, edit: TypeEdit) -> ApiResult<Details> {
             taille_entreprise: e.taille_entreprise.flatten(),
             site_web: e.site_web.flatten(),
             description: e.description.flatten(),
+            logo: None,
             statut_verification_admin: Verification::EnAttente,
             documents_verification: Vec::new(),
             quota_publications_mensuel: DEFAULT_QUOTA,
@@ -583,6 +607,7 @@ pub fn new_details(role: Role, edit: TypeEdit) -> ApiResult<Details> {
             disponibilite: e.disponibilite.flatten(),
             portfolio: e.portfolio.flatten(),
             references: e.references.flatten(),
+            photo: None,
             statut_verification_admin: Verification::EnAttente,
             documents_verification: Vec::new(),
         }),

@@ -19,6 +19,7 @@ pub struct CompanyPage {
     pub taille_entreprise: Option<TailleEntreprise>,
     pub site_web: Option<String>,
     pub description: Option<String>,
+    pub logo: Option<crate::uploads::Image>,
 }
 
 /// A prestataire's public profile.
@@ -32,6 +33,7 @@ pub struct ProviderPage {
     pub tarifs: Option<String>,
     pub disponibilite: Option<Disponibilite>,
     pub portfolio: Option<String>,
+    pub photo: Option<crate::uploads::Image>,
 }
 
 /// A candidat's public profile: only the fields in `champs_publics`
@@ -53,6 +55,8 @@ pub struct CandidatePage {
     pub localisation: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub disponibilite: Option<Disponibilite>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub photo: Option<crate::uploads::Image>,
 }
 
 /// Verified by the admins and active: what a recruiter's or a
@@ -70,6 +74,7 @@ pub fn company(p: &Profile) -> Option<CompanyPage> {
             taille_entreprise: r.taille_entreprise,
             site_web: r.site_web.clone(),
             description: r.description.clone(),
+            logo: r.logo.clone(),
         }),
         _ => None,
     }
@@ -86,6 +91,7 @@ pub fn provider(p: &Profile) -> Option<ProviderPage> {
             tarifs: s.tarifs.clone(),
             disponibilite: s.disponibilite,
             portfolio: s.portfolio.clone(),
+            photo: s.photo.clone(),
         }),
         _ => None,
     }
@@ -116,6 +122,7 @@ pub fn candidate(p: &Profile) -> Option<CandidatePage> {
         disponibilite: c
             .disponibilite
             .filter(|_| shown(ChampPublic::Disponibilite)),
+        photo: c.photo.clone().filter(|_| shown(ChampPublic::Photo)),
     })
 }
 
@@ -185,6 +192,7 @@ mod tests {
             taille_entreprise: None,
             site_web: None,
             description: Some("Nous recrutons.".into()),
+            logo: None,
             statut_verification_admin: state,
             documents_verification: vec!["doc".into()],
             quota_publications_mensuel: 10,

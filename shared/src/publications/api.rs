@@ -177,7 +177,8 @@ pub async fn create(
     let now = OffsetDateTime::now_utc();
     let content = Content::parse(kind, body)?;
     super::check_deadline(None, &content, now)?;
-    let publication = Publication::new(&user.sub, content, now);
+    let mut publication = Publication::new(&user.sub, content, now);
+    publication.logo = recruteur.logo.clone();
     store::create(
         store,
         &publication,

@@ -570,6 +570,7 @@ impl Details {
 pub const READ_ONLY: &[&str] = &[
     "id",
     "recruteur",
+    "logo",
     "type_publication",
     "statut_validation",
     "motif_refus",
@@ -768,6 +769,10 @@ pub struct Publication {
     pub description: String,
     /// The author's id.
     pub recruteur: String,
+    /// The author's company logo: copied from its profile when the
+    /// publication is created, and whenever the recruiter changes it.
+    #[serde(default)]
+    pub logo: Option<crate::uploads::Image>,
     pub statut_validation: StatutValidation,
     pub statut: Statut,
     /// Why an admin refused it (shown to its author).
@@ -803,6 +808,7 @@ impl Publication {
             titre: content.titre,
             description: content.description,
             recruteur: author.into(),
+            logo: None,
             statut_validation: StatutValidation::EnAttente,
             statut: content.statut,
             motif_refus: None,

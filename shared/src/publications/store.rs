@@ -154,7 +154,8 @@ pub async fn create(
 /// Stores a change of a publication (its author's edit, an admin's
 /// decision) with its counters and, for admins, its audit entry; only if
 /// nobody changed its state since it was read (409 otherwise).
-/// `nombre_candidatures` is left alone: applications count it.
+/// `nombre_candidatures` is left alone: applications count it; so is
+/// `logo`, which its author's logo changes set (`set_logo`).
 pub async fn save(
     store: &Store,
     before: &Publication,
@@ -163,6 +164,7 @@ pub async fn save(
 ) -> ApiResult<()> {
     let mut attributes = item(after)?;
     attributes.remove("nombre_candidatures");
+    attributes.remove("logo");
     let mut remove = Vec::new();
     if listing(after).is_none() {
         remove.extend([attr::GSI1PK, attr::GSI1SK]);
@@ -201,6 +203,60 @@ pub async fn save(
             "Cette publication vient d'être modifiée par ailleurs ; rechargez-la.".into(),
         )),
     }
+}
+
+/// Most publications of one recruiter a logo change reaches.
+pub const MAX_LOGO_FANOUT: usize = 1000;
+
+/// Sets (or removes) the logo on every publication of `recruteur` (GSI2:
+/// one Query per page, then one UpdateItem per publication, ten at a
+/// time). Answers how many it reached.
+pub async fn set_logo(
+    store: &Store,
+    recruteur: &str,
+    logo: Option<&crate::uploads::Image>,
+) -> ApiResult<usize> {
+    use futures_util::{StreamExt, TryStreamExt};
+    let list = crate::page::Listing::index("GSI2", keys::publications_by_owner(recruteur));
+    let keep = |item: &store::Item| item.get(attr::PK).cloned().zip(item.get(attr::SK).cloned());
+    let (found, _) = list.read_where(store, MAX_LOGO_FANOUT, &keep).await?;
+    let value = logo
+        .map(serde_dynamo::to_attribute_value::<_, AttributeValue>)
+        .transpose()?;
+    let count = found.len();
+    futures_util::stream::iter(found)
+        .map(|(pk, sk)| {
+            let mut update = store
+                .client
+                .update_item()
+                .table_name(&store.table)
+                .key(attr::PK, pk)
+                .key(attr::SK, sk)
+                .condition_expression("attribute_exists(PK)");
+            update = match &value {
+                Some(v) => update
+                    .update_expression("SET logo = :logo")
+                    .expression_attribute_values(":logo", v.clone()),
+                None => update.update_expression("REMOVE logo"),
+            };
+            async move {
+                match update.send().await {
+                    Ok(_) => Ok(()),
+                    // Deleted meanwhile: nothing to show a logo on.
+                    Err(e)
+                        if e.as_service_error()
+                            .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+                    {
+                        Ok(())
+                    }
+                    Err(e) => Err(ApiError::from(e)),
+                }
+            }
+        })
+        .buffer_unordered(10)
+        .try_collect::<Vec<()>>()
+        .await?;
+    Ok(count)
 }
 
 /// The ids of the public publications whose deadline is at or before

@@ -15,7 +15,8 @@ use crate::page::{self, Filter, Listing, PageParams};
 use crate::store::keys;
 use crate::throttle::{self, Caller};
 use crate::uploads::content::{self, FIELD};
-use crate::uploads::{self, Access, FileKind, Upload};
+use crate::uploads::images::{self, Slot};
+use crate::uploads::{self, Access, FileKind, Image, Upload};
 use axum::Json as AxumJson;
 use axum::body::Body;
 use axum::extract::{OriginalUri, Path, State};
@@ -85,6 +86,26 @@ async fn read_file(headers: &HeaderMap, body: Body, max: usize) -> ApiResult<(St
     found.ok_or_else(|| ApiError::field(FIELD, "Ce champ est obligatoire."))
 }
 
+/// The file of an upload, counted in the caller's upload rate (429 past
+/// it) while the body arrives.
+async fn read_counted(
+    services: &Services,
+    user: &AuthUser,
+    headers: &HeaderMap,
+    body: Body,
+) -> ApiResult<(String, Vec<u8>)> {
+    let (limited, read) = tokio::join!(
+        throttle::limit(
+            &services.store,
+            "uploads",
+            [(Caller::User(&user.sub), services.config.rate_limits.uploads)],
+        ),
+        read_file(headers, body, services.config.upload_max_bytes),
+    );
+    limited?;
+    read
+}
+
 /// Receives a file of `kind`: checked, stored (object, then metadata with
 /// the profile's count and link, then the object confirmed), returned
 /// with a download link. Nothing is stored for a refused file.
@@ -97,17 +118,7 @@ async fn receive(
 ) -> ApiResult<(StatusCode, AxumJson<Upload>)> {
     uploads::check_uploader(kind, user.role)?;
     let files = services.files()?;
-    // Counted while the body arrives.
-    let (limited, read) = tokio::join!(
-        throttle::limit(
-            &services.store,
-            "uploads",
-            [(Caller::User(&user.sub), services.config.rate_limits.uploads)],
-        ),
-        read_file(headers, body, services.config.upload_max_bytes),
-    );
-    limited?;
-    let (name, bytes) = read?;
+    let (name, bytes) = read_counted(services, user, headers, body).await?;
     let checked = content::check(kind, &name, &bytes)?;
     let digest = content::sha256(&bytes);
     let u = Upload {
@@ -330,4 +341,153 @@ pub async fn delete(
     }
     tracing::info!(upload_id = %u.id, "file deleted");
     Ok(StatusCode::NO_CONTENT)
+}
+
+/// The caller's profile, read strongly (its image is what a change is
+/// conditioned on).
+async fn own_profile(services: &Services, user: &AuthUser) -> ApiResult<crate::accounts::Profile> {
+    services
+        .store
+        .get(&keys::user(&user.sub), true)
+        .await?
+        .ok_or(ApiError::NotFound)
+}
+
+/// Shows the recruiter's new logo (or none) on its publications; the
+/// previous object is deleted only once none of them shows it any more.
+async fn spread_logo(services: &Services, user: &AuthUser, logo: Option<&Image>) -> bool {
+    match crate::publications::store::set_logo(&services.store, &user.sub, logo).await {
+        Ok(_) => true,
+        Err(e) => {
+            tracing::error!(error = %e, recruteur = %user.sub,
+                "publications still show the previous logo: its object is kept");
+            false
+        }
+    }
+}
+
+/// Deletes a replaced or removed image's object (logged if that fails).
+async fn delete_object(services: &Services, image: &Image) {
+    if let Ok(bucket) = services.images()
+        && let Err(e) = bucket.delete(&image.cle).await
+    {
+        tracing::error!(error = %e, key = %image.cle, "image object left after its profile let go of it");
+    }
+}
+
+/// Sets the caller's photo or logo from an uploaded image: checked by its
+/// content, re-encoded (`content::image`), stored under a new key, set on
+/// the profile under the condition that its image is still the one read
+/// (and on a recruiter's publications), and only then is the previous
+/// object deleted. A refused file stores nothing.
+async fn replace_image(
+    services: &Services,
+    user: &AuthUser,
+    slot: Slot,
+    headers: &HeaderMap,
+    body: Body,
+) -> ApiResult<AxumJson<Image>> {
+    slot.check(user.role)?;
+    let bucket = services.images()?;
+    let (_, bytes) = read_counted(services, user, headers, body).await?;
+    let picture = content::image(&bytes, images::MAX_SIDE)?;
+    let was = own_profile(services, user).await?.details.image().cloned();
+    let image = Image::new(
+        slot.key(&user.sub, picture.extension()),
+        picture.format.content_type(),
+        (picture.width, picture.height),
+        picture.bytes.len() as u64,
+    );
+    bucket
+        .put(&image.cle, picture.bytes, &image.content_type)
+        .await?;
+    if let Err(e) = images::set(&services.store, &user.sub, slot, Some(&image), was.as_ref()).await
+    {
+        delete_object(services, &image).await;
+        return Err(e);
+    }
+    let shown = slot != Slot::Logo || spread_logo(services, user, Some(&image)).await;
+    if let Some(was) = was.filter(|_| shown) {
+        delete_object(services, &was).await;
+    }
+    tracing::info!(key = %image.cle, bytes = image.taille, "image set");
+    Ok(AxumJson(image))
+}
+
+/// Removes the caller's photo or logo: from the profile (and a
+/// recruiter's publications), then its object. 404 if there is none.
+async fn remove_image(services: &Services, user: &AuthUser, slot: Slot) -> ApiResult<StatusCode> {
+    slot.check(user.role)?;
+    services.images()?;
+    let was = own_profile(services, user)
+        .await?
+        .details
+        .image()
+        .cloned()
+        .ok_or(ApiError::NotFound)?;
+    images::set(&services.store, &user.sub, slot, None, Some(&was)).await?;
+    if slot != Slot::Logo || spread_logo(services, user, None).await {
+        delete_object(services, &was).await;
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+#[utoipa::path(put, path = "/api/upload/photo/", tag = "uploads", security(("bearer" = [])),
+    request_body(content = UploadForm, content_type = "multipart/form-data",
+        description = "Champ `fichier` : PNG, JPEG ou WebP (d'après son contenu), 4 Mio au plus"),
+    responses((status = 200, body = Image, description = "La photo du profil, réduite à 512 px au plus et réencodée sans métadonnées ; `url` est publique et ne change jamais de contenu. L'ancienne photo est supprimée"),
+        (status = 400, description = "Fichier vide, qui n'est pas une image PNG, JPEG ou WebP d'après son contenu, ou qui ne se décode pas"),
+        (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux candidats et aux prestataires"),
+        (status = 409, description = "La photo a changé pendant l'envoi : recharger le profil"),
+        (status = 413, description = "Fichier trop volumineux"), (status = 415, description = "Corps qui n'est pas multipart/form-data"),
+        (status = 429, description = "Trop de fichiers envoyés : réessayer après Retry-After secondes")))]
+pub async fn put_photo(
+    State(services): State<AreaState>,
+    user: AuthUser,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<AxumJson<Image>> {
+    replace_image(&services, &user, Slot::Photo, &headers, body).await
+}
+
+#[utoipa::path(delete, path = "/api/upload/photo/", tag = "uploads", security(("bearer" = [])),
+    responses((status = 204, description = "Photo retirée du profil, et son fichier supprimé"),
+        (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux candidats et aux prestataires"),
+        (status = 404, description = "Le profil n'a pas de photo"),
+        (status = 409, description = "La photo a changé entre-temps : recharger le profil")))]
+pub async fn delete_photo(
+    State(services): State<AreaState>,
+    user: AuthUser,
+) -> ApiResult<StatusCode> {
+    remove_image(&services, &user, Slot::Photo).await
+}
+
+#[utoipa::path(put, path = "/api/upload/logo/", tag = "uploads", security(("bearer" = [])),
+    request_body(content = UploadForm, content_type = "multipart/form-data",
+        description = "Champ `fichier` : PNG, JPEG ou WebP (d'après son contenu), 4 Mio au plus"),
+    responses((status = 200, body = Image, description = "Le logo de l'entreprise, réduit à 512 px au plus et réencodé sans métadonnées (PNG s'il a de la transparence), aussi montré sur ses publications. L'ancien est supprimé"),
+        (status = 400, description = "Fichier vide, qui n'est pas une image PNG, JPEG ou WebP d'après son contenu, ou qui ne se décode pas"),
+        (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux recruteurs"),
+        (status = 409, description = "Le logo a changé pendant l'envoi : recharger le profil"),
+        (status = 413, description = "Fichier trop volumineux"), (status = 415, description = "Corps qui n'est pas multipart/form-data"),
+        (status = 429, description = "Trop de fichiers envoyés : réessayer après Retry-After secondes")))]
+pub async fn put_logo(
+    State(services): State<AreaState>,
+    user: AuthUser,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<AxumJson<Image>> {
+    replace_image(&services, &user, Slot::Logo, &headers, body).await
+}
+
+#[utoipa::path(delete, path = "/api/upload/logo/", tag = "uploads", security(("bearer" = [])),
+    responses((status = 204, description = "Logo retiré du profil et des publications, et son fichier supprimé"),
+        (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux recruteurs"),
+        (status = 404, description = "Le profil n'a pas de logo"),
+        (status = 409, description = "Le logo a changé entre-temps : recharger le profil")))]
+pub async fn delete_logo(
+    State(services): State<AreaState>,
+    user: AuthUser,
+) -> ApiResult<StatusCode> {
+    remove_image(&services, &user, Slot::Logo).await
 }

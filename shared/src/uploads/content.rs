@@ -30,6 +30,7 @@ pub enum Format {
     Odt,
     Png,
     Jpeg,
+    Webp,
 }
 
 impl Format {
@@ -43,6 +44,7 @@ impl Format {
             Format::Odt => "application/vnd.oasis.opendocument.text",
             Format::Png => "image/png",
             Format::Jpeg => "image/jpeg",
+            Format::Webp => "image/webp",
         }
     }
 
@@ -56,6 +58,7 @@ impl Format {
             Format::Odt => &["odt"],
             Format::Png => &["png"],
             Format::Jpeg => &["jpg", "jpeg"],
+            Format::Webp => &["webp"],
         }
     }
 
@@ -67,6 +70,7 @@ impl Format {
             Format::Odt => "ODT",
             Format::Png => "PNG",
             Format::Jpeg => "JPEG",
+            Format::Webp => "WebP",
         }
     }
 }
@@ -141,6 +145,7 @@ pub fn detect(bytes: &[u8]) -> Option<Format> {
         "application/pdf" => Some(Format::Pdf),
         "image/png" => Some(Format::Png),
         "image/jpeg" => Some(Format::Jpeg),
+        "image/webp" => Some(Format::Webp),
         // `infer` says msword for an OLE2 file with Word's class id; other
         // OLE2 files (installers, Outlook messages) are refused.
         "application/msword" => Some(Format::Doc),
@@ -173,28 +178,39 @@ const MAX_IMAGE_SIDE: u32 = 12_000;
 /// Memory the decoder may use (the uploads function has 1 GB).
 const MAX_DECODE_BYTES: u64 = 400 * 1024 * 1024;
 
+/// A decoder for an image of `format`, within the limits above.
+fn image_reader(format: Format, bytes: &[u8]) -> image::ImageReader<Cursor<&[u8]>> {
+    let mut reader = image::ImageReader::new(Cursor::new(bytes));
+    reader.set_format(match format {
+        Format::Png => image::ImageFormat::Png,
+        Format::Webp => image::ImageFormat::WebP,
+        _ => image::ImageFormat::Jpeg,
+    });
+    let mut limits = image::Limits::default();
+    limits.max_image_width = Some(MAX_IMAGE_SIDE);
+    limits.max_image_height = Some(MAX_IMAGE_SIDE);
+    limits.max_alloc = Some(MAX_DECODE_BYTES);
+    reader.limits(limits);
+    reader
+}
+
+fn undecodable(e: image::ImageError) -> String {
+    match e {
+        image::ImageError::Limits(_) => {
+            format!("l'image dépasse {MAX_IMAGE_SIDE} pixels de côté.")
+        }
+        _ => "l'image ne se décode pas.".into(),
+    }
+}
+
 /// Proves the format beyond its first bytes: images decode, a PDF ends
 /// with its end-of-file marker (within the last 1 KB, as readers allow).
 fn prove(format: Format, bytes: &[u8]) -> Result<(), String> {
     match format {
-        Format::Png | Format::Jpeg => {
-            let mut reader = image::ImageReader::new(Cursor::new(bytes));
-            reader.set_format(match format {
-                Format::Png => image::ImageFormat::Png,
-                _ => image::ImageFormat::Jpeg,
-            });
-            let mut limits = image::Limits::default();
-            limits.max_image_width = Some(MAX_IMAGE_SIDE);
-            limits.max_image_height = Some(MAX_IMAGE_SIDE);
-            limits.max_alloc = Some(MAX_DECODE_BYTES);
-            reader.limits(limits);
-            reader.decode().map(|_| ()).map_err(|e| match e {
-                image::ImageError::Limits(_) => {
-                    format!("l'image dépasse {MAX_IMAGE_SIDE} pixels de côté.")
-                }
-                _ => "l'image ne se décode pas.".into(),
-            })
-        }
+        Format::Png | Format::Jpeg | Format::Webp => image_reader(format, bytes)
+            .decode()
+            .map(|_| ())
+            .map_err(undecodable),
         Format::Pdf => {
             let tail = &bytes[bytes.len().saturating_sub(1024)..];
             if tail.windows(5).any(|w| w == b"%%EOF") {
@@ -207,6 +223,76 @@ fn prove(format: Format, bytes: &[u8]) -> Result<(), String> {
         // signature.
         Format::Doc | Format::Docx | Format::Odt => Ok(()),
     }
+}
+
+/// A photo or logo made safe to publish: decoded, turned upright (EXIF
+/// orientation), shrunk to `MAX_SIDE` pixels at most, and encoded anew,
+/// so nothing of the sent file survives but its pixels (no EXIF, no GPS
+/// position, no trailing bytes).
+#[derive(Debug)]
+pub struct Reencoded {
+    pub bytes: Vec<u8>,
+    /// JPEG, or PNG when the image has transparency.
+    pub format: Format,
+    pub width: u32,
+    pub height: u32,
+}
+
+impl Reencoded {
+    pub fn extension(&self) -> &'static str {
+        self.format.extensions()[0]
+    }
+}
+
+/// JPEG quality of re-encoded photos: no visible loss at 512 px.
+const JPEG_QUALITY: u8 = 85;
+
+/// Checks an image by its content (PNG, JPEG or WebP, whatever its name
+/// says) and re-encodes it; a 400 on `fichier` otherwise.
+pub fn image(bytes: &[u8], max_side: u32) -> ApiResult<Reencoded> {
+    use image::ImageDecoder;
+    if bytes.is_empty() {
+        return Err(invalid("Le fichier est vide."));
+    }
+    let format = detect(bytes)
+        .filter(|f| matches!(f, Format::Png | Format::Jpeg | Format::Webp))
+        .ok_or_else(|| {
+            invalid("Type de fichier non accepté pour une image : PNG, JPEG ou WebP attendu (d'après le contenu du fichier).")
+        })?;
+    let unreadable = |e| invalid(format!("{} illisible : {}", format.label(), undecodable(e)));
+    let mut decoder = image_reader(format, bytes)
+        .into_decoder()
+        .map_err(unreadable)?;
+    let orientation = decoder
+        .orientation()
+        .unwrap_or(image::metadata::Orientation::NoTransforms);
+    let mut picture = image::DynamicImage::from_decoder(decoder).map_err(unreadable)?;
+    picture.apply_orientation(orientation);
+    if picture.width() > max_side || picture.height() > max_side {
+        picture = picture.resize(max_side, max_side, image::imageops::FilterType::Lanczos3);
+    }
+    let (width, height) = (picture.width(), picture.height());
+    let mut out = Cursor::new(Vec::new());
+    let format = if picture.color().has_alpha() {
+        picture
+            .to_rgba8()
+            .write_to(&mut out, image::ImageFormat::Png)
+            .map_err(ApiError::internal)?;
+        Format::Png
+    } else {
+        let encoder = image::codecs::jpeg::JpegEncoder::new_with_quality(&mut out, JPEG_QUALITY);
+        picture
+            .to_rgb8()
+            .write_with_encoder(encoder)
+            .map_err(ApiError::internal)?;
+        Format::Jpeg
+    };
+    Ok(Reencoded {
+        bytes: out.into_inner(),
+        format,
+        width,
+        height,
+    })
 }
 
 /// The longest name kept, in bytes (what file systems allow).
@@ -410,5 +496,53 @@ pub(crate) mod tests {
         let long = format!("{}.pdf", "é".repeat(300));
         let short = clean_name(&long).unwrap();
         assert!(short.len() <= MAX_NAME_BYTES && short.ends_with(".pdf"));
+    }
+
+    fn encoded(picture: image::DynamicImage, format: image::ImageFormat) -> Vec<u8> {
+        let mut out = Cursor::new(Vec::new());
+        picture.write_to(&mut out, format).unwrap();
+        out.into_inner()
+    }
+
+    #[test]
+    fn images_come_out_small_opaque_as_jpeg_transparent_as_png() {
+        let photo = encoded(
+            image::DynamicImage::ImageRgb8(image::RgbImage::new(1200, 800)),
+            image::ImageFormat::Png,
+        );
+        let out = image(&photo, 512).unwrap();
+        assert_eq!(
+            (out.format, out.width, out.height),
+            (Format::Jpeg, 512, 341)
+        );
+        let decoded = image::load_from_memory(&out.bytes).unwrap();
+        assert_eq!((decoded.width(), decoded.height()), (512, 341));
+
+        let logo = encoded(
+            image::DynamicImage::ImageRgba8(image::RgbaImage::new(100, 40)),
+            image::ImageFormat::WebP,
+        );
+        assert_eq!(detect(&logo), Some(Format::Webp));
+        let out = image(&logo, 512).unwrap();
+        assert_eq!(
+            (out.format, out.width, out.height),
+            (Format::Png, 100, 40),
+            "never enlarged, transparency kept"
+        );
+        assert_eq!(out.extension(), "png");
+    }
+
+    #[test]
+    fn what_is_not_an_image_is_refused() {
+        let refused = |bytes: &[u8]| match image(bytes, 512) {
+            Err(ApiError::Fields(f)) => f[FIELD].join(" "),
+            other => panic!("{other:?}"),
+        };
+        assert!(refused(b"<html><script>alert(1)</script></html>").contains("PNG, JPEG ou WebP"));
+        assert!(refused(PDF).contains("PNG, JPEG ou WebP"));
+        assert!(refused(b"").contains("vide"));
+        let mut cut = png(64, 64);
+        cut.truncate(60);
+        assert!(refused(&cut).contains("illisible"));
     }
 }

@@ -8,7 +8,10 @@ pub mod api;
 
 #[cfg(feature = "uploads")]
 pub mod content;
+pub mod images;
 pub mod store;
+
+pub use images::Image;
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
