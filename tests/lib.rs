@@ -587,6 +587,19 @@ impl TestApp {
         (email, created["id"].as_str().unwrap().to_string(), token)
     }
 
+    /// Sends a file to `POST /api/upload/<kind>/` (multipart, field
+    /// `fichier`); asserts 201 and returns its id.
+    pub async fn upload_file(&self, token: &str, kind: &str, name: &str, bytes: Vec<u8>) -> String {
+        let part = reqwest::multipart::Part::bytes(bytes).file_name(name.to_string());
+        let form = reqwest::multipart::Form::new().part("fichier", part);
+        let url = self.url(&format!("/api/upload/{kind}/"));
+        let r = self
+            .send(self.http.post(url).bearer_auth(token).multipart(form))
+            .await;
+        assert_eq!(r.status, 201, "{kind} {name}: {}", r.body);
+        r.body["id"].as_str().unwrap().to_string()
+    }
+
     /// Applies to a publication; returns the response.
     pub async fn apply(&self, token: &str, kind: &str, id: &str, body: Value) -> Response {
         self.post_auth(&format!("/api/{kind}/{id}/postuler/"), token, body)

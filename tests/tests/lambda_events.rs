@@ -71,6 +71,7 @@ const EXPECTED: &[(&str, u16)] = &[
     ("notifications/announce-forbidden", 403),
     ("notifications/device-add-base64", 201),
     ("uploads/cv-candidat-base64", 201),
+    ("uploads/diplome-candidat-base64", 201),
     ("uploads/cv-fake-pdf-base64", 400),
     ("uploads/cv-not-multipart", 415),
     ("uploads/document-candidat-forbidden", 403),

@@ -11,10 +11,7 @@ use time::OffsetDateTime;
 use utoipa::{IntoParams, ToSchema};
 use validator::Validate;
 
-use super::{
-    Application, MAX_TEXT_CHARS, Statut, check_applicant, check_transition, check_withdrawal,
-    split_id,
-};
+use super::{Application, MAX_TEXT_CHARS, Statut, check_applicant, check_withdrawal, split_id};
 use crate::accounts::{Profile, Verification};
 use crate::auth::{AuthUser, Role};
 use crate::cursor::Paginated;
@@ -47,6 +44,39 @@ pub struct ApplyBody {
     #[serde(default)]
     #[validate(length(min = 1, max = 64))]
     pub lettre_motivation_fichier: Option<String>,
+    /// Ids de vos fichiers de type diplome (5 au plus).
+    #[serde(default)]
+    #[validate(length(max = 5), custom(function = "upload_ids"))]
+    pub diplomes: Vec<String>,
+    /// Ids de vos fichiers de type certificat (5 au plus).
+    #[serde(default)]
+    #[validate(length(max = 5), custom(function = "upload_ids"))]
+    pub certificats: Vec<String>,
+    /// Id d'un de vos fichiers de type portfolio.
+    #[serde(default)]
+    #[validate(length(min = 1, max = 64))]
+    pub portfolio: Option<String>,
+    /// Id d'un de vos fichiers de type business_plan.
+    #[serde(default)]
+    #[validate(length(min = 1, max = 64))]
+    pub business_plan: Option<String>,
+    /// Financements : le montant demandé, dans la fourchette du programme.
+    #[serde(default)]
+    #[validate(range(min = 1))]
+    pub montant_demande: Option<u64>,
+    /// Consultations : la méthodologie proposée, HTML simple (nettoyé),
+    /// 5000 caractères au plus.
+    #[serde(default)]
+    pub methodologie_proposee: Option<String>,
+}
+
+/// Each id of a list of uploads is one (1 to 64 characters).
+fn upload_ids(ids: &[String]) -> Result<(), validator::ValidationError> {
+    if ids.iter().all(|id| (1..=64).contains(&id.len())) {
+        Ok(())
+    } else {
+        Err(validator::ValidationError::new("id").with_message("Id de fichier invalide.".into()))
+    }
 }
 
 /// `POST /api/candidat/candidatures/`: `postuler` to an offre, by id.
@@ -61,8 +91,9 @@ pub struct NewApplication {
     pub candidature: ApplyBody,
 }
 
-/// The cover letter, sanitized; none if blank; a 400 if too long.
-fn letter(text: Option<String>) -> ApiResult<Option<String>> {
+/// A text of the applicant's (the cover letter, a methodology):
+/// sanitized HTML; none if blank; a 400 on `field` if too long.
+fn rich_text(field: &str, text: Option<String>) -> ApiResult<Option<String>> {
     let Some(text) = text else { return Ok(None) };
     let clean = validation::sanitize(&text);
     if validation::is_blank(&clean) {
@@ -70,8 +101,8 @@ fn letter(text: Option<String>) -> ApiResult<Option<String>> {
     }
     if clean.chars().count() > MAX_TEXT_CHARS {
         return Err(ApiError::field(
-            "lettre_motivation",
-            format!("La lettre de motivation dépasse {MAX_TEXT_CHARS} caractères."),
+            field,
+            format!("Ce texte dépasse {MAX_TEXT_CHARS} caractères."),
         ));
     }
     Ok(Some(clean))
@@ -92,7 +123,8 @@ pub async fn apply(
     // The role first, without reading anything; the verification below.
     check_applicant(kind, user.role, true)?;
     validator::Validate::validate(&body)?;
-    let lettre = letter(body.lettre_motivation)?;
+    let lettre = rich_text("lettre_motivation", body.lettre_motivation)?;
+    let methodologie = rich_text("methodologie_proposee", body.methodologie_proposee)?;
     let db = &state.services.store;
     let limit = state.services.config.rate_limits.applications;
     let (limited, read) = tokio::join!(
@@ -115,18 +147,19 @@ pub async fn apply(
     }
     let verified = profile.details.admin_validation() == Some(Verification::Verifie);
     check_applicant(kind, user.role, verified)?;
+    super::check_kind_fields(&p, body.montant_demande, methodologie.is_some())?;
     let mut a = Application::new(&p, &profile, lettre, now);
     if body.cv.is_some() {
         a.cv = body.cv;
     }
     a.lettre_motivation_fichier = body.lettre_motivation_fichier;
-    if a.lettre_motivation_fichier.is_some() && a.lettre_motivation_fichier == a.cv {
-        // A file has one kind: it cannot be both.
-        return Err(crate::uploads::not_yours(
-            "lettre_motivation_fichier",
-            crate::uploads::FileKind::Lettre,
-        ));
-    }
+    a.diplomes = body.diplomes;
+    a.certificats = body.certificats;
+    a.portfolio = body.portfolio;
+    a.business_plan = body.business_plan;
+    a.montant_demande = body.montant_demande;
+    a.methodologie_proposee = methodologie;
+    super::check_files(&a)?;
     super::required_documents(&p, &a)?;
     super::store::create(db, &a).await?;
     state.notify(&Event::nouvelle_candidature(&a)).await;
@@ -446,6 +479,10 @@ pub struct StatusBody {
     #[serde(default, with = "time::serde::rfc3339::option")]
     #[schema(value_type = Option<String>, format = DateTime)]
     pub date_entretien: Option<OffsetDateTime>,
+    /// With `en_cours` only: the step in the recruiter's pipeline (vue,
+    /// preselectionnee, entretien); a new step is a move of its own.
+    #[serde(default)]
+    pub etape: Option<super::Etape>,
 }
 
 /// Moves an application along the workflow (docs/applications.md),
@@ -466,10 +503,11 @@ pub async fn set_status(
         .statut
         .ok_or_else(|| ApiError::field("statut", "Ce champ est obligatoire."))?;
     let now = OffsetDateTime::now_utc();
-    check_transition(
-        before.statut,
+    super::check_change(
+        (before.statut, before.etape),
         to,
         body.date_entretien,
+        body.etape,
         body.notes_recruteur.is_some(),
         now,
     )?;
@@ -478,6 +516,7 @@ pub async fn set_status(
         &user.sub,
         body.notes_recruteur,
         body.date_entretien,
+        body.etape,
         now,
     );
     super::store::save(&state.services.store, &before, &after).await?;

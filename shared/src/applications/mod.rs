@@ -73,6 +73,32 @@ impl Statut {
     }
 }
 
+/// Where an application `en_cours` stands in its recruiter's pipeline.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+#[schema(as = EtapeCandidature)]
+pub enum Etape {
+    /// The recruiter has read it.
+    Vue,
+    /// Kept for the short list.
+    Preselectionnee,
+    /// An interview is planned (set with a `date_entretien`, or alone).
+    Entretien,
+}
+
+impl Etape {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Etape::Vue => "vue",
+            Etape::Preselectionnee => "preselectionnee",
+            Etape::Entretien => "entretien",
+        }
+    }
+}
+
+/// Most diplomas, and most certificates, one application joins.
+pub const MAX_ATTACHED: usize = 5;
+
 /// One entry of an application's history.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 #[schema(as = ChangementStatut)]
@@ -87,6 +113,9 @@ pub struct Change {
     /// The interview date set with this change, if any.
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub date_entretien: Option<OffsetDateTime>,
+    /// The pipeline step this change set, if any.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub etape: Option<Etape>,
 }
 
 /// An application to a publication, as stored and as its recruiter sees
@@ -120,6 +149,24 @@ pub struct Application {
     /// Id of a cover-letter upload, when one was named.
     #[serde(default)]
     pub lettre_motivation_fichier: Option<String>,
+    /// Ids of diploma uploads (5 at most).
+    #[serde(default)]
+    pub diplomes: Vec<String>,
+    /// Ids of certificate uploads (5 at most).
+    #[serde(default)]
+    pub certificats: Vec<String>,
+    /// Id of a portfolio upload.
+    #[serde(default)]
+    pub portfolio: Option<String>,
+    /// Id of a business-plan upload.
+    #[serde(default)]
+    pub business_plan: Option<String>,
+    /// Financements: the amount asked for, within the programme's range.
+    #[serde(default)]
+    pub montant_demande: Option<u64>,
+    /// Consultations: the methodology proposed (sanitized HTML).
+    #[serde(default)]
+    pub methodologie_proposee: Option<String>,
     /// 0 to 100, computed when applying (docs/applications.md).
     pub score_compatibilite: u8,
     pub score_details: Vec<Criterion>,
@@ -128,6 +175,9 @@ pub struct Application {
     pub notes_recruteur: Option<String>,
     #[serde(default, with = "time::serde::rfc3339::option")]
     pub date_entretien: Option<OffsetDateTime>,
+    /// The step inside `en_cours`; none in the other states.
+    #[serde(default)]
+    pub etape: Option<Etape>,
     pub historique: Vec<Change>,
     #[serde(with = "time::serde::rfc3339")]
     pub date_candidature: OffsetDateTime,
@@ -302,17 +352,29 @@ impl Application {
     /// The uploads the application uses: (body field, kind, id).
     pub fn files(&self) -> Vec<(&'static str, crate::uploads::FileKind, &str)> {
         use crate::uploads::FileKind;
-        [
+        let one = [
             ("cv", FileKind::Cv, self.cv.as_deref()),
             (
                 "lettre_motivation_fichier",
                 FileKind::Lettre,
                 self.lettre_motivation_fichier.as_deref(),
             ),
+            ("portfolio", FileKind::Portfolio, self.portfolio.as_deref()),
+            (
+                "business_plan",
+                FileKind::BusinessPlan,
+                self.business_plan.as_deref(),
+            ),
         ]
         .into_iter()
-        .filter_map(|(field, kind, id)| Some((field, kind, id?)))
-        .collect()
+        .filter_map(|(field, kind, id)| Some((field, kind, id?)));
+        let many = [
+            ("diplomes", FileKind::Diplome, &self.diplomes),
+            ("certificats", FileKind::Certificat, &self.certificats),
+        ]
+        .into_iter()
+        .flat_map(|(field, kind, ids)| ids.iter().map(move |id| (field, kind, id.as_str())));
+        one.chain(many).collect()
     }
 
     /// A new application of `who` to `p`, scored.
@@ -342,16 +404,24 @@ impl Application {
             lettre_motivation,
             cv,
             lettre_motivation_fichier: None,
+            diplomes: Vec::new(),
+            certificats: Vec::new(),
+            portfolio: None,
+            business_plan: None,
+            montant_demande: None,
+            methodologie_proposee: None,
             score_compatibilite: scored.total,
             score_details: scored.details,
             notes_recruteur: None,
             date_entretien: None,
+            etape: None,
             historique: vec![Change {
                 de: None,
                 vers: Statut::Nouvelle,
                 par: who.id.clone(),
                 date: now,
                 date_entretien: None,
+                etape: None,
             }],
             date_candidature: now,
             date_modification: now,
@@ -359,30 +429,42 @@ impl Application {
     }
 
     /// After the recruiter `by` moved it to `to` (checked with
-    /// `check_transition`), with new notes if given (`Some("")` clears
-    /// them) and the interview date if set (kept in UTC, as every date in a
-    /// key). A move or an interview date goes into the history; notes
-    /// alone do not.
+    /// `check_change`), with new notes if given (`Some("")` clears them),
+    /// the interview date if set (kept in UTC, as every date in a key) and
+    /// the pipeline step: the one sent, else `entretien` with a new
+    /// interview date, else the current one while it stays `en_cours`;
+    /// none outside `en_cours`. A move, an interview date or a new step
+    /// goes into the history; notes alone do not.
     pub fn moved(
         &self,
         to: Statut,
         by: &str,
         notes: Option<String>,
         interview: Option<OffsetDateTime>,
+        step: Option<Etape>,
         now: OffsetDateTime,
     ) -> Self {
         let interview = interview.map(|d| d.to_offset(time::UtcOffset::UTC));
+        let step = match to {
+            Statut::EnCours => step
+                .or(interview.map(|_| Etape::Entretien))
+                .or(self.etape.filter(|_| self.statut == Statut::EnCours)),
+            _ => None,
+        };
         let mut after = self.clone();
-        if to != self.statut || interview.is_some() {
+        let new_step = step.is_some() && step != self.etape;
+        if to != self.statut || interview.is_some() || new_step {
             after.historique.push(Change {
                 de: Some(self.statut),
                 vers: to,
                 par: by.to_string(),
                 date: now,
                 date_entretien: interview,
+                etape: step.filter(|_| new_step),
             });
         }
         after.statut = to;
+        after.etape = step;
         if interview.is_some() {
             after.date_entretien = interview;
         }
@@ -462,6 +544,98 @@ pub fn count(
         .flat_map(|k| states.iter().map(move |s| counter(*k, s.as_str())))
         .map(|name| values.get(&name).copied().unwrap_or(0))
         .sum()
+}
+
+/// A recruiter's change, step included: `etape` goes with `en_cours`
+/// only (400 on `etape`); a new step of an application already
+/// `en_cours` is a move of its own, like a new interview date; the rest
+/// is `check_transition`.
+pub fn check_change(
+    from: (Statut, Option<Etape>),
+    to: Statut,
+    interview: Option<OffsetDateTime>,
+    step: Option<Etape>,
+    notes: bool,
+    now: OffsetDateTime,
+) -> ApiResult<()> {
+    let (statut, current) = from;
+    if let Some(step) = step {
+        if to != Statut::EnCours {
+            return Err(ApiError::field(
+                "etape",
+                "Une étape (vue, preselectionnee, entretien) accompagne le statut « en_cours ».",
+            ));
+        }
+        if statut == Statut::EnCours && current != Some(step) && interview.is_none() {
+            return Ok(());
+        }
+        if statut == Statut::EnCours && current == Some(step) && interview.is_none() && !notes {
+            return Err(ApiError::field(
+                "etape",
+                format!("La candidature est déjà à l'étape « {} ».", step.as_str()),
+            ));
+        }
+    }
+    check_transition(statut, to, interview, notes, now)
+}
+
+/// 400 when an application carries what its kind does not take: a
+/// requested amount outside financements, or outside the programme's
+/// range; a methodology outside consultations.
+pub fn check_kind_fields(
+    p: &Publication,
+    montant_demande: Option<u64>,
+    methodologie: bool,
+) -> ApiResult<()> {
+    if let Some(amount) = montant_demande {
+        let Publication_::Financement(f) = &p.details else {
+            return Err(ApiError::field(
+                "montant_demande",
+                "Le montant demandé accompagne une candidature à un financement.",
+            ));
+        };
+        let amount = i64::try_from(amount).unwrap_or(i64::MAX);
+        let below = f.montant_min.is_some_and(|min| amount < min);
+        let above = f.montant_max.is_some_and(|max| amount > max);
+        if below || above {
+            let bound = |v: Option<i64>| v.map_or("…".to_string(), |v| v.to_string());
+            return Err(ApiError::field(
+                "montant_demande",
+                format!(
+                    "Ce financement va de {} à {} : le montant demandé doit être dans cet intervalle.",
+                    bound(f.montant_min),
+                    bound(f.montant_max)
+                ),
+            ));
+        }
+    }
+    if methodologie && p.kind() != Kind::Consultation {
+        return Err(ApiError::field(
+            "methodologie_proposee",
+            "La méthodologie proposée accompagne une candidature à une consultation.",
+        ));
+    }
+    Ok(())
+}
+
+/// Each file is joined once: the same id twice in a list is a 400; an id
+/// given as two kinds (a CV that is also the letter) is the 404 of a file
+/// that is not one of the caller's of that kind, as the transaction's
+/// condition would say.
+pub fn check_files(a: &Application) -> ApiResult<()> {
+    let files = a.files();
+    for (i, (field, kind, id)) in files.iter().enumerate() {
+        if let Some((_, first, _)) = files[..i].iter().find(|(_, _, other)| other == id) {
+            if first == kind {
+                return Err(ApiError::field(
+                    *field,
+                    "Ce fichier est déjà joint à la candidature.",
+                ));
+            }
+            return Err(crate::uploads::not_yours(field, *kind));
+        }
+    }
+    Ok(())
 }
 
 /// 400 when an offre asks for a CV or a cover letter the application
@@ -559,7 +733,7 @@ mod tests {
             check_transition(Nouvelle, Nouvelle, Some(NOW + Duration::days(1)), true, NOW).is_err()
         );
         let a = sample();
-        let b = a.moved(Nouvelle, "r", Some("À rappeler".into()), None, NOW);
+        let b = a.moved(Nouvelle, "r", Some("À rappeler".into()), None, None, NOW);
         assert_eq!(b.historique.len(), a.historique.len());
         assert_eq!(b.notes_recruteur.as_deref(), Some("À rappeler"));
         assert!(!b.tells_applicant(&a));
@@ -568,7 +742,7 @@ mod tests {
     #[test]
     fn interview_dates_are_kept_in_utc() {
         let paris = time::macros::datetime!(2026-12-03 09:00 +02:00);
-        let a = sample().moved(Statut::EnCours, "r", None, Some(paris), NOW);
+        let a = sample().moved(Statut::EnCours, "r", None, Some(paris), None, NOW);
         let stored = a.date_entretien.unwrap();
         assert_eq!(stored, paris);
         assert_eq!(stored.offset(), time::UtcOffset::UTC);
@@ -658,10 +832,17 @@ mod tests {
             lettre_motivation: None,
             cv: None,
             lettre_motivation_fichier: None,
+            diplomes: vec![],
+            certificats: vec![],
+            portfolio: None,
+            business_plan: None,
+            montant_demande: None,
+            methodologie_proposee: None,
             score_compatibilite: 50,
             score_details: vec![],
             notes_recruteur: None,
             date_entretien: None,
+            etape: None,
             historique: vec![],
             date_candidature: NOW,
             date_modification: NOW,
@@ -676,6 +857,7 @@ mod tests {
             "r",
             Some("Très bon profil".into()),
             Some(interview),
+            None,
             NOW + Duration::hours(1),
         );
         assert_eq!(a.statut, Statut::EnCours);
@@ -690,7 +872,14 @@ mod tests {
         let seen = serde_json::to_value(a.clone().for_applicant()).unwrap();
         assert!(seen.get("notes_recruteur").is_none(), "{seen}");
         // Notes kept when not sent, cleared by an empty text.
-        let b = a.moved(Statut::Acceptee, "r", None, None, NOW + Duration::hours(2));
+        let b = a.moved(
+            Statut::Acceptee,
+            "r",
+            None,
+            None,
+            None,
+            NOW + Duration::hours(2),
+        );
         assert_eq!(b.notes_recruteur.as_deref(), Some("Très bon profil"));
         assert_eq!(b.reminder_due(), None, "decided: no reminder");
         assert_eq!(
@@ -698,14 +887,14 @@ mod tests {
             Some(interview),
             "the date stays on record"
         );
-        let c = a.moved(Statut::Refusee, "r", Some(" ".into()), None, NOW);
+        let c = a.moved(Statut::Refusee, "r", Some(" ".into()), None, None, NOW);
         assert_eq!(c.notes_recruteur, None);
     }
 
     #[test]
     fn counts_leave_withdrawn_applications_out() {
         let a = sample();
-        let b = a.moved(Statut::EnCours, "r", None, None, NOW);
+        let b = a.moved(Statut::EnCours, "r", None, None, None, NOW);
         let mut values = std::collections::HashMap::new();
         for (name, n) in count_changes(None, Some(&a))
             .into_iter()
@@ -725,7 +914,7 @@ mod tests {
     #[test]
     fn counters_follow_the_state() {
         let a = sample();
-        let b = a.moved(Statut::EnCours, "r", None, None, NOW);
+        let b = a.moved(Statut::EnCours, "r", None, None, None, NOW);
         assert_eq!(
             count_changes(None, Some(&a)),
             [("offre:nouvelle".to_string(), 1)]
@@ -744,6 +933,123 @@ mod tests {
                 ("offre:en_cours".to_string(), -1),
                 ("offre:retiree".to_string(), 1)
             ]
+        );
+    }
+
+    #[test]
+    fn steps_live_inside_en_cours_and_go_into_the_history() {
+        use Statut::*;
+        let step = |f, current, t, st| check_change((f, current), t, None, st, false, NOW);
+        assert!(step(Nouvelle, None, EnCours, Some(Etape::Vue)).is_ok());
+        assert!(
+            step(
+                EnCours,
+                Some(Etape::Vue),
+                EnCours,
+                Some(Etape::Preselectionnee)
+            )
+            .is_ok()
+        );
+        assert!(step(EnCours, None, EnCours, Some(Etape::Vue)).is_ok());
+        let field = |r: ApiResult<()>| match r {
+            Err(ApiError::Fields(f)) => f.keys().next().cloned().unwrap(),
+            other => panic!("{other:?}"),
+        };
+        assert_eq!(
+            field(step(EnCours, Some(Etape::Vue), EnCours, Some(Etape::Vue))),
+            "etape"
+        );
+        assert_eq!(
+            field(step(EnCours, None, Acceptee, Some(Etape::Vue))),
+            "etape"
+        );
+        assert_eq!(
+            field(step(Nouvelle, None, Refusee, Some(Etape::Entretien))),
+            "etape"
+        );
+        // Without a step, the workflow's own rules.
+        assert_eq!(
+            field(step(EnCours, Some(Etape::Vue), EnCours, None)),
+            "statut"
+        );
+
+        let a = sample().moved(EnCours, "r", None, None, Some(Etape::Vue), NOW);
+        assert_eq!(a.etape, Some(Etape::Vue));
+        let b = a.moved(EnCours, "r", None, None, Some(Etape::Preselectionnee), NOW);
+        assert_eq!(b.historique.len(), 2);
+        let last = b.historique.last().unwrap();
+        assert_eq!(
+            (last.de, last.vers, last.etape),
+            (Some(EnCours), EnCours, Some(Etape::Preselectionnee))
+        );
+        // An interview date alone is the interview step; notes keep it.
+        let c = b.moved(EnCours, "r", None, Some(NOW + Duration::days(2)), None, NOW);
+        assert_eq!(c.etape, Some(Etape::Entretien));
+        let d = c.moved(EnCours, "r", Some("ok".into()), None, None, NOW);
+        assert_eq!(
+            (d.etape, d.historique.len()),
+            (Some(Etape::Entretien), c.historique.len())
+        );
+        // Decided: no step any more, the history keeps them.
+        let e = d.moved(Acceptee, "r", None, None, None, NOW);
+        assert_eq!(e.etape, None);
+        assert_eq!(e.historique.iter().filter(|h| h.etape.is_some()).count(), 3);
+    }
+
+    #[test]
+    fn each_kind_takes_its_own_details_and_files_join_once() {
+        let mut a = sample();
+        a.diplomes = vec!["d1".into(), "d2".into()];
+        a.portfolio = Some("p".into());
+        assert_eq!(a.files().len(), 3, "{:?}", a.files());
+        assert!(check_files(&a).is_ok());
+        a.certificats = vec!["d1".into()];
+        assert!(matches!(check_files(&a), Err(ApiError::NotFoundDetail(_))));
+        a.certificats = vec![];
+        a.diplomes = vec!["d1".into(), "d1".into()];
+        let Err(ApiError::Fields(f)) = check_files(&a) else {
+            panic!()
+        };
+        assert!(f.contains_key("diplomes"));
+    }
+
+    #[test]
+    fn an_amount_for_financements_within_their_range_a_methodology_for_consultations() {
+        use crate::publications::Content;
+        let publication = |kind, body: serde_json::Value| {
+            Publication::new("r", Content::parse(kind, body).unwrap(), NOW)
+        };
+        let funding = publication(
+            Kind::Financement,
+            serde_json::json!({"titre": "Fonds", "description": "x", "type_financement": "subvention",
+                "montant_min": 1000, "montant_max": 5000}),
+        );
+        let field = |r: ApiResult<()>| match r {
+            Err(ApiError::Fields(f)) => f.keys().next().cloned().unwrap(),
+            other => panic!("{other:?}"),
+        };
+        assert!(check_kind_fields(&funding, Some(3000), false).is_ok());
+        assert!(check_kind_fields(&funding, None, false).is_ok());
+        assert_eq!(
+            field(check_kind_fields(&funding, Some(999), false)),
+            "montant_demande"
+        );
+        assert_eq!(
+            field(check_kind_fields(&funding, Some(u64::MAX), false)),
+            "montant_demande"
+        );
+        assert_eq!(
+            field(check_kind_fields(&funding, None, true)),
+            "methodologie_proposee"
+        );
+        let mission = publication(
+            Kind::Consultation,
+            serde_json::json!({"titre": "Audit", "description": "x", "type_consultation": "strategie"}),
+        );
+        assert!(check_kind_fields(&mission, None, true).is_ok());
+        assert_eq!(
+            field(check_kind_fields(&mission, Some(10), false)),
+            "montant_demande"
         );
     }
 }

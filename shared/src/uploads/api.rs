@@ -228,11 +228,84 @@ pub async fn upload_document(
     receive(&services, &user, FileKind::Document, &headers, body).await
 }
 
+#[utoipa::path(post, path = "/api/upload/diplome/", tag = "uploads", security(("bearer" = [])),
+    request_body(content = UploadForm, content_type = "multipart/form-data",
+        description = "Champ `fichier` : PDF, PNG ou JPEG (décodé pour le prouver), 4 Mio au plus"),
+    responses((status = 201, body = Upload, description = "Un diplôme, à joindre ensuite à des candidatures par son id"),
+        (status = 400, description = "Fichier vide, type refusé d'après son contenu, nom invalide, extension qui ne correspond pas"),
+        (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux candidats et aux prestataires"),
+        (status = 409, description = "Limite de fichiers du compte atteinte"),
+        (status = 413, description = "Fichier trop volumineux"), (status = 415, description = "Corps qui n'est pas multipart/form-data"),
+        (status = 429, description = "Trop de fichiers envoyés : réessayer après Retry-After secondes")))]
+pub async fn upload_diplome(
+    State(services): State<AreaState>,
+    user: AuthUser,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<(StatusCode, AxumJson<Upload>)> {
+    receive(&services, &user, FileKind::Diplome, &headers, body).await
+}
+
+#[utoipa::path(post, path = "/api/upload/certificat/", tag = "uploads", security(("bearer" = [])),
+    request_body(content = UploadForm, content_type = "multipart/form-data",
+        description = "Champ `fichier` : PDF, PNG ou JPEG (décodé pour le prouver), 4 Mio au plus"),
+    responses((status = 201, body = Upload, description = "Un certificat, à joindre ensuite à des candidatures par son id"),
+        (status = 400, description = "Fichier vide, type refusé d'après son contenu, nom invalide, extension qui ne correspond pas"),
+        (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux candidats et aux prestataires"),
+        (status = 409, description = "Limite de fichiers du compte atteinte"),
+        (status = 413, description = "Fichier trop volumineux"), (status = 415, description = "Corps qui n'est pas multipart/form-data"),
+        (status = 429, description = "Trop de fichiers envoyés : réessayer après Retry-After secondes")))]
+pub async fn upload_certificat(
+    State(services): State<AreaState>,
+    user: AuthUser,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<(StatusCode, AxumJson<Upload>)> {
+    receive(&services, &user, FileKind::Certificat, &headers, body).await
+}
+
+#[utoipa::path(post, path = "/api/upload/portfolio/", tag = "uploads", security(("bearer" = [])),
+    request_body(content = UploadForm, content_type = "multipart/form-data",
+        description = "Champ `fichier` : PDF, PNG ou JPEG (décodé pour le prouver), 4 Mio au plus"),
+    responses((status = 201, body = Upload, description = "Un portfolio, à joindre ensuite à des candidatures par son id"),
+        (status = 400, description = "Fichier vide, type refusé d'après son contenu, nom invalide, extension qui ne correspond pas"),
+        (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux candidats et aux prestataires"),
+        (status = 409, description = "Limite de fichiers du compte atteinte"),
+        (status = 413, description = "Fichier trop volumineux"), (status = 415, description = "Corps qui n'est pas multipart/form-data"),
+        (status = 429, description = "Trop de fichiers envoyés : réessayer après Retry-After secondes")))]
+pub async fn upload_portfolio(
+    State(services): State<AreaState>,
+    user: AuthUser,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<(StatusCode, AxumJson<Upload>)> {
+    receive(&services, &user, FileKind::Portfolio, &headers, body).await
+}
+
+#[utoipa::path(post, path = "/api/upload/business-plan/", tag = "uploads", security(("bearer" = [])),
+    request_body(content = UploadForm, content_type = "multipart/form-data",
+        description = "Champ `fichier` : PDF, DOC, DOCX ou ODT, 4 Mio au plus"),
+    responses((status = 201, body = Upload, description = "Un business plan, à joindre ensuite à des candidatures par son id"),
+        (status = 400, description = "Fichier vide, type refusé d'après son contenu, nom invalide, extension qui ne correspond pas"),
+        (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux candidats et aux prestataires"),
+        (status = 409, description = "Limite de fichiers du compte atteinte"),
+        (status = 413, description = "Fichier trop volumineux"), (status = 415, description = "Corps qui n'est pas multipart/form-data"),
+        (status = 429, description = "Trop de fichiers envoyés : réessayer après Retry-After secondes")))]
+pub async fn upload_business_plan(
+    State(services): State<AreaState>,
+    user: AuthUser,
+    headers: HeaderMap,
+    body: Body,
+) -> ApiResult<(StatusCode, AxumJson<Upload>)> {
+    receive(&services, &user, FileKind::BusinessPlan, &headers, body).await
+}
+
 /// Filter of the caller's files.
 #[derive(Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct ListFilters {
-    /// cv, lettre or document.
+    /// cv, lettre, document, diplome, certificat, portfolio or
+    /// business_plan.
     pub type_fichier: Option<String>,
 }
 
@@ -249,7 +322,11 @@ pub async fn list(
     let kind = match filters.type_fichier.as_deref() {
         None | Some("") => None,
         Some(text) => Some(FileKind::parse(text).ok_or_else(|| {
-            ApiError::field("type_fichier", "Valeur inconnue : cv, lettre ou document.")
+            let known: Vec<&str> = FileKind::ALL.iter().map(|k| k.as_str()).collect();
+            ApiError::field(
+                "type_fichier",
+                format!("Valeur inconnue : {} attendu.", known.join(", ")),
+            )
         })?),
     };
     let scope = format!("uploads:{}:{kind:?}", user.sub);

@@ -79,8 +79,12 @@ impl Format {
 /// a scan or photo of a paper (verification documents).
 pub fn accepted(kind: FileKind) -> &'static [Format] {
     match kind {
-        FileKind::Cv | FileKind::Lettre => &[Format::Pdf, Format::Doc, Format::Docx, Format::Odt],
-        FileKind::Document => &[Format::Pdf, Format::Png, Format::Jpeg],
+        FileKind::Cv | FileKind::Lettre | FileKind::BusinessPlan => {
+            &[Format::Pdf, Format::Doc, Format::Docx, Format::Odt]
+        }
+        FileKind::Document | FileKind::Diplome | FileKind::Certificat | FileKind::Portfolio => {
+            &[Format::Pdf, Format::Png, Format::Jpeg]
+        }
     }
 }
 

@@ -35,16 +35,36 @@ pub enum FileKind {
     Lettre,
     /// A verification document (Kbis...): PDF, PNG or JPEG.
     Document,
+    /// A diploma, joined to applications: PDF, PNG or JPEG (a scan).
+    Diplome,
+    /// A certificate, joined to applications: PDF, PNG or JPEG.
+    Certificat,
+    /// A portfolio, joined to applications: PDF, PNG or JPEG.
+    Portfolio,
+    /// A business plan, joined to applications: PDF, DOC, DOCX or ODT.
+    BusinessPlan,
 }
 
 impl FileKind {
-    pub const ALL: [FileKind; 3] = [FileKind::Cv, FileKind::Lettre, FileKind::Document];
+    pub const ALL: [FileKind; 7] = [
+        FileKind::Cv,
+        FileKind::Lettre,
+        FileKind::Document,
+        FileKind::Diplome,
+        FileKind::Certificat,
+        FileKind::Portfolio,
+        FileKind::BusinessPlan,
+    ];
 
     pub fn as_str(self) -> &'static str {
         match self {
             FileKind::Cv => "cv",
             FileKind::Lettre => "lettre",
             FileKind::Document => "document",
+            FileKind::Diplome => "diplome",
+            FileKind::Certificat => "certificat",
+            FileKind::Portfolio => "portfolio",
+            FileKind::BusinessPlan => "business_plan",
         }
     }
 
@@ -52,19 +72,20 @@ impl FileKind {
         Self::ALL.into_iter().find(|k| k.as_str() == text)
     }
 
-    /// Who may upload this kind: CVs and letters are for applying
-    /// (candidats, prestataires); documents are for the admin's
+    /// Who may upload this kind: the files joined to applications are for
+    /// applying (candidats, prestataires); documents are for the admin's
     /// verification (recruteurs, prestataires).
     pub fn uploaders(self) -> &'static [Role] {
         match self {
-            FileKind::Cv | FileKind::Lettre => &[Role::Candidat, Role::Prestataire],
             FileKind::Document => &[Role::Recruteur, Role::Prestataire],
+            _ => &[Role::Candidat, Role::Prestataire],
         }
     }
 
     /// The profile field a new upload of this kind fills, for `role`: a
     /// candidat's `cv` and `lettre_motivation` point to the latest, a
     /// recruteur's or prestataire's `documents_verification` lists them.
+    /// The other kinds are only joined to applications.
     pub fn profile_field(self, role: Role) -> Option<&'static str> {
         match (self, role) {
             (FileKind::Cv, Role::Candidat) => Some("cv"),
@@ -83,13 +104,13 @@ pub fn check_uploader(kind: FileKind, role: Role) -> ApiResult<()> {
         return Ok(());
     }
     Err(ApiError::Forbidden(match kind {
-        FileKind::Cv | FileKind::Lettre => {
-            "Les CV et lettres de motivation sont réservés aux candidats et aux prestataires."
-                .into()
-        }
         FileKind::Document => {
             "Les documents de vérification sont réservés aux recruteurs et aux prestataires.".into()
         }
+        _ => format!(
+            "Les fichiers de type {} accompagnent les candidatures : ils sont réservés aux candidats et aux prestataires.",
+            kind.as_str()
+        ),
     }))
 }
 
@@ -235,6 +256,15 @@ mod tests {
         for kind in FileKind::ALL {
             assert!(check_uploader(kind, Role::Admin).is_err());
         }
+        for kind in [FileKind::Diplome, FileKind::BusinessPlan] {
+            assert!(check_uploader(kind, Role::Candidat).is_ok());
+            assert!(check_uploader(kind, Role::Recruteur).is_err());
+            assert_eq!(kind.profile_field(Role::Candidat), None);
+        }
+        assert_eq!(
+            FileKind::parse("business_plan"),
+            Some(FileKind::BusinessPlan)
+        );
     }
 
     #[test]

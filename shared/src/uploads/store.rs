@@ -52,12 +52,13 @@ pub async fn get_many(store: &Store, ids: &[String]) -> ApiResult<Vec<Option<Upl
         .collect()
 }
 
-/// The profile field that may point to a file of `kind`.
-fn link_field(kind: FileKind) -> &'static str {
+/// The profile field that may point to a file of `kind`, if any.
+fn link_field(kind: FileKind) -> Option<&'static str> {
     match kind {
-        FileKind::Cv => "cv",
-        FileKind::Lettre => "lettre_motivation",
-        FileKind::Document => "documents_verification",
+        FileKind::Cv => Some("cv"),
+        FileKind::Lettre => Some("lettre_motivation"),
+        FileKind::Document => Some("documents_verification"),
+        _ => None,
     }
 }
 
@@ -142,23 +143,11 @@ fn position(list: &[String], u: &Upload) -> Option<Option<usize>> {
     list.iter().position(|id| *id == u.id).map(Some)
 }
 
-/// Deletes the metadata of `u` (its owner's `profile` as read), uncounts
-/// it, and removes it from the profile field pointing to it, if nothing
-/// attached it to an application meanwhile and the profile did not change
-/// its link (409 otherwise). The object is the caller's to delete after.
-pub async fn remove(store: &Store, u: &Upload, profile: &Profile) -> ApiResult<()> {
-    let delete = Delete::builder()
-        .table_name(&store.table)
-        .set_key(Some(store::key(&keys::upload(&u.id))))
-        .condition_expression(
-            "proprietaire = :me AND (attribute_not_exists(candidatures) OR candidatures = :zero)",
-        )
-        .expression_attribute_values(":me", s(&u.proprietaire))
-        .expression_attribute_values(":zero", n(0))
-        .build()
-        .map_err(ApiError::internal)?;
-    let field = link_field(u.type_fichier);
-    let (expression, condition) = match linked_at(profile, u) {
+/// How deleting `u` updates the profile `field` that may point to it:
+/// the update, and the condition that the profile still points (or
+/// still does not point) there.
+fn unlink(field: &str, profile: &Profile, u: &Upload) -> (String, String) {
+    match linked_at(profile, u) {
         Some(None) => (
             format!("ADD fichiers :minus SET date_modification = :now REMOVE {field}"),
             format!("{field} = :id"),
@@ -175,14 +164,41 @@ pub async fn remove(store: &Store, u: &Upload, profile: &Profile) -> ApiResult<(
             "ADD fichiers :minus".into(),
             format!("attribute_not_exists({field}) OR {field} <> :id"),
         ),
+    }
+}
+
+/// Deletes the metadata of `u` (its owner's `profile` as read), uncounts
+/// it, and removes it from the profile field pointing to it, if nothing
+/// attached it to an application meanwhile and the profile did not change
+/// its link (409 otherwise). The object is the caller's to delete after.
+pub async fn remove(store: &Store, u: &Upload, profile: &Profile) -> ApiResult<()> {
+    let delete = Delete::builder()
+        .table_name(&store.table)
+        .set_key(Some(store::key(&keys::upload(&u.id))))
+        .condition_expression(
+            "proprietaire = :me AND (attribute_not_exists(candidatures) OR candidatures = :zero)",
+        )
+        .expression_attribute_values(":me", s(&u.proprietaire))
+        .expression_attribute_values(":zero", n(0))
+        .build()
+        .map_err(ApiError::internal)?;
+    let (expression, condition) = match link_field(u.type_fichier) {
+        // Nothing in a profile points to it.
+        None => (
+            "ADD fichiers :minus".to_string(),
+            "attribute_exists(fichiers)".to_string(),
+        ),
+        Some(field) => unlink(field, profile, u),
     };
     let mut update = Update::builder()
         .table_name(&store.table)
         .set_key(Some(store::key(&keys::user(&u.proprietaire))))
         .update_expression(&expression)
         .condition_expression(format!("attribute_exists(PK) AND ({condition})"))
-        .expression_attribute_values(":minus", n(-1))
-        .expression_attribute_values(":id", s(&u.id));
+        .expression_attribute_values(":minus", n(-1));
+    if condition.contains(":id") {
+        update = update.expression_attribute_values(":id", s(&u.id));
+    }
     if expression.contains(":now") {
         update = update
             .expression_attribute_values(":now", s(&rfc3339(time::OffsetDateTime::now_utc())));
