@@ -266,6 +266,8 @@ async fn every_form_field_round_trips_and_unknown_ids_or_fields_are_named() {
             "duree_remboursement": 36, "cible": "pme", "zone_geographique": "UEMOA",
             "conditions": "PME de plus de 2 ans", "processus": "Dossier en ligne", "documents_requis": ["Business plan"],
             "date_limite": "2099-06-30"}),
+            "cible=pme",
+            "cible=startups",
         ),
         (
             "bourses",
@@ -274,37 +276,86 @@ async fn every_form_field_round_trips_and_unknown_ids_or_fields_are_named() {
             "nombre_beneficiaires": 20, "organisation": "Fondation X", "type_organisation": "fondation",
             "couverture": ["frais_scolarite", "logement"], "lien_candidature": "https://fondation.example/candidater",
             "domaine_etude": "informatique", "date_limite": "2099-05-31"}),
+            "niveau_requis=licence",
+            "niveau_requis=doctorat",
         ),
         (
             "consultations",
-            json!({"titre": "Audit SI", "description": "x", "type_consultation": "informatique",
+            json!({"titre": "Audit logistique", "description": "x", "type_consultation": "informatique",
             "mode_prestation": "mixte", "type_tarification": "forfait", "budget": 3000000, "duree": "6 semaines",
             "objectifs": "Cartographier le SI", "methodologie": "Entretiens", "livrables": "Rapport",
             "annees_experience": 5, "date_limite": "2099-01-15T12:00:00Z"}),
+            "mode_prestation=mixte",
+            "mode_prestation=a_distance",
         ),
     ];
-    for (kind, body) in forms {
+    for (kind, body, filter, other) in forms {
         let r = app
             .post_auth(&format!("/api/recruteur/{kind}/"), &recruiter, body.clone())
             .await;
         assert_eq!(r.status, 201, "{kind}: {}", r.body);
-        let id = r.body["id"].as_str().unwrap();
-        let read = app
-            .get_auth(&format!("/api/recruteur/{kind}/{id}/"), &recruiter)
-            .await
-            .body;
-        for (field, value) in body.as_object().unwrap() {
-            let shown = match &read[field] {
-                Value::Object(o) if o.contains_key("nom") => o["id"].clone(),
-                other => other.clone(),
-            };
-            let expected = match (field.as_str(), value.as_str()) {
-                ("date_limite", Some(day)) if day.len() == 10 => json!(format!("{day}T23:59:59Z")),
-                ("description", _) => shown.clone(),
-                _ => value.clone(),
-            };
-            assert_eq!(shown, expected, "{kind}.{field}");
+        let id = r.body["id"].as_str().unwrap().to_string();
+        app.decide(&admin, &id, "valider", json!({})).await;
+        // The author's detail, the public detail, the public list and the
+        // search (by a word of the title, and by the kind's filter) show
+        // every field as sent.
+        let word = body["titre"]
+            .as_str()
+            .unwrap()
+            .split(' ')
+            .nth(1)
+            .unwrap()
+            .to_string();
+        let find = |list: Vec<Value>| list.into_iter().find(|p| p["id"] == id.as_str());
+        let searched = |query: String| {
+            let app = &app;
+            async move {
+                app.walk(&format!("/api/recherche/{kind}/?{query}"), None)
+                    .await
+            }
+        };
+        let reads = [
+            app.get_auth(&format!("/api/recruteur/{kind}/{id}/"), &recruiter)
+                .await
+                .body,
+            get(&app, &format!("/api/{kind}/{id}/")).await.body,
+            find(app.walk(&format!("/api/{kind}/"), None).await).expect("listed"),
+            find(searched(format!("q={word}")).await).expect("found by its title"),
+            find(searched(filter.to_string()).await).expect("found by its filter"),
+        ];
+        assert!(
+            find(searched(format!("q={word}&{other}")).await).is_none(),
+            "{kind}: {other} should leave it out"
+        );
+        for read in reads {
+            for (field, value) in body.as_object().unwrap() {
+                let shown = match &read[field] {
+                    Value::Object(o) if o.contains_key("nom") => o["id"].clone(),
+                    other => other.clone(),
+                };
+                let expected = match (field.as_str(), value.as_str()) {
+                    ("date_limite", Some(day)) if day.len() == 10 => {
+                        json!(format!("{day}T23:59:59Z"))
+                    }
+                    ("description", _) => shown.clone(),
+                    _ => value.clone(),
+                };
+                assert_eq!(shown, expected, "{kind}.{field}");
+            }
         }
+        // An unknown field on the update is named too.
+        let r = app
+            .put_auth(
+                &format!("/api/recruteur/{kind}/{id}/"),
+                &recruiter,
+                json!({"titre_court": "x"}),
+            )
+            .await;
+        assert_eq!(r.status, 400, "{kind}: {}", r.body);
+        assert_eq!(
+            r.body["titre_court"],
+            json!(["Champ inconnu ou en lecture seule."])
+        );
         let mut typo = body.clone();
         typo["montant_maxi"] = json!(3);
         let r = app
@@ -375,6 +426,15 @@ async fn every_form_field_round_trips_and_unknown_ids_or_fields_are_named() {
         .await;
     assert_eq!(r.status, 400, "{}", r.body);
     assert!(r.body["email_notifications"].is_array());
+    // What GET shows goes back as read.
+    let shown = app
+        .get_auth("/api/notifications/preferences/", &candidate)
+        .await
+        .body;
+    let r = app
+        .put_auth("/api/notifications/preferences/", &candidate, shown.clone())
+        .await;
+    assert_eq!((r.status, &r.body), (200, &shown));
 }
 
 #[tokio::test]
@@ -411,6 +471,17 @@ async fn a_publication_past_its_deadline_leaves_the_public_at_once_and_is_closed
             .collect()
     };
     assert!(ids(app.walk("/api/offres/", None).await).contains(&id));
+    // Before its deadline it is in the search and on the company page.
+    let found = get(&app, "/api/recherche/offres/?q=eclair").await;
+    assert!(ids(found.body["results"].as_array().unwrap().clone()).contains(&id));
+    let page = get(&app, &format!("/api/profils/recruteurs/{recruiter_sub}/")).await;
+    assert!(
+        ids(page.body["publications"]["results"]
+            .as_array()
+            .unwrap()
+            .clone())
+        .contains(&id)
+    );
     let before = app
         .get_auth("/api/recruteur/statistiques/", &recruiter)
         .await
@@ -461,7 +532,18 @@ async fn a_publication_past_its_deadline_leaves_the_public_at_once_and_is_closed
         .get_auth("/api/recruteur/statistiques/", &recruiter)
         .await
         .body;
-    assert_ne!(before, after);
+    let offres = |v: &Value, state: &str| v["publications"]["offre"][state].as_i64().unwrap();
+    assert_eq!(
+        offres(&after, "fermee"),
+        offres(&before, "fermee") + 1,
+        "{before} → {after}"
+    );
+    assert_eq!(
+        offres(&after, "total"),
+        offres(&before, "total"),
+        "{before} → {after}"
+    );
+    assert_eq!(offres(&before, "total"), 2);
     let admin_list = app
         .get_auth(
             &format!("/api/admin/publications/?recruteur={recruiter_sub}&statut=fermee"),
@@ -496,4 +578,81 @@ async fn a_publication_past_its_deadline_leaves_the_public_at_once_and_is_closed
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert!(r.body["date_fermeture"].is_null());
+}
+
+/// Every JSON body the API documents refuses a key it does not take, with
+/// a 400 that names it (#18 point 3): each POST and PUT of the served
+/// OpenAPI document, sent by an account its route admits.
+#[tokio::test]
+async fn every_documented_json_body_names_an_unknown_field() {
+    let app = TestApp::spawn().await;
+    let (_, admin) = app.admin().await;
+    let (_, _, recruiter) = app.verified_recruiter(&admin).await;
+    let (_, _, candidate) = app.applicant("candidat", json!({})).await;
+    let offre = app
+        .open_publication(&admin, &recruiter, "offres", "Champ inconnu")
+        .await;
+    let offre = offre["id"].as_str().unwrap().to_string();
+    let mut own = std::collections::HashMap::new();
+    for kind in ["financements", "bourses", "consultations"] {
+        let p = app.publish(&recruiter, kind, "Champ inconnu").await;
+        own.insert(kind, p["id"].as_str().unwrap().to_string());
+    }
+    let r = app.apply(&candidate, "offres", &offre, json!({})).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let application = r.body["id"].as_str().unwrap().to_string();
+
+    let spec = get(&app, "/api/openapi.json").await.body;
+    let mut checked = 0;
+    for (path, operations) in spec["paths"].as_object().unwrap() {
+        for (method, operation) in operations.as_object().unwrap() {
+            let json_body = operation["requestBody"]["content"]
+                .get("application/json")
+                .is_some();
+            if !json_body || !["post", "put"].contains(&method.as_str()) {
+                continue;
+            }
+            let id = match path.as_str() {
+                p if p.starts_with("/api/recruteur/candidatures/") => application.clone(),
+                p if p.starts_with("/api/recruteur/offres/") => offre.clone(),
+                p if p.starts_with("/api/recruteur/") => own
+                    .iter()
+                    .find(|(k, _)| p.contains(*k))
+                    .map(|(_, id)| id.clone())
+                    .unwrap_or_default(),
+                p if p.starts_with("/api/admin/publications/") => offre.clone(),
+                _ => "01JZZZZZZZZZZZZZZZZZZZZZZZ".to_string(),
+            };
+            let url = path.replace("{id}", &id);
+            let token = if path.starts_with("/api/admin/") || path == "/api/notifications/" {
+                Some(&admin)
+            } else if path.starts_with("/api/recruteur/") {
+                Some(&recruiter)
+            } else if operation.get("security").is_some() {
+                Some(&candidate)
+            } else {
+                None
+            };
+            let mut request = if method == "post" {
+                app.http.post(app.url(&url))
+            } else {
+                app.http.put(app.url(&url))
+            };
+            if let Some(token) = token {
+                request = request.bearer_auth(token);
+            }
+            let r = app
+                .send(request.json(&json!({"champ_inexistant": 1})))
+                .await;
+            assert_eq!(r.status, 400, "{method} {path}: {}", r.body);
+            assert_eq!(
+                r.body["champ_inexistant"],
+                json!(["Champ inconnu ou en lecture seule."]),
+                "{method} {path}: {}",
+                r.body
+            );
+            checked += 1;
+        }
+    }
+    assert!(checked >= 30, "{checked} bodies");
 }

@@ -60,14 +60,19 @@ async fn put_image(app: &TestApp, token: &str, slot: &str, name: &str, bytes: Ve
 
 /// What the public gets at an image's URL: status, type, bytes.
 async fn fetch(url: &str) -> (u16, String, Vec<u8>) {
-    let r = reqwest::get(url).await.unwrap();
-    let status = r.status().as_u16();
-    let kind = r
-        .headers()
+    let (status, headers, bytes) = fetch_with_headers(url).await;
+    let kind = headers
         .get("content-type")
         .map(|v| v.to_str().unwrap().to_string())
         .unwrap_or_default();
-    (status, kind, r.bytes().await.unwrap().to_vec())
+    (status, kind, bytes)
+}
+
+async fn fetch_with_headers(url: &str) -> (u16, reqwest::header::HeaderMap, Vec<u8>) {
+    let r = reqwest::get(url).await.unwrap();
+    let status = r.status().as_u16();
+    let headers = r.headers().clone();
+    (status, headers, r.bytes().await.unwrap().to_vec())
 }
 
 /// The keys of the images bucket under `prefix`.
@@ -128,6 +133,12 @@ async fn a_photo_is_published_upright_small_and_without_its_metadata() {
         "EXIF left in the published file"
     );
     assert!(!contains(&bytes, b"SecretCam"));
+    // Cached a day, never revalidated: a new image is a new URL.
+    let (_, headers, _) = fetch_with_headers(url).await;
+    assert_eq!(
+        headers.get("cache-control").map(|v| v.to_str().unwrap()),
+        Some("public, max-age=86400, immutable")
+    );
 
     // The profile and the public page carry it.
     let me = app.get_auth("/api/auth/profile/", &token).await;

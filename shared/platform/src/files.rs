@@ -119,17 +119,18 @@ impl Files {
 }
 
 /// The bucket of public images (profile photos, logos), read through the
-/// CDN in front of it: an object's key never changes content, so it is
-/// cached for good.
+/// CDN in front of it: an object's key never changes content, so caches
+/// never revalidate it.
 #[derive(Clone)]
 pub struct Images {
     client: aws_sdk_s3::Client,
     bucket: String,
 }
 
-/// How long browsers and the CDN keep an image: a year, never revalidated
-/// (a new image gets a new key).
-pub const IMAGE_CACHE_CONTROL: &str = "public, max-age=31536000, immutable";
+/// How long browsers and the CDN keep an image: a day, never revalidated
+/// (a new image gets a new key). Not longer: a deleted photo must leave
+/// the caches too, and a day bounds that without an invalidation.
+pub const IMAGE_CACHE_CONTROL: &str = "public, max-age=86400, immutable";
 
 impl Images {
     pub fn new(sdk: &aws_config::SdkConfig, bucket: String) -> Self {

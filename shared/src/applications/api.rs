@@ -79,7 +79,16 @@ fn upload_ids(ids: &[String]) -> Result<(), validator::ValidationError> {
     }
 }
 
-/// `POST /api/candidat/candidatures/`: `postuler` to an offre, by id.
+/// The offre a `POST /api/candidat/candidatures/` names.
+#[derive(Deserialize, Validate)]
+pub struct ApplicationTarget {
+    #[validate(required, length(min = 1, max = 64))]
+    pub offre: Option<String>,
+}
+
+/// `POST /api/candidat/candidatures/`: `postuler` to an offre, by id
+/// (the documented form: it is read as `ApplicationTarget` and
+/// `ApplyBody`).
 #[derive(Deserialize, Validate, ToSchema)]
 #[schema(as = NouvelleCandidature)]
 pub struct NewApplication {

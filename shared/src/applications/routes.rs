@@ -45,10 +45,19 @@ pub async fn mine(
 pub async fn create(
     State(state): State<AreaState>,
     user: AuthUser,
-    Json(body): Json<NewApplication>,
+    crate::json::JsonObject(body): crate::json::JsonObject,
 ) -> Result<(StatusCode, AxumJson<Application>), ApiError> {
-    let offre = body.offre.unwrap_or_default();
-    api::apply(&state, Kind::Offre, &user, &offre, body.candidature).await
+    // Two parts, so a key neither takes is named (a flattened struct
+    // would swallow it).
+    let mut body = crate::json::Parts::new(body)?;
+    let target = body.part::<api::ApplicationTarget>();
+    let candidature = body.part::<api::ApplyBody>();
+    body.finish()?;
+    let (Some(target), Some(candidature)) = (target, candidature) else {
+        unreachable!("finish reports the parts' errors")
+    };
+    let offre = target.offre.unwrap_or_default();
+    api::apply(&state, Kind::Offre, &user, &offre, candidature).await
 }
 
 #[utoipa::path(get, path = "/api/candidat/candidatures/{id}/", tag = "candidatures", security(("bearer" = [])),

@@ -268,6 +268,11 @@ pub struct PreferencesUpdate {
     pub push: Option<bool>,
     /// Needs a phone number on the profile.
     pub sms: Option<bool>,
+    /// Read-only: what `GET` shows may be sent back as read (ignored).
+    #[serde(default, rename = "types_email_obligatoire")]
+    #[schema(ignore)]
+    #[allow(dead_code)]
+    read_only: Option<serde_json::Value>,
 }
 
 #[utoipa::path(put, path = "/api/notifications/preferences/", tag = "notifications", security(("bearer" = [])),

@@ -243,7 +243,7 @@ impl Event {
             Event::user(&p.recruteur),
             format!("Date limite atteinte : {}", p.titre),
             format!(
-                "Votre {} « {} » a atteint sa date limite : elle est fermée et ne reçoit plus de candidatures. \
+                "Votre {} « {} » a atteint sa date limite : la publication est fermée et ne reçoit plus de candidatures. \
                  Pour la rouvrir, donnez-lui une nouvelle date limite.",
                 kind.label(),
                 p.titre,

@@ -206,6 +206,11 @@ pub async fn update(
     let before = owned(state, kind, user, id).await?;
     let mut merged = serde_json::to_value(&before).map_err(ApiError::internal)?;
     if let (Some(target), Value::Object(changes)) = (merged.as_object_mut(), body) {
+        if changes.contains_key("salaire") {
+            // `salaire` replaces both bounds as they were.
+            target.remove("salaire_min");
+            target.remove("salaire_max");
+        }
         target.extend(changes);
     }
     let now = OffsetDateTime::now_utc();
@@ -240,8 +245,15 @@ pub async fn close_expired(state: &Notifying, now: OffsetDateTime) -> ApiResult<
     let db = &state.services.store;
     let mut closed = 0;
     for id in store::past_deadline(db, now, MAX_EXPIRED_PER_RUN).await? {
-        let Some(before) = store::get(db, &id, true).await? else {
-            continue;
+        // One publication that fails (unreadable, a write refused) is
+        // logged and left: it must not hold back the others.
+        let before = match store::get(db, &id, true).await {
+            Ok(Some(before)) => before,
+            Ok(None) => continue,
+            Err(e) => {
+                tracing::error!(error = %e, publication_id = %id, "expired publication not closed");
+                continue;
+            }
         };
         if !before.is_public() || !before.is_expired_at(now) {
             continue;
@@ -253,7 +265,9 @@ pub async fn close_expired(state: &Notifying, now: OffsetDateTime) -> ApiResult<
                 state.notify(&Event::publication_expiree(&after)).await;
             }
             Err(ApiError::Conflict(_)) => continue,
-            Err(e) => return Err(e),
+            Err(e) => {
+                tracing::error!(error = %e, publication_id = %id, "expired publication not closed");
+            }
         }
     }
     Ok(closed)

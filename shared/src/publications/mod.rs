@@ -628,14 +628,15 @@ fn deadline<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<OffsetDateT
             .ok()
             .map(|day| day.with_hms(23, 59, 59).expect("a valid time").assume_utc())
     });
-    match instant {
-        Some(t) => Ok(Some(
-            t.to_offset(time::UtcOffset::UTC)
-                .replace_nanosecond(0)
-                .expect("zero is valid"),
-        )),
+    // In UTC, within the years a stored date can have (RFC 3339 writes
+    // four digits; `9999-12-31T23:59:59-01:00` would be year 10000).
+    let utc = instant
+        .and_then(|t| t.checked_to_offset(time::UtcOffset::UTC))
+        .filter(|t| (1..=9998).contains(&t.year()));
+    match utc {
+        Some(t) => Ok(Some(t.replace_nanosecond(0).expect("zero is valid"))),
         None => Err(serde::de::Error::custom(
-            "invalid value: expected an RFC 3339 date-time or AAAA-MM-JJ",
+            "invalid value: expected an RFC 3339 date-time or AAAA-MM-JJ (years 0001 to 9998)",
         )),
     }
 }
@@ -686,8 +687,25 @@ impl Content {
             && let Some(object) = value.as_object_mut()
             && let Some(salaire) = object.remove("salaire")
         {
-            object.insert("salaire_min".into(), salaire.clone());
-            object.insert("salaire_max".into(), salaire);
+            let bounds = ["salaire_min", "salaire_max"];
+            if bounds
+                .iter()
+                .any(|b| object.get(*b).is_some_and(|v| !v.is_null()))
+            {
+                return Err(ApiError::field(
+                    "salaire",
+                    "Envoyez salaire (un montant) ou salaire_min et salaire_max, pas les deux.",
+                ));
+            }
+            if !salaire.is_null() && !salaire.is_u64() {
+                return Err(ApiError::field(
+                    "salaire",
+                    "Un montant entier positif est attendu.",
+                ));
+            }
+            for bound in bounds {
+                object.insert(bound.into(), salaire.clone());
+            }
         }
         let mut body = json::Parts::new(value)?;
         let common = body.part::<Common>();
@@ -1134,6 +1152,24 @@ mod tests {
             panic!()
         };
         assert_eq!((o.salaire_min, o.salaire_max), (Some(700000), Some(700000)));
+        // With a bound too, or not an amount: a 400 on salaire.
+        for (other, value) in [("salaire_min", json!(1)), ("salaire_max", json!(9))] {
+            let mut both = body.clone();
+            both[other] = value;
+            assert!(fields(Content::parse(Kind::Offre, both).unwrap_err()).contains_key("salaire"));
+        }
+        let mut text = body.clone();
+        text["salaire"] = json!("beaucoup");
+        assert!(fields(Content::parse(Kind::Offre, text).unwrap_err()).contains_key("salaire"));
+        // A deadline past year 9998 in UTC is refused, not a panic.
+        for late in ["9999-12-31T23:59:59-01:00", "0000-01-01T00:00:00+01:00"] {
+            let mut far = body.clone();
+            far["date_limite"] = json!(late);
+            assert!(
+                fields(Content::parse(Kind::Offre, far).unwrap_err()).contains_key("date_limite"),
+                "{late}"
+            );
+        }
         body["salaires"] = json!(1);
         body["statut_validation"] = json!("validee");
         let f = fields(Content::parse(Kind::Offre, body).unwrap_err());

@@ -210,20 +210,21 @@ pub const MAX_LOGO_FANOUT: usize = 1000;
 
 /// Sets (or removes) the logo on every publication of `recruteur` (GSI2:
 /// one Query per page, then one UpdateItem per publication, ten at a
-/// time). Answers how many it reached.
+/// time). Answers whether it reached them all (a recruiter of more than
+/// `MAX_LOGO_FANOUT` publications has the rest updated at the next
+/// change; its caller keeps the previous image meanwhile).
 pub async fn set_logo(
     store: &Store,
     recruteur: &str,
     logo: Option<&crate::uploads::Image>,
-) -> ApiResult<usize> {
+) -> ApiResult<bool> {
     use futures_util::{StreamExt, TryStreamExt};
     let list = crate::page::Listing::index("GSI2", keys::publications_by_owner(recruteur));
     let keep = |item: &store::Item| item.get(attr::PK).cloned().zip(item.get(attr::SK).cloned());
-    let (found, _) = list.read_where(store, MAX_LOGO_FANOUT, &keep).await?;
+    let (found, more) = list.read_where(store, MAX_LOGO_FANOUT, &keep).await?;
     let value = logo
         .map(serde_dynamo::to_attribute_value::<_, AttributeValue>)
         .transpose()?;
-    let count = found.len();
     futures_util::stream::iter(found)
         .map(|(pk, sk)| {
             let mut update = store
@@ -256,7 +257,7 @@ pub async fn set_logo(
         .buffer_unordered(10)
         .try_collect::<Vec<()>>()
         .await?;
-    Ok(count)
+    Ok(!more)
 }
 
 /// The ids of the public publications whose deadline is at or before

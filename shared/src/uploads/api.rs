@@ -434,7 +434,12 @@ async fn own_profile(services: &Services, user: &AuthUser) -> ApiResult<crate::a
 /// previous object is deleted only once none of them shows it any more.
 async fn spread_logo(services: &Services, user: &AuthUser, logo: Option<&Image>) -> bool {
     match crate::publications::store::set_logo(&services.store, &user.sub, logo).await {
-        Ok(_) => true,
+        Ok(true) => true,
+        Ok(false) => {
+            tracing::error!(recruteur = %user.sub,
+                "publications past the fan-out's limit still show the previous logo: its object is kept");
+            false
+        }
         Err(e) => {
             tracing::error!(error = %e, recruteur = %user.sub,
                 "publications still show the previous logo: its object is kept");

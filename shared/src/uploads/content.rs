@@ -271,10 +271,12 @@ pub fn image(bytes: &[u8], max_side: u32) -> ApiResult<Reencoded> {
         .orientation()
         .unwrap_or(image::metadata::Orientation::NoTransforms);
     let mut picture = image::DynamicImage::from_decoder(decoder).map_err(unreadable)?;
-    picture.apply_orientation(orientation);
+    // Shrunk first (the box is square, so either way round fits it), then
+    // turned: rotating the full-size image would copy it whole.
     if picture.width() > max_side || picture.height() > max_side {
         picture = picture.resize(max_side, max_side, image::imageops::FilterType::Lanczos3);
     }
+    picture.apply_orientation(orientation);
     let (width, height) = (picture.width(), picture.height());
     let mut out = Cursor::new(Vec::new());
     let format = if picture.color().has_alpha() {

@@ -56,7 +56,7 @@ impl Slot {
 }
 
 /// A stored image as profiles and publications carry it; `url` is where
-/// anyone reads it (docs/uploads.md: through the CDN, cached for good).
+/// anyone reads it (docs/uploads.md: through the CDN, cached a day).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
 #[serde(from = "Stored")]
 pub struct Image {
