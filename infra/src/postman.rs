@@ -100,7 +100,7 @@ fn steps() -> Vec<Step> {
             token: anon,
             body: reg(
                 "recruteur",
-                json!({"entreprise": "Ivoire Tech", "secteur_activite": "Informatique"}),
+                json!({"entreprise": "Ivoire Tech", "secteur_activite": "informatique_telecoms"}),
             ),
             status: 201,
             then: "pm.collectionVariables.set('recruteur_id', body.id);",

@@ -26,8 +26,12 @@ async fn each_account_type_registers_with_a_flat_profile() {
     assert_eq!(p["telephone"], "+22501020304");
     assert!(p.get("password").is_none() && p.get("entreprise").is_none());
 
-    let (_, r) = app.register("recruteur", json!({"secteur_activite": "BTP", "taille_entreprise": "11-50", "site_web": "https://acme.ci"})).await;
+    let (_, r) = app.register("recruteur", json!({"secteur_activite": "btp", "taille_entreprise": "11-50", "site_web": "https://acme.ci"})).await;
     assert_eq!(r["type_compte"], "recruteur");
+    assert_eq!(
+        r["secteur_activite"],
+        json!({"id": "btp", "nom": "BTP et construction"})
+    );
     assert_eq!(r["entreprise"], "Acme CI");
     assert_eq!(r["statut_verification_admin"], "en_attente");
     assert_eq!(r["quota_publications_mensuel"], 10);

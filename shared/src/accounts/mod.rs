@@ -205,7 +205,9 @@ pub enum ChampPublic {
 #[derive(Clone, Debug, Serialize, Deserialize, ToSchema)]
 pub struct Recruteur {
     pub entreprise: String,
-    pub secteur_activite: Option<String>,
+    /// Activity sector (GET /api/reference/secteurs_activite/).
+    #[schema(value_type = Option<crate::reference::RefValue>)]
+    pub secteur_activite: Option<Ref<reference::SecteursActivite>>,
     pub taille_entreprise: Option<TailleEntreprise>,
     pub site_web: Option<String>,
     /// The company's presentation, on its public page.
@@ -443,9 +445,9 @@ pub struct RecruteurEdit {
         deserialize_with = "nullable",
         skip_serializing_if = "Option::is_none"
     )]
-    #[validate(length(max = 100), custom(function = "validation::plain_text"))]
+    /// An id of GET /api/reference/secteurs_activite/.
     #[schema(value_type = Option<String>)]
-    pub secteur_activite: Option<Option<String>>,
+    pub secteur_activite: Option<Option<Ref<reference::SecteursActivite>>>,
     #[serde(
         default,
         deserialize_with = "nullable",

@@ -15,7 +15,8 @@ use super::{ChampPublic, Details, Disponibilite, Profile, TailleEntreprise, Veri
 pub struct CompanyPage {
     pub id: String,
     pub entreprise: String,
-    pub secteur_activite: Option<String>,
+    #[schema(value_type = Option<crate::reference::RefValue>)]
+    pub secteur_activite: Option<crate::reference::Ref<crate::reference::SecteursActivite>>,
     pub taille_entreprise: Option<TailleEntreprise>,
     pub site_web: Option<String>,
     pub description: Option<String>,
