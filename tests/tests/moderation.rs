@@ -429,12 +429,21 @@ async fn moderation_lists_account_reads_counts_and_score_preview() {
         .put_auth(
             "/api/auth/profile/",
             &r1_token,
-            json!({"description": "Nous recrutons à Abidjan.", "site_web": "https://acme.example"}),
+            json!({"description": "Nous recrutons à Abidjan.", "site_web": "https://acme.example",
+                "pays": "CI", "region": "CI-AB", "a_propos": "Depuis 2010",
+                "reseaux_sociaux": {"linkedin": "https://www.linkedin.com/company/acme"}}),
         )
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     let page = get(format!("/api/profils/recruteurs/{r1}/")).await;
     assert_eq!(page.status, 200, "{}", page.body);
+    assert_eq!(page.body["pays"]["nom"], "Côte d'Ivoire");
+    assert_eq!(page.body["region"]["id"], "CI-AB");
+    assert_eq!(page.body["a_propos"], "Depuis 2010");
+    assert_eq!(
+        page.body["reseaux_sociaux"]["linkedin"],
+        "https://www.linkedin.com/company/acme"
+    );
     assert_eq!(page.body["entreprise"], "Acme CI");
     assert_eq!(page.body["description"], "Nous recrutons à Abidjan.");
     assert_eq!(page.body["site_web"], "https://acme.example");

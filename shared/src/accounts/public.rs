@@ -21,6 +21,30 @@ pub struct CompanyPage {
     pub site_web: Option<String>,
     pub description: Option<String>,
     pub logo: Option<crate::uploads::Image>,
+    #[serde(flatten)]
+    pub presentation: Presentation,
+}
+
+/// What every public page shows of where and who an account is.
+#[derive(Debug, Serialize, ToSchema)]
+pub struct Presentation {
+    #[schema(value_type = Option<crate::reference::RefValue>)]
+    pub pays: Option<crate::reference::Ref<crate::reference::Pays>>,
+    #[schema(value_type = Option<crate::reference::RefValue>)]
+    pub region: Option<crate::reference::Ref<crate::reference::Regions>>,
+    pub a_propos: Option<String>,
+    pub reseaux_sociaux: Option<super::ReseauxSociaux>,
+}
+
+impl Presentation {
+    fn of(p: &Profile) -> Presentation {
+        Presentation {
+            pays: p.pays.clone(),
+            region: p.region.clone(),
+            a_propos: p.a_propos.clone(),
+            reseaux_sociaux: p.reseaux_sociaux.clone(),
+        }
+    }
 }
 
 /// A prestataire's public profile.
@@ -35,6 +59,8 @@ pub struct ProviderPage {
     pub disponibilite: Option<Disponibilite>,
     pub portfolio: Option<String>,
     pub photo: Option<crate::uploads::Image>,
+    #[serde(flatten)]
+    pub presentation: Presentation,
 }
 
 /// A candidat's public profile: only the fields in `champs_publics`
@@ -76,6 +102,7 @@ pub fn company(p: &Profile) -> Option<CompanyPage> {
             site_web: r.site_web.clone(),
             description: r.description.clone(),
             logo: r.logo.clone(),
+            presentation: Presentation::of(p),
         }),
         _ => None,
     }
@@ -93,6 +120,7 @@ pub fn provider(p: &Profile) -> Option<ProviderPage> {
             disponibilite: s.disponibilite,
             portfolio: s.portfolio.clone(),
             photo: s.photo.clone(),
+            presentation: Presentation::of(p),
         }),
         _ => None,
     }
