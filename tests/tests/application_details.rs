@@ -111,10 +111,17 @@ async fn the_recruiter_downloads_every_file_of_an_application_and_none_can_go_wh
         )
         .await;
     assert_eq!(r.status, 204, "{}", r.body);
-    let r = app
-        .delete_auth(&format!("/api/upload/{}/", id_of(3)), &candidat)
-        .await;
-    assert_eq!(r.status, 204, "{}", r.body);
+    // The recruiter's right went with it; the files are the applicant's to
+    // delete again, every one. Two are kept for the refusals below.
+    for (kind, id, _) in &sent {
+        assert_eq!(downloaded(&app, &recruiter, id).await, Err(404), "{kind}");
+        if ![id_of(2), id_of(4)].contains(id) {
+            let r = app
+                .delete_auth(&format!("/api/upload/{id}/"), &candidat)
+                .await;
+            assert_eq!(r.status, 204, "{kind}: {}", r.body);
+        }
+    }
 
     // A file of the wrong kind, twice the same, or someone else's.
     let (_, _, stranger) = app.applicant("candidat", json!({})).await;
@@ -127,6 +134,7 @@ async fn the_recruiter_downloads_every_file_of_an_application_and_none_can_go_wh
         (json!({"diplomes": [id_of(2), id_of(2)]}), "diplomes", 400),
         (json!({"certificats": [theirs]}), "certificats", 404),
         (json!({"portfolio": id_of(2)}), "portfolio", 404),
+        (json!({"portfolio": id_of(5)}), "portfolio", 404),
         (
             json!({"diplomes": ["a", "b", "c", "d", "e", "f"]}),
             "diplomes",

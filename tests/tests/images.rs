@@ -303,6 +303,23 @@ async fn a_company_logo_follows_its_publications() {
         assert_eq!(logo["url"], second["url"]);
     }
     assert_eq!(fetch(first["url"].as_str().unwrap()).await.0, 404);
+    // A change that crossed this one and lands late (the first logo's
+    // fan-out) leaves the newer logo in place.
+    let store = shared::store::Store::new(
+        aws_sdk_dynamodb::Client::new(&app.stack.sdk),
+        app.config.table_name.clone(),
+    );
+    let older: shared::uploads::Image = serde_json::from_value(first.clone()).unwrap();
+    let newer: shared::uploads::Image = serde_json::from_value(second.clone()).unwrap();
+    shared::publications::store::set_logo(&store, &sub, Some(&older), None)
+        .await
+        .unwrap();
+    shared::publications::store::set_logo(&store, &sub, None, Some(&older))
+        .await
+        .unwrap();
+    for logo in logos(&app, id, &titre).await {
+        assert_eq!(logo["url"], second["url"]);
+    }
     // An author's edit keeps it.
     let r = app
         .put_auth(
@@ -313,6 +330,15 @@ async fn a_company_logo_follows_its_publications() {
         .await;
     assert_eq!(r.status, 200, "{}", r.body);
     assert_eq!(r.body["logo"]["url"], second["url"]);
+    let stored = shared::publications::store::get(&store, id, true)
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        stored.logo.as_ref(),
+        Some(&newer),
+        "the edit's write kept it"
+    );
     let r = app
         .put_auth(
             &format!("/api/recruteur/offres/{id}/"),

@@ -46,11 +46,11 @@ pub struct ApplyBody {
     pub lettre_motivation_fichier: Option<String>,
     /// Ids de vos fichiers de type diplome (5 au plus).
     #[serde(default)]
-    #[validate(length(max = 5), custom(function = "upload_ids"))]
+    #[validate(length(max = super::MAX_ATTACHED), custom(function = "upload_ids"))]
     pub diplomes: Vec<String>,
     /// Ids de vos fichiers de type certificat (5 au plus).
     #[serde(default)]
-    #[validate(length(max = 5), custom(function = "upload_ids"))]
+    #[validate(length(max = super::MAX_ATTACHED), custom(function = "upload_ids"))]
     pub certificats: Vec<String>,
     /// Id d'un de vos fichiers de type portfolio.
     #[serde(default)]
@@ -528,6 +528,7 @@ pub async fn set_status(
         body.etape,
         now,
     );
+    super::check_history(&after)?;
     super::store::save(&state.services.store, &before, &after).await?;
     if after.tells_applicant(&before) {
         state.notify(&Event::statut_candidature(&after)).await;

@@ -97,7 +97,20 @@ impl Etape {
 }
 
 /// Most diplomas, and most certificates, one application joins.
-pub const MAX_ATTACHED: usize = 5;
+pub const MAX_ATTACHED: u64 = 5;
+/// Most entries of an application's history (the item stays far below
+/// DynamoDB's 400 KB).
+pub const MAX_HISTORY: usize = 100;
+
+/// 409 when a change would take the history past `MAX_HISTORY`.
+pub fn check_history(after: &Application) -> ApiResult<()> {
+    if after.historique.len() > MAX_HISTORY {
+        return Err(ApiError::Conflict(format!(
+            "Cette candidature a déjà {MAX_HISTORY} changements : décidez-la (acceptee ou refusee)."
+        )));
+    }
+    Ok(())
+}
 
 /// One entry of an application's history.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, ToSchema)]
@@ -559,6 +572,12 @@ pub fn check_change(
     now: OffsetDateTime,
 ) -> ApiResult<()> {
     let (statut, current) = from;
+    if interview.is_some() && step.is_some_and(|s| s != Etape::Entretien) {
+        return Err(ApiError::field(
+            "etape",
+            "Une date d'entretien va avec l'étape « entretien » (ou sans étape).",
+        ));
+    }
     if let Some(step) = step {
         if to != Statut::EnCours {
             return Err(ApiError::field(
@@ -990,6 +1009,34 @@ mod tests {
             (d.etape, d.historique.len()),
             (Some(Etape::Entretien), c.historique.len())
         );
+        // A date goes with the interview step only.
+        assert_eq!(
+            field(check_change(
+                (EnCours, Some(Etape::Vue)),
+                EnCours,
+                Some(NOW + Duration::days(1)),
+                Some(Etape::Vue),
+                false,
+                NOW
+            )),
+            "etape"
+        );
+        assert!(
+            check_change(
+                (EnCours, Some(Etape::Vue)),
+                EnCours,
+                Some(NOW + Duration::days(1)),
+                Some(Etape::Entretien),
+                false,
+                NOW
+            )
+            .is_ok()
+        );
+        let mut long = c.clone();
+        long.historique = vec![c.historique[0].clone(); MAX_HISTORY];
+        assert!(check_history(&long).is_ok());
+        long.historique.push(c.historique[0].clone());
+        assert!(matches!(check_history(&long), Err(ApiError::Conflict(_))));
         // Decided: no step any more, the history keeps them.
         let e = d.moved(Acceptee, "r", None, None, None, NOW);
         assert_eq!(e.etape, None);

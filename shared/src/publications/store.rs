@@ -208,15 +208,19 @@ pub async fn save(
 /// Most publications of one recruiter a logo change reaches.
 pub const MAX_LOGO_FANOUT: usize = 1000;
 
-/// Sets (or removes) the logo on every publication of `recruteur` (GSI2:
-/// one Query per page, then one UpdateItem per publication, ten at a
-/// time). Answers whether it reached them all (a recruiter of more than
+/// Sets `logo` on every publication of `recruteur`, or removes `was`
+/// from them (GSI2: one Query per page, then one UpdateItem per
+/// publication, ten at a time). Keys hold a ULID, so they sort by age: a
+/// publication that already shows a newer logo (two changes that
+/// crossed) is left as it is, and a removal only takes `was` or older.
+/// Answers whether it reached them all (a recruiter of more than
 /// `MAX_LOGO_FANOUT` publications has the rest updated at the next
 /// change; its caller keeps the previous image meanwhile).
 pub async fn set_logo(
     store: &Store,
     recruteur: &str,
     logo: Option<&crate::uploads::Image>,
+    was: Option<&crate::uploads::Image>,
 ) -> ApiResult<bool> {
     use futures_util::{StreamExt, TryStreamExt};
     let list = crate::page::Listing::index("GSI2", keys::publications_by_owner(recruteur));
@@ -232,18 +236,27 @@ pub async fn set_logo(
                 .update_item()
                 .table_name(&store.table)
                 .key(attr::PK, pk)
-                .key(attr::SK, sk)
-                .condition_expression("attribute_exists(PK)");
-            update = match &value {
-                Some(v) => update
+                .key(attr::SK, sk);
+            update = match (&value, logo, was) {
+                (Some(v), Some(logo), _) => update
                     .update_expression("SET logo = :logo")
-                    .expression_attribute_values(":logo", v.clone()),
-                None => update.update_expression("REMOVE logo"),
+                    .condition_expression(
+                        "attribute_exists(PK) AND (attribute_not_exists(logo) \
+                         OR attribute_type(logo, :null) OR logo.cle < :key)",
+                    )
+                    .expression_attribute_values(":logo", v.clone())
+                    .expression_attribute_values(":null", AttributeValue::S("NULL".into()))
+                    .expression_attribute_values(":key", AttributeValue::S(logo.cle.clone())),
+                (_, _, Some(was)) => update
+                    .update_expression("REMOVE logo")
+                    .condition_expression("attribute_exists(PK) AND logo.cle <= :key")
+                    .expression_attribute_values(":key", AttributeValue::S(was.cle.clone())),
+                _ => return futures_util::future::Either::Left(async { Ok(()) }),
             };
-            async move {
+            futures_util::future::Either::Right(async move {
                 match update.send().await {
                     Ok(_) => Ok(()),
-                    // Deleted meanwhile: nothing to show a logo on.
+                    // Deleted meanwhile, showing a newer logo, or none.
                     Err(e)
                         if e.as_service_error()
                             .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
@@ -252,7 +265,7 @@ pub async fn set_logo(
                     }
                     Err(e) => Err(ApiError::from(e)),
                 }
-            }
+            })
         })
         .buffer_unordered(10)
         .try_collect::<Vec<()>>()

@@ -432,8 +432,13 @@ async fn own_profile(services: &Services, user: &AuthUser) -> ApiResult<crate::a
 
 /// Shows the recruiter's new logo (or none) on its publications; the
 /// previous object is deleted only once none of them shows it any more.
-async fn spread_logo(services: &Services, user: &AuthUser, logo: Option<&Image>) -> bool {
-    match crate::publications::store::set_logo(&services.store, &user.sub, logo).await {
+async fn spread_logo(
+    services: &Services,
+    user: &AuthUser,
+    logo: Option<&Image>,
+    was: Option<&Image>,
+) -> bool {
+    match crate::publications::store::set_logo(&services.store, &user.sub, logo, was).await {
         Ok(true) => true,
         Ok(false) => {
             tracing::error!(recruteur = %user.sub,
@@ -488,7 +493,7 @@ async fn replace_image(
         delete_object(services, &image).await;
         return Err(e);
     }
-    let shown = slot != Slot::Logo || spread_logo(services, user, Some(&image)).await;
+    let shown = slot != Slot::Logo || spread_logo(services, user, Some(&image), was.as_ref()).await;
     if let Some(was) = was.filter(|_| shown) {
         delete_object(services, &was).await;
     }
@@ -508,7 +513,7 @@ async fn remove_image(services: &Services, user: &AuthUser, slot: Slot) -> ApiRe
         .cloned()
         .ok_or(ApiError::NotFound)?;
     images::set(&services.store, &user.sub, slot, None, Some(&was)).await?;
-    if slot != Slot::Logo || spread_logo(services, user, None).await {
+    if slot != Slot::Logo || spread_logo(services, user, None, Some(&was)).await {
         delete_object(services, &was).await;
     }
     Ok(StatusCode::NO_CONTENT)
