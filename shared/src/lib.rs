@@ -18,6 +18,7 @@ pub use platform::{
 pub mod accounts;
 pub mod admin;
 pub mod applications;
+pub mod apps;
 pub mod logs;
 pub mod messages;
 pub mod notifications;

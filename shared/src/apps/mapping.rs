@@ -1,0 +1,348 @@
+//! The apps' names for our fields and values (#19, docs/apps-api.md),
+//! as tables: each row is one correspondence, read both ways. The
+//! translation of a body is a walk over these tables, nothing more; what
+//! a table cannot say (a status made of two of ours, a page number over
+//! a cursor) is a plain function below it.
+
+use serde_json::{Map, Value};
+
+/// Field names: (the apps' name, ours).
+pub struct Fields(pub &'static [(&'static str, &'static str)]);
+
+/// The account, as `login.user` and `GET /api/auth/profile/` show it.
+pub const USER: Fields = Fields(&[
+    ("first_name", "prenom"),
+    ("last_name", "nom"),
+    ("phone", "telephone"),
+    ("created_at", "date_creation"),
+    ("updated_at", "date_modification"),
+    ("user_type", "type_compte"),
+    ("country", "pays"),
+    ("about", "a_propos"),
+    ("image", "photo"),
+]);
+
+/// A recruiter's company.
+pub const RECRUITER: Fields = Fields(&[
+    ("company_name", "entreprise"),
+    ("sector", "secteur_activite"),
+    ("company_size", "taille_entreprise"),
+    ("website", "site_web"),
+    ("company_documents", "documents_verification"),
+]);
+
+/// A candidat's profile.
+pub const CANDIDATE: Fields = Fields(&[
+    ("skills", "competences"),
+    ("years_experience", "experience"),
+    ("education", "formation"),
+    ("availability", "disponibilite"),
+    ("location", "localisation"),
+]);
+
+/// A job offer (the other kinds share the common names).
+pub const JOB_OFFER: Fields = Fields(&[
+    ("title", "titre"),
+    ("location", "localisation"),
+    ("contract_type", "type_contrat"),
+    ("salary_min", "salaire_min"),
+    ("salary_max", "salaire_max"),
+    ("experience_required", "niveau_experience"),
+    ("work_mode", "mode_travail"),
+    ("department", "departement"),
+    ("category", "categorie"),
+    ("profile_sought", "profil_recherche"),
+    ("additional_info", "informations_complementaires"),
+    ("application_deadline", "date_limite"),
+    ("closing_date", "date_fermeture"),
+    ("post_date", "date_publication"),
+    ("created_at", "date_creation"),
+    ("updated_at", "date_modification"),
+    ("applications_count", "nombre_candidatures"),
+    ("cv_required", "cv_requis"),
+    ("motivation_letter_required", "lettre_requise"),
+    ("is_urgent", "urgent"),
+    ("rejection_reason", "motif_refus"),
+]);
+
+/// An application.
+pub const APPLICATION: Fields = Fields(&[
+    ("created_at", "date_candidature"),
+    ("updated_at", "date_modification"),
+    ("motivation_letter", "lettre_motivation"),
+    ("notes", "notes_recruteur"),
+    ("compatibility_score", "score_compatibilite"),
+    ("detailed_scores", "score_details"),
+    ("interview_date", "date_entretien"),
+    ("diplomas", "diplomes"),
+    ("certificates", "certificats"),
+    ("requested_amount", "montant_demande"),
+    ("proposed_methodology", "methodologie_proposee"),
+]);
+
+/// A notification.
+pub const NOTIFICATION: Fields = Fields(&[
+    ("notification_type", "type_notification"),
+    ("title", "titre"),
+    ("is_read", "lu"),
+    ("created_at", "date_creation"),
+]);
+
+impl Fields {
+    fn ours(&self, apps: &str) -> Option<&'static str> {
+        self.0.iter().find(|(a, _)| *a == apps).map(|(_, o)| *o)
+    }
+
+    fn apps(&self, ours: &str) -> Option<&'static str> {
+        self.0.iter().find(|(_, o)| *o == ours).map(|(a, _)| *a)
+    }
+
+    /// An apps' body in our names; keys the table does not name pass as
+    /// they are (our API then names any it does not take, with a 400).
+    pub fn to_ours(&self, body: Map<String, Value>) -> Map<String, Value> {
+        body.into_iter()
+            .map(|(k, v)| (self.ours(&k).map_or(k, String::from), v))
+            .collect()
+    }
+
+    /// One of our objects in the apps' names.
+    pub fn to_apps(&self, body: Map<String, Value>) -> Map<String, Value> {
+        body.into_iter()
+            .map(|(k, v)| (self.apps(&k).map_or(k, String::from), v))
+            .collect()
+    }
+
+    /// The name our field error on `field` has in the apps' form.
+    pub fn error_field(&self, field: &str) -> String {
+        self.apps(field)
+            .map_or_else(|| field.to_string(), String::from)
+    }
+}
+
+/// Values of one enum: (the apps' spellings, ours). The apps spell some
+/// values two ways (the offer form's `PRESENTIEL`, the list filter's
+/// `ON_SITE`): every spelling is read, the first is written.
+pub struct Values(pub &'static [(&'static [&'static str], &'static str)]);
+
+pub const USER_TYPE: Values = Values(&[
+    (&["CANDIDAT"], "candidat"),
+    (&["RECRUTEUR"], "recruteur"),
+    (&["PRESTATAIRE"], "prestataire"),
+    (&["ADMIN"], "admin"),
+]);
+
+pub const CONTRACT_TYPE: Values = Values(&[
+    (&["CDI"], "cdi"),
+    (&["CDD"], "cdd"),
+    (&["STAGE", "INTERNSHIP"], "stage"),
+    (&["FREELANCE"], "freelance"),
+    (&["TEMPS_PARTIEL", "PART_TIME"], "temps_partiel"),
+    (&["ALTERNANCE"], "alternance"),
+    (&["INTERIM"], "interim"),
+]);
+
+pub const EXPERIENCE_LEVEL: Values = Values(&[
+    (&["JUNIOR"], "junior"),
+    (&["INTERMEDIATE"], "intermediaire"),
+    (&["SENIOR"], "senior"),
+    (&["EXPERT"], "expert"),
+    (&["ENTRY", "DEBUTANT"], "debutant"),
+]);
+
+pub const WORK_MODE: Values = Values(&[
+    (&["PRESENTIEL", "ON_SITE"], "sur_site"),
+    (&["HYBRIDE", "HYBRID"], "hybride"),
+    (&["REMOTE"], "teletravail"),
+]);
+
+pub const COMPANY_SIZE: Values = Values(&[
+    (&["STARTUP"], "1-10"),
+    (&["SME", "SMALL"], "11-50"),
+    (&["MEDIUM"], "51-200"),
+    (&["LARGE"], "201-500"),
+    (&["ENTERPRISE"], "500+"),
+]);
+
+pub const AVAILABILITY: Values = Values(&[
+    (&["IMMEDIATE", "AVAILABLE"], "immediate"),
+    (&["BUSY"], "sous_1_mois"),
+    (&["UNAVAILABLE"], "indisponible"),
+]);
+
+impl Values {
+    pub fn to_ours(&self, apps: &str) -> Option<&'static str> {
+        self.0
+            .iter()
+            .find(|(spellings, _)| spellings.contains(&apps))
+            .map(|(_, ours)| *ours)
+    }
+
+    pub fn to_apps(&self, ours: &str) -> Option<&'static str> {
+        self.0
+            .iter()
+            .find(|(_, o)| *o == ours)
+            .map(|(spellings, _)| spellings[0])
+    }
+}
+
+/// A publication's status on the apps' pages, from our two states.
+pub fn publication_status(statut_validation: &str, statut: &str) -> &'static str {
+    match (statut_validation, statut) {
+        ("en_attente", _) => "PENDING_APPROVAL",
+        ("refuse", _) => "REJECTED",
+        ("validee", "active") => "PUBLISHED",
+        _ => "EXPIRED",
+    }
+}
+
+/// What an apps' status filter asks of our lists: (`statut_validation`,
+/// `statut`); `None` for `DRAFT` (we keep no drafts: the list is empty)
+/// and unknown values.
+pub fn publication_filter(status: &str) -> Option<(Option<&'static str>, Option<&'static str>)> {
+    match status {
+        "PENDING_APPROVAL" => Some((Some("en_attente"), None)),
+        "APPROVED" | "PUBLISHED" => Some((Some("validee"), Some("active"))),
+        "REJECTED" => Some((Some("refuse"), None)),
+        "EXPIRED" | "CLOSED" => Some((None, Some("fermee"))),
+        "ALL" | "" => Some((None, None)),
+        _ => None,
+    }
+}
+
+/// An application's status on the apps' pages: our `statut`, and inside
+/// `en_cours` its pipeline step (#18), so nothing is lost either way.
+pub fn application_status(statut: &str, etape: Option<&str>) -> &'static str {
+    match (statut, etape) {
+        ("nouvelle", _) => "PENDING",
+        ("en_cours", Some("preselectionnee")) => "SHORTLISTED",
+        ("en_cours", Some("entretien")) => "INTERVIEW",
+        ("en_cours", _) => "VIEWED",
+        ("acceptee", _) => "ACCEPTED",
+        _ => "REJECTED",
+    }
+}
+
+/// What a recruiter's status change asks of ours: (`statut`, `etape`).
+/// `PENDING` is not a move (an application never goes back to new).
+pub fn application_move(status: &str) -> Option<(&'static str, Option<&'static str>)> {
+    match status {
+        "VIEWED" => Some(("en_cours", Some("vue"))),
+        "SHORTLISTED" => Some(("en_cours", Some("preselectionnee"))),
+        "INTERVIEW" => Some(("en_cours", Some("entretien"))),
+        "ACCEPTED" => Some(("acceptee", None)),
+        "REJECTED" => Some(("refusee", None)),
+        _ => None,
+    }
+}
+
+/// The apps' page envelope `{count, next, previous, results}` around one
+/// of our pages: `next` and `previous` become page numbers (the apps ask
+/// for `page=N`; ours are cursors, which the translation follows).
+pub fn page_envelope(ours: &Value, page: u32) -> Value {
+    let more = ours["next"].is_string();
+    serde_json::json!({
+        "count": ours["count"].clone(),
+        "next": more.then_some(page + 1),
+        "previous": (page > 1).then(|| page - 1),
+        "results": ours["results"].clone(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn object(v: Value) -> Map<String, Value> {
+        v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn field_tables_read_both_ways_and_leave_the_rest_alone() {
+        let apps = object(json!({"first_name": "Awa", "last_name": "Kouassi", "username": "awa"}));
+        let ours = USER.to_ours(apps.clone());
+        assert_eq!(ours["prenom"], "Awa");
+        assert_eq!(ours["nom"], "Kouassi");
+        assert_eq!(ours["username"], "awa", "ours names it back as unknown");
+        assert_eq!(USER.to_apps(ours), apps);
+        assert_eq!(JOB_OFFER.error_field("date_limite"), "application_deadline");
+        assert_eq!(JOB_OFFER.error_field("autre"), "autre");
+    }
+
+    #[test]
+    fn no_table_names_a_field_twice() {
+        for table in [
+            &USER,
+            &RECRUITER,
+            &CANDIDATE,
+            &JOB_OFFER,
+            &APPLICATION,
+            &NOTIFICATION,
+        ] {
+            for (i, (a, o)) in table.0.iter().enumerate() {
+                for (b, p) in &table.0[i + 1..] {
+                    assert!(a != b && o != p, "{a}/{o} and {b}/{p}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn enum_values_read_every_spelling_and_write_the_first() {
+        assert_eq!(WORK_MODE.to_ours("ON_SITE"), Some("sur_site"));
+        assert_eq!(WORK_MODE.to_ours("PRESENTIEL"), Some("sur_site"));
+        assert_eq!(WORK_MODE.to_apps("sur_site"), Some("PRESENTIEL"));
+        assert_eq!(
+            CONTRACT_TYPE.to_ours("cdi"),
+            None,
+            "the apps write upper case"
+        );
+        assert_eq!(COMPANY_SIZE.to_apps("500+"), Some("ENTERPRISE"));
+        assert_eq!(USER_TYPE.to_ours("RECRUTEUR"), Some("recruteur"));
+        assert_eq!(
+            EXPERIENCE_LEVEL.to_ours("INTERMEDIATE"),
+            Some("intermediaire")
+        );
+        // Every value of ours is written some way.
+        for ours in [
+            "cdi",
+            "cdd",
+            "stage",
+            "alternance",
+            "freelance",
+            "interim",
+            "temps_partiel",
+        ] {
+            assert!(CONTRACT_TYPE.to_apps(ours).is_some(), "{ours}");
+        }
+    }
+
+    #[test]
+    fn statuses_map_both_ways() {
+        for status in ["PENDING_APPROVAL", "PUBLISHED", "REJECTED", "EXPIRED"] {
+            let (validation, statut) = publication_filter(status).unwrap();
+            let shown =
+                publication_status(validation.unwrap_or("validee"), statut.unwrap_or("active"));
+            assert_eq!(shown, status);
+        }
+        assert_eq!(publication_filter("DRAFT"), None);
+        for status in ["VIEWED", "SHORTLISTED", "INTERVIEW", "ACCEPTED", "REJECTED"] {
+            let (statut, etape) = application_move(status).unwrap();
+            assert_eq!(application_status(statut, etape), status);
+        }
+        assert_eq!(application_status("nouvelle", None), "PENDING");
+        assert_eq!(application_move("PENDING"), None);
+    }
+
+    #[test]
+    fn pages_are_numbered_over_cursors() {
+        let ours = json!({"count": 45, "next": "https://x/?cursor=abc", "previous": null, "results": [1, 2]});
+        assert_eq!(
+            page_envelope(&ours, 2),
+            json!({"count": 45, "next": 3, "previous": 1, "results": [1, 2]})
+        );
+        let last = json!({"count": 2, "next": null, "previous": "c", "results": []});
+        assert_eq!(page_envelope(&last, 1)["next"], Value::Null);
+        assert_eq!(page_envelope(&last, 1)["previous"], Value::Null);
+    }
+}
