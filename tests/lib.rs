@@ -93,6 +93,21 @@ pub struct Response {
     pub body: Value,
 }
 
+/// Serves `router` on a free local port, in the background: its base URL.
+async fn serve(router: axum::Router) -> String {
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        axum::serve(
+            listener,
+            router.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        .unwrap();
+    });
+    format!("http://{addr}")
+}
+
 impl TestApp {
     /// An app with the local defaults.
     pub async fn spawn() -> TestApp {
@@ -137,22 +152,18 @@ impl TestApp {
         })
         .expect("config");
         let app = local::app(config.clone(), &stack.sdk).expect("app");
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        tokio::spawn(async move {
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<SocketAddr>(),
-            )
-            .await
-            .unwrap();
-        });
         TestApp {
-            base: format!("http://{addr}"),
+            base: serve(app).await,
             http: reqwest::Client::new(),
             config,
             stack,
         }
+    }
+
+    /// The apps' API (#19) over this app's configuration, on a port of
+    /// its own: its base URL.
+    pub async fn spawn_apps(&self) -> String {
+        serve(local::apps_app(self.config.clone(), &self.stack.sdk, None).expect("apps")).await
     }
 
     pub async fn send(&self, request: reqwest::RequestBuilder) -> Response {

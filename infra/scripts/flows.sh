@@ -10,6 +10,7 @@ cd "$(dirname "$0")/../.."
 free_port() { .venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 MOTO_PORT=$(free_port)
 API_PORT=$(free_port)
+APPS_PORT=$(free_port)
 ENDPOINT="http://127.0.0.1:$MOTO_PORT"
 export BASE_URL="http://127.0.0.1:$API_PORT"
 export ADMIN_EMAIL="admin-flows@destinyjobs.local" ADMIN_PASSWORD="Admin-Flows-2026!"
@@ -28,7 +29,7 @@ pids+=($!)
 for _ in $(seq 1 100); do curl -s -o /dev/null "$ENDPOINT/moto-api/" && break; sleep 0.1; done
 
 AWS_ENDPOINT_URL="$ENDPOINT" AWS_REGION=eu-west-3 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
-  STACK_NAME=destinyjobs-flows PORT="$API_PORT" WRITE_LOCAL_ENV=false LOG_LEVEL=warn \
+  STACK_NAME=destinyjobs-flows PORT="$API_PORT" APPS_PORT="$APPS_PORT" WRITE_LOCAL_ENV=false LOG_LEVEL=warn \
   target/debug/devserver > "$LOGS/devserver.log" 2>&1 &
 pids+=($!)
 for _ in $(seq 1 300); do curl -s -o /dev/null "$BASE_URL/api/openapi.json" && break; sleep 0.2; done

@@ -131,6 +131,23 @@ pub fn app(
     Ok(shared::http::conventions(api, &config))
 }
 
+/// The apps' API (#19, docs/apps-api.md): their routes, translated to
+/// `app`'s, with CORS for the apps' origins (`origins`, or their dev and
+/// preview servers by default).
+pub fn apps_app(
+    config: Config,
+    sdk: &aws_config::SdkConfig,
+    origins: Option<Vec<String>>,
+) -> Result<Router, shared::config::ConfigError> {
+    let ours = app(config.clone(), sdk)?;
+    let mut apps = config;
+    apps.cors_allowed_origins = origins.unwrap_or_else(shared::apps::api::default_origins);
+    Ok(shared::http::conventions(
+        shared::apps::api::router(ours),
+        &apps,
+    ))
+}
+
 /// Plays the notifier's SQS event source: drains the notifications queue
 /// in-process, like Lambda would. A message that fails comes back after
 /// `retry` (the queue's visibility timeout in AWS) and, after the queue's

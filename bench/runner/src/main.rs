@@ -571,6 +571,7 @@ async fn main() {
         .env("STACK_NAME", local::DEFAULT_STACK)
         .env("WRITE_LOCAL_ENV", "false")
         .env("PORT", port.to_string())
+        .env("APPS_PORT", free_port().to_string())
         .env("SERVER_TIMING", "true")
         .env("LOG_LEVEL", "warn")
         .env("LOGIN_MAX_FAILURES_PER_CLIENT", "100000")

@@ -61,11 +61,38 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     let app = local::app(config.clone(), &sdk)?;
     let addr = SocketAddr::from(([127, 0, 0, 1], port));
     let listener = tokio::net::TcpListener::bind(addr).await?;
+    // The apps' API (#19), where the apps look for it.
+    let apps_port: u16 = env("APPS_PORT")
+        .map(|p| p.parse())
+        .transpose()?
+        .unwrap_or(8000);
+    let apps_origins = env("APPS_CORS_ALLOWED_ORIGINS").map(|v| {
+        v.split(',')
+            .map(|o| o.trim().to_string())
+            .filter(|o| !o.is_empty())
+            .collect()
+    });
+    let apps = local::apps_app(config.clone(), &sdk, apps_origins)?;
+    let apps_addr = SocketAddr::from(([127, 0, 0, 1], apps_port));
+    let apps_listener = tokio::net::TcpListener::bind(apps_addr).await?;
+    tokio::spawn(async move {
+        if let Err(e) = axum::serve(
+            apps_listener,
+            apps.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .await
+        {
+            eprintln!("the apps' API stopped: {e}");
+        }
+    });
     let endpoint = env("AWS_ENDPOINT_URL").unwrap_or_else(|| "real AWS".into());
     println!();
     println!("  DestinyJobs API   http://{addr}/api/");
     println!("  Docs              http://{addr}/api/docs/");
     println!("  OpenAPI           http://{addr}/api/openapi.json");
+    println!(
+        "  The apps' API     http://{apps_addr}/api/  (#19: login, token refresh, logout, profile; the rest 501)"
+    );
     println!("  AWS endpoint      {endpoint}  (emulator's sent mail: /moto-api/data.json)");
     if let Some((email, password)) = &admin {
         println!("  Admin account     {email} / {password}");

@@ -4,4 +4,5 @@
 //! that our own clients call, so every rule, check and write is the one
 //! our API has.
 
+pub mod api;
 pub mod mapping;

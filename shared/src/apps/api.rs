@@ -1,0 +1,302 @@
+//! The apps' routes (#19, docs/apps-api.md). Each one renames the request
+//! (`mapping`), passes it to our router in process, as our own clients
+//! would send it, and renames the answer back. Nothing here checks or
+//! writes anything: our route does. A route not translated yet answers
+//! 501, never a success it did not have.
+
+use axum::Router;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::{Method, StatusCode, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use serde_json::{Map, Value, json};
+use tower::ServiceExt;
+
+use super::mapping::{self, Fields};
+
+/// Our API, as the translations call it.
+#[derive(Clone)]
+pub struct Ours(pub Router);
+
+/// The apps' API over `ours` (the French API's whole router).
+pub fn router(ours: Router) -> Router {
+    Router::new()
+        .route("/api/auth/login/", post(login))
+        .route("/api/auth/token/refresh/", post(refresh))
+        .route("/api/auth/logout/", post(logout))
+        .route("/api/auth/profile/", get(profile))
+        // Every other path (a route, not a fallback: the HTTP conventions
+        // set their own 404 fallback).
+        .route("/{*rest}", axum::routing::any(not_yet))
+        .with_state(Ours(ours))
+}
+
+/// The origins the apps are served from in development and preview
+/// (vite's 5173 and 4173/4174, and 3000), the default of the apps' CORS.
+pub fn default_origins() -> Vec<String> {
+    ["localhost", "127.0.0.1"]
+        .iter()
+        .flat_map(|host| {
+            [3000, 5173, 4173, 4174]
+                .iter()
+                .map(move |port| format!("http://{host}:{port}"))
+        })
+        .collect()
+}
+
+/// An answer of ours: its status and JSON body (`null` when empty).
+struct Answer {
+    status: StatusCode,
+    body: Value,
+}
+
+/// What of the apps' request our route sees: the token, the client's
+/// address (its per-client limits), the user agent.
+pub struct Caller {
+    headers: Vec<(header::HeaderName, header::HeaderValue)>,
+    peer: Option<ConnectInfo<std::net::SocketAddr>>,
+    context: Option<lambda_http::request::RequestContext>,
+}
+
+impl Caller {
+    fn of(parts: &axum::http::request::Parts) -> Caller {
+        let names = [
+            header::AUTHORIZATION,
+            header::USER_AGENT,
+            header::HeaderName::from_static("x-forwarded-for"),
+        ];
+        Caller {
+            headers: names
+                .into_iter()
+                .filter_map(|name| Some((name.clone(), parts.headers.get(&name)?.clone())))
+                .collect(),
+            peer: parts.extensions.get().copied(),
+            context: parts.extensions.get().cloned(),
+        }
+    }
+}
+
+/// Calls our route `method path` with `body`, as the caller sent the
+/// apps' request.
+async fn call(
+    ours: &Ours,
+    caller: &Caller,
+    method: Method,
+    path: &str,
+    body: Option<Value>,
+) -> Answer {
+    let mut request = Request::builder().method(method).uri(path);
+    for (name, value) in &caller.headers {
+        request = request.header(name, value);
+    }
+    let body = match body {
+        Some(body) => {
+            request = request.header(header::CONTENT_TYPE, "application/json");
+            Body::from(body.to_string())
+        }
+        None => Body::empty(),
+    };
+    let mut request = request.body(body).expect("a valid request");
+    if let Some(peer) = caller.peer {
+        request.extensions_mut().insert(peer);
+    }
+    if let Some(context) = &caller.context {
+        request.extensions_mut().insert(context.clone());
+    }
+    let response = ours.0.clone().oneshot(request).await.expect("infallible");
+    let status = response.status();
+    let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
+        .await
+        .unwrap_or_default();
+    Answer {
+        status,
+        body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+    }
+}
+
+/// The apps' request: who sent it, and its body as a JSON object (an
+/// absent or empty body is an empty object; anything else our route
+/// refuses for itself).
+async fn object(request: Request) -> (Caller, Map<String, Value>) {
+    let (parts, body) = request.into_parts();
+    let bytes = axum::body::to_bytes(body, 64 * 1024)
+        .await
+        .unwrap_or_default();
+    let object = serde_json::from_slice::<Value>(&bytes)
+        .ok()
+        .and_then(|v| v.as_object().cloned())
+        .unwrap_or_default();
+    (Caller::of(&parts), object)
+}
+
+/// Our answer for the apps: a success renamed by `rename`; an error
+/// with its message under each name the apps read (`detail`, `error`,
+/// `message`) and its field errors under the apps' field names.
+fn answer(ours: Answer, fields: &Fields, rename: impl FnOnce(Value) -> Value) -> Response {
+    if ours.status.is_success() {
+        return (ours.status, axum::Json(rename(ours.body))).into_response();
+    }
+    (ours.status, axum::Json(apps_error(ours.body, fields))).into_response()
+}
+
+/// An error of ours, readable by the apps' handlers.
+pub fn apps_error(ours: Value, fields: &Fields) -> Value {
+    let Value::Object(ours) = ours else {
+        return json!({"detail": "Erreur", "error": "Erreur", "message": "Erreur"});
+    };
+    let mut out = Map::new();
+    let mut first = None;
+    for (key, value) in ours {
+        if key == "detail" {
+            first = value.as_str().map(String::from);
+            continue;
+        }
+        if first.is_none() {
+            first = value
+                .get(0)
+                .and_then(Value::as_str)
+                .map(|m| format!("{}: {m}", fields.error_field(&key)));
+        }
+        out.insert(fields.error_field(&key), value);
+    }
+    let message = Value::String(first.unwrap_or_else(|| "Erreur".into()));
+    for key in ["detail", "error", "message"] {
+        out.insert(key.into(), message.clone());
+    }
+    Value::Object(out)
+}
+
+/// One of our profiles as the apps read a user: their names, their
+/// `user_type`, `email_verified`, and `username` (the apps show one; ours
+/// is the email).
+pub fn user(profile: Value) -> Value {
+    let Value::Object(profile) = profile else {
+        return profile;
+    };
+    let verified = profile.get("statut_verification") == Some(&json!("verifie"));
+    let mut user =
+        mapping::CANDIDATE.to_apps(mapping::RECRUITER.to_apps(mapping::USER.to_apps(profile)));
+    if let Some(kind) = user.get("user_type").and_then(Value::as_str) {
+        let kind = mapping::USER_TYPE.to_apps(kind).unwrap_or("CANDIDAT");
+        user.insert("user_type".into(), kind.into());
+    }
+    if let Some(size) = user.get("company_size").and_then(Value::as_str) {
+        let size = mapping::COMPANY_SIZE.to_apps(size).map(Value::from);
+        user.insert("company_size".into(), size.unwrap_or(Value::Null));
+    }
+    user.insert("email_verified".into(), verified.into());
+    if let Some(email) = user.get("email").cloned() {
+        user.insert("username".into(), email);
+    }
+    Value::Object(user)
+}
+
+/// `POST /api/auth/login/`: the apps send `{login, password}` (login is
+/// an email here) and read `{access, refresh, user}`.
+async fn login(State(ours): State<Ours>, request: Request) -> Response {
+    let (caller, mut body) = object(request).await;
+    // The form's "remember me" has no meaning here: a session lasts its
+    // configured time.
+    body.remove("rememberMe");
+    if let Some(login) = body.remove("login") {
+        body.insert("email".into(), login);
+    }
+    let ours_answer = call(
+        &ours,
+        &caller,
+        Method::POST,
+        "/api/auth/login/",
+        Some(Value::Object(body)),
+    )
+    .await;
+    answer(ours_answer, &Fields(&[("login", "email")]), |mut tokens| {
+        let profile = tokens["user"].take();
+        tokens["user"] = user(profile);
+        tokens
+    })
+}
+
+/// `POST /api/auth/token/refresh/` is our `POST /api/auth/refresh/`.
+async fn refresh(State(ours): State<Ours>, request: Request) -> Response {
+    let (caller, body) = object(request).await;
+    let ours_answer = call(
+        &ours,
+        &caller,
+        Method::POST,
+        "/api/auth/refresh/",
+        Some(Value::Object(body)),
+    )
+    .await;
+    answer(ours_answer, &Fields(&[]), |tokens| tokens)
+}
+
+/// `POST /api/auth/logout/`: the session of the token closes; the
+/// `{refresh}` the apps send changes nothing (it is that session's).
+async fn logout(State(ours): State<Ours>, request: Request) -> Response {
+    let (caller, _) = object(request).await;
+    let ours_answer = call(&ours, &caller, Method::POST, "/api/auth/logout/", None).await;
+    answer(ours_answer, &Fields(&[]), |detail| detail)
+}
+
+/// `GET /api/auth/profile/`: our profile, as a user of the apps.
+async fn profile(State(ours): State<Ours>, request: Request) -> Response {
+    let (caller, _) = object(request).await;
+    let ours_answer = call(&ours, &caller, Method::GET, "/api/auth/profile/", None).await;
+    answer(ours_answer, &mapping::USER, user)
+}
+
+/// A call of the apps that no translation serves yet: 501, saying so.
+async fn not_yet(method: Method, uri: axum::http::Uri) -> Response {
+    let text = format!(
+        "« {method} {} » n'est pas (encore) servi par l'API des applications : docs/apps-api.md.",
+        uri.path()
+    );
+    (
+        StatusCode::NOT_IMPLEMENTED,
+        axum::Json(json!({"detail": text, "error": text, "message": text})),
+    )
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_profile_reads_as_the_apps_user() {
+        let ours = json!({"id": "s1", "email": "a@b.ci", "prenom": "Awa", "nom": "K",
+            "type_compte": "recruteur", "statut_verification": "verifie", "entreprise": "Acme",
+            "taille_entreprise": "500+", "telephone": "+2250700000000"});
+        let apps = user(ours);
+        assert_eq!(apps["user_type"], "RECRUTEUR");
+        assert_eq!(apps["first_name"], "Awa");
+        assert_eq!(apps["phone"], "+2250700000000");
+        assert_eq!(apps["company_name"], "Acme");
+        assert_eq!(apps["company_size"], "ENTERPRISE");
+        assert_eq!(apps["email_verified"], true);
+        assert_eq!(apps["username"], "a@b.ci");
+    }
+
+    #[test]
+    fn errors_carry_every_name_the_apps_read() {
+        let shown = apps_error(json!({"detail": "Identifiants invalides."}), &mapping::USER);
+        for key in ["detail", "error", "message"] {
+            assert_eq!(shown[key], "Identifiants invalides.");
+        }
+        let fields = apps_error(
+            json!({"prenom": ["Ce champ est obligatoire."]}),
+            &mapping::USER,
+        );
+        assert_eq!(fields["first_name"], json!(["Ce champ est obligatoire."]));
+        assert_eq!(fields["message"], "first_name: Ce champ est obligatoire.");
+    }
+
+    #[test]
+    fn the_apps_origins_are_allowed_by_default() {
+        let origins = default_origins();
+        assert!(origins.contains(&"http://localhost:5173".to_string()));
+        assert!(origins.contains(&"http://127.0.0.1:4174".to_string()));
+        assert_eq!(origins.len(), 8);
+    }
+}

@@ -1,0 +1,150 @@
+//! The apps' API (#19): the React apps' own calls, served by translating
+//! them to ours. What they read is what our API holds for the same
+//! account, and what no translation serves yet says so (501).
+
+use e2e::*;
+use serde_json::json;
+
+async fn send(app: &TestApp, request: reqwest::RequestBuilder) -> Response {
+    app.send(request).await
+}
+
+#[tokio::test]
+async fn the_apps_log_in_refresh_read_the_profile_and_log_out_through_our_routes() {
+    let app = TestApp::spawn().await;
+    let apps = app.spawn_apps().await;
+    let (email, _, _, created) = app.user("recruteur").await;
+
+    // The web app's login form: `login` (an email here), and "remember me".
+    let r = send(
+        &app,
+        app.http
+            .post(format!("{apps}/api/auth/login/"))
+            .json(&json!({"login": email, "password": PASSWORD, "rememberMe": true})),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let user = &r.body["user"];
+    assert_eq!(user["user_type"], "RECRUTEUR");
+    assert_eq!(user["first_name"], created["prenom"]);
+    assert_eq!(user["last_name"], created["nom"]);
+    assert_eq!(user["company_name"], created["entreprise"]);
+    assert_eq!(user["email_verified"], true);
+    assert_eq!(user["id"], created["id"]);
+    let access = r.body["access"].as_str().unwrap().to_string();
+    let refresh = r.body["refresh"].as_str().unwrap().to_string();
+
+    // The same account, seen through both APIs.
+    let ours = app.get_auth("/api/auth/profile/", &access).await.body;
+    let theirs = send(
+        &app,
+        app.http
+            .get(format!("{apps}/api/auth/profile/"))
+            .bearer_auth(&access),
+    )
+    .await;
+    assert_eq!(theirs.status, 200, "{}", theirs.body);
+    for (apps_name, our_name) in [
+        ("first_name", "prenom"),
+        ("email", "email"),
+        ("company_name", "entreprise"),
+        ("created_at", "date_creation"),
+    ] {
+        assert_eq!(theirs.body[apps_name], ours[our_name], "{apps_name}");
+    }
+
+    // The interceptor's refresh path.
+    let r = send(
+        &app,
+        app.http
+            .post(format!("{apps}/api/auth/token/refresh/"))
+            .json(&json!({"refresh": refresh})),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body["access"].is_string());
+
+    // A wrong password: our 401, with the message where every page of
+    // theirs looks for it.
+    let r = send(
+        &app,
+        app.http
+            .post(format!("{apps}/api/auth/login/"))
+            .json(&json!({"login": email, "password": "Wrong!Passw0rd"})),
+    )
+    .await;
+    assert_eq!(r.status, 401, "{}", r.body);
+    for key in ["detail", "error", "message"] {
+        assert!(
+            r.body[key].as_str().is_some_and(|m| !m.is_empty()),
+            "{key}: {}",
+            r.body
+        );
+    }
+    // A form field missing: named as the form names it.
+    let r = send(
+        &app,
+        app.http
+            .post(format!("{apps}/api/auth/login/"))
+            .json(&json!({"password": PASSWORD})),
+    )
+    .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body["login"].is_array(), "{}", r.body);
+
+    // Logout closes the session: both tokens stop working, on both APIs.
+    let r = send(
+        &app,
+        app.http
+            .post(format!("{apps}/api/auth/logout/"))
+            .bearer_auth(&access)
+            .json(&json!({"refresh": refresh})),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    app.assert_tokens_dead(&access, &refresh).await;
+
+    // What is not translated yet says so.
+    let r = send(&app, app.http.get(format!("{apps}/api/jobs/job-offers/"))).await;
+    assert_eq!(r.status, 501, "{}", r.body);
+    assert!(
+        r.body["detail"]
+            .as_str()
+            .unwrap()
+            .contains("docs/apps-api.md")
+    );
+}
+
+#[tokio::test]
+async fn the_apps_origins_may_call_it() {
+    let app = TestApp::spawn().await;
+    let apps = app.spawn_apps().await;
+    for origin in [
+        "http://localhost:5173",
+        "http://127.0.0.1:4173",
+        "http://localhost:3000",
+    ] {
+        let r = app
+            .http
+            .request(reqwest::Method::OPTIONS, format!("{apps}/api/auth/login/"))
+            .header("origin", origin)
+            .header("access-control-request-method", "POST")
+            .send()
+            .await
+            .unwrap();
+        let allowed = r
+            .headers()
+            .get("access-control-allow-origin")
+            .map(|v| v.to_str().unwrap().to_string());
+        assert_eq!(allowed.as_deref(), Some(origin), "{origin}");
+    }
+    let r = app
+        .http
+        .request(reqwest::Method::OPTIONS, format!("{apps}/api/auth/login/"))
+        .header("origin", "https://evil.example")
+        .header("access-control-request-method", "POST")
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers().get("access-control-allow-origin").is_none());
+}
