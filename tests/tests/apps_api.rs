@@ -105,7 +105,11 @@ async fn the_apps_log_in_refresh_read_the_profile_and_log_out_through_our_routes
     app.assert_tokens_dead(&access, &refresh).await;
 
     // What is not translated yet says so.
-    let r = send(&app, app.http.get(format!("{apps}/api/jobs/job-offers/"))).await;
+    let r = send(
+        &app,
+        app.http.get(format!("{apps}/api/jobs/funding-offers/")),
+    )
+    .await;
     assert_eq!(r.status, 501, "{}", r.body);
     assert!(
         r.body["detail"]
@@ -147,4 +151,106 @@ async fn the_apps_origins_may_call_it() {
         .await
         .unwrap();
     assert!(r.headers().get("access-control-allow-origin").is_none());
+}
+
+#[tokio::test]
+async fn the_public_job_pages_read_our_offers_with_numbered_pages() {
+    let app = TestApp::spawn().await;
+    let apps = app.spawn_apps().await;
+    let (_, admin) = app.admin().await;
+    let (_, _, recruiter) = app.verified_recruiter(&admin).await;
+    let tag = ulid::Ulid::new().to_string().to_lowercase();
+    let mut ids = Vec::new();
+    for n in 0..3 {
+        let mut body = publication_body("offres", &format!("Offre {tag} {n}"));
+        body["type_contrat"] = json!("temps_partiel");
+        body["mode_travail"] = json!("teletravail");
+        let r = app
+            .post_auth("/api/recruteur/offres/", &recruiter, body)
+            .await;
+        assert_eq!(r.status, 201, "{}", r.body);
+        let id = r.body["id"].as_str().unwrap().to_string();
+        app.decide(&admin, &id, "valider", json!({})).await;
+        ids.push(id);
+    }
+
+    // The list page: its filters, numbered pages, count.
+    let page = |n: u32| {
+        let (app, apps, tag) = (&app, &apps, &tag);
+        async move {
+            send(
+                app,
+                app.http.get(format!(
+                    "{apps}/api/jobs/job-offers/?query={tag}&contract_type=TEMPS_PARTIEL&page={n}&page_size=2"
+                )),
+            )
+            .await
+        }
+    };
+    let first = page(1).await;
+    assert_eq!(first.status, 200, "{}", first.body);
+    // The search counts as it goes: at least one more page.
+    assert_eq!(first.body["count"], 4, "{}", first.body);
+    assert_eq!(first.body["next"], 2);
+    assert!(first.body["previous"].is_null());
+    let second = page(2).await;
+    assert_eq!(second.body["previous"], 1);
+    assert!(second.body["next"].is_null());
+    assert_eq!(second.body["count"], 3, "exact at the last page");
+    // Unfiltered, the public list counts exactly.
+    let all = send(
+        &app,
+        app.http
+            .get(format!("{apps}/api/jobs/job-offers/?page_size=1")),
+    )
+    .await;
+    assert_eq!(all.status, 200, "{}", all.body);
+    let ours = app
+        .send(app.http.get(app.url("/api/offres/?page_size=1")))
+        .await
+        .body;
+    assert_eq!(all.body["count"], ours["count"]);
+    assert!(all.body["count"].as_u64().unwrap() >= 3);
+    let mut seen: Vec<String> = [&first, &second]
+        .iter()
+        .flat_map(|r| r.body["results"].as_array().unwrap().clone())
+        .map(|o| o["id"].as_str().unwrap().to_string())
+        .collect();
+    seen.sort();
+    let mut expected = ids.clone();
+    expected.sort();
+    assert_eq!(seen, expected, "each offer once, over the pages");
+    assert_eq!(page(3).await.status, 404, "past the last page");
+    let item = &first.body["results"][0];
+    assert_eq!(item["contract_type"], "TEMPS_PARTIEL");
+    assert_eq!(item["work_mode"], "REMOTE");
+    assert_eq!(item["status"], "PUBLISHED");
+    assert!(item["recruiter"]["company_name"].is_string());
+
+    // The detail page: what ours shows, in their names; the status gates
+    // their "Postuler" button.
+    let ours = app
+        .send(app.http.get(app.url(&format!("/api/offres/{}/", ids[0]))))
+        .await
+        .body;
+    let theirs = send(
+        &app,
+        app.http
+            .get(format!("{apps}/api/jobs/job-offers/{}/", ids[0])),
+    )
+    .await;
+    assert_eq!(theirs.status, 200, "{}", theirs.body);
+    assert_eq!(theirs.body["title"], ours["titre"]);
+    assert_eq!(theirs.body["salary_min"], ours["salaire_min"]);
+    assert_eq!(theirs.body["location"], ours["localisation"]);
+    assert_eq!(theirs.body["status"], "PUBLISHED");
+    let missing = send(
+        &app,
+        app.http.get(format!(
+            "{apps}/api/jobs/job-offers/01JZZZZZZZZZZZZZZZZZZZZZZZ/"
+        )),
+    )
+    .await;
+    assert_eq!(missing.status, 404, "{}", missing.body);
+    assert!(missing.body["error"].is_string());
 }

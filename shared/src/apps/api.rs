@@ -26,6 +26,8 @@ pub fn router(ours: Router) -> Router {
         .route("/api/auth/token/refresh/", post(refresh))
         .route("/api/auth/logout/", post(logout))
         .route("/api/auth/profile/", get(profile))
+        .route("/api/jobs/job-offers/", get(job_offers))
+        .route("/api/jobs/job-offers/{id}/", get(job_offer))
         // Every other path (a route, not a fallback: the HTTP conventions
         // set their own 404 fallback).
         .route("/{*rest}", axum::routing::any(not_yet))
@@ -244,6 +246,128 @@ async fn profile(State(ours): State<Ours>, request: Request) -> Response {
     let (caller, _) = object(request).await;
     let ours_answer = call(&ours, &caller, Method::GET, "/api/auth/profile/", None).await;
     answer(ours_answer, &mapping::USER, user)
+}
+
+/// The deepest page number followed (each page is one call of ours).
+pub const MAX_PAGE: u32 = 100;
+
+/// Page `page` of one of our lists starting at `first`: our cursor's
+/// `next` followed `page − 1` times. Past the last page, DRF's 404.
+async fn numbered(ours: &Ours, caller: &Caller, first: String, page: u32) -> Answer {
+    let mut answer = call(ours, caller, Method::GET, &first, None).await;
+    for _ in 1..page {
+        if !answer.status.is_success() {
+            return answer;
+        }
+        let Some(next) = answer.body["next"].as_str().map(String::from) else {
+            return Answer {
+                status: StatusCode::NOT_FOUND,
+                body: json!({"detail": "Page invalide."}),
+            };
+        };
+        answer = call(ours, caller, Method::GET, &next, None).await;
+    }
+    answer
+}
+
+/// The apps' `page` and `page_size`: a page number from 1 to `MAX_PAGE`
+/// (404 otherwise, as DRF answers), and a size our lists take.
+fn page_of(
+    query: &std::collections::HashMap<String, String>,
+) -> Result<(u32, Option<String>), Answer> {
+    let page = match query.get("page") {
+        None => 1,
+        Some(text) => match text.parse::<u32>() {
+            Ok(n) if (1..=MAX_PAGE).contains(&n) => n,
+            _ => {
+                return Err(Answer {
+                    status: StatusCode::NOT_FOUND,
+                    body: json!({"detail": "Page invalide."}),
+                });
+            }
+        },
+    };
+    Ok((page, query.get("page_size").cloned()))
+}
+
+/// `GET /api/jobs/job-offers/`: the public offers, with the apps'
+/// filters (`query`, `contract_type`, `location`), numbered pages and
+/// `count`. Our search when a filter is given, our public list otherwise.
+async fn job_offers(State(ours): State<Ours>, request: Request) -> Response {
+    let query: std::collections::HashMap<String, String> =
+        serde_urlencoded::from_str(request.uri().query().unwrap_or_default()).unwrap_or_default();
+    let (caller, _) = object(request).await;
+    let (page, size) = match page_of(&query) {
+        Ok(found) => found,
+        Err(refused) => return answer(refused, &mapping::JOB_OFFER, |v| v),
+    };
+    let mut ours_query: Vec<(&str, String)> = Vec::new();
+    if let Some(words) = query
+        .get("query")
+        .or(query.get("search"))
+        .filter(|q| !q.trim().is_empty())
+    {
+        ours_query.push(("q", words.clone()));
+    }
+    if let Some(place) = query.get("location").filter(|q| !q.trim().is_empty()) {
+        ours_query.push(("localisation", place.clone()));
+    }
+    if let Some(kind) = query.get("contract_type").filter(|q| !q.is_empty()) {
+        // An unknown value goes through as sent: ours names it (400).
+        let ours_kind = mapping::CONTRACT_TYPE.to_ours(kind).unwrap_or(kind);
+        ours_query.push(("type_contrat", ours_kind.to_string()));
+    }
+    let path = if ours_query.is_empty() {
+        "/api/offres/"
+    } else {
+        "/api/recherche/offres/"
+    };
+    let per_page = size
+        .as_deref()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(crate::page::DEFAULT_PAGE_SIZE);
+    if let Some(size) = size {
+        ours_query.push(("page_size", size));
+    }
+    let first = format!(
+        "{path}?{}",
+        serde_urlencoded::to_string(&ours_query).unwrap_or_default()
+    );
+    let found = numbered(&ours, &caller, first, page).await;
+    let fields = Fields(&[
+        ("query", "q"),
+        ("location", "localisation"),
+        ("contract_type", "type_contrat"),
+    ]);
+    answer(found, &fields, |list| {
+        let mut envelope = mapping::page_envelope(&list, page, per_page);
+        if let Some(items) = envelope["results"].as_array_mut() {
+            for item in items.iter_mut() {
+                *item = mapping::job_offer(item.take());
+            }
+        }
+        envelope
+    })
+}
+
+/// `GET /api/jobs/job-offers/{id}/`: our public detail of an offre.
+async fn job_offer(
+    State(ours): State<Ours>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    request: Request,
+) -> Response {
+    let (caller, _) = object(request).await;
+    let path = format!("/api/offres/{}/", urlencoding(&id));
+    let found = call(&ours, &caller, Method::GET, &path, None).await;
+    answer(found, &mapping::JOB_OFFER, mapping::job_offer)
+}
+
+/// A path segment, percent-encoded (an id is checked by our route).
+fn urlencoding(segment: &str) -> String {
+    serde_urlencoded::to_string([("", segment)])
+        .unwrap_or_default()
+        .trim_start_matches('=')
+        .to_string()
 }
 
 /// A call of the apps that no translation serves yet: 501, saying so.

@@ -4,7 +4,7 @@
 //! a table cannot say (a status made of two of ours, a page number over
 //! a cursor) is a plain function below it.
 
-use serde_json::{Map, Value};
+use serde_json::{Map, Value, json};
 
 /// Field names: (the apps' name, ours).
 pub struct Fields(pub &'static [(&'static str, &'static str)]);
@@ -236,22 +236,83 @@ pub fn application_move(status: &str) -> Option<(&'static str, Option<&'static s
 }
 
 /// The apps' page envelope `{count, next, previous, results}` around one
-/// of our pages: `next` and `previous` become page numbers (the apps ask
-/// for `page=N`; ours are cursors, which the translation follows).
-pub fn page_envelope(ours: &Value, page: u32) -> Value {
+/// of our pages of `size` items at most: `next` and `previous` become
+/// page numbers (the apps ask for `page=N`; ours are cursors, which the
+/// translation follows). Our lists count exactly; our search does not
+/// (it filters as it reads): there `count` is a lower bound, what the
+/// pages so far hold plus one more page when there is one, so the apps'
+/// pager always offers the next page and never a page that is not.
+pub fn page_envelope(ours: &Value, page: u32, size: usize) -> Value {
     let more = ours["next"].is_string();
-    serde_json::json!({
-        "count": ours["count"].clone(),
+    let held = ours["results"].as_array().map_or(0, Vec::len);
+    let count = match &ours["count"] {
+        Value::Number(n) => Value::Number(n.clone()),
+        _ => json!((page as usize - 1) * size + held + if more { size } else { 0 }),
+    };
+    json!({
+        "count": count,
         "next": more.then_some(page + 1),
         "previous": (page > 1).then(|| page - 1),
         "results": ours["results"].clone(),
     })
 }
 
+/// A reference value of ours, `{id, nom}`, as the apps read one:
+/// `{id, name}`.
+fn named(value: &mut Value) {
+    if let Some(object) = value.as_object_mut()
+        && let Some(nom) = object.remove("nom")
+    {
+        object.insert("name".into(), nom);
+    }
+}
+
+/// One of our publications (an offre) as the apps' job pages read it:
+/// their names and values, the status made of our two states, and the
+/// company card they show (`recruiter`).
+pub fn job_offer(ours: Value) -> Value {
+    let Value::Object(ours) = ours else {
+        return ours;
+    };
+    let text = |key: &str| {
+        ours.get(key)
+            .and_then(Value::as_str)
+            .unwrap_or_default()
+            .to_string()
+    };
+    let status = publication_status(&text("statut_validation"), &text("statut"));
+    let recruiter = json!({
+        "id": ours.get("recruteur").cloned().unwrap_or(Value::Null),
+        "company_name": ours.get("entreprise").cloned().unwrap_or(Value::Null),
+        "logo": ours.get("logo").and_then(|l| l.get("url")).cloned().unwrap_or(Value::Null),
+    });
+    let mut apps = JOB_OFFER.to_apps(ours);
+    for (field, values) in [
+        ("contract_type", &CONTRACT_TYPE),
+        ("experience_required", &EXPERIENCE_LEVEL),
+        ("work_mode", &WORK_MODE),
+    ] {
+        if let Some(value) = apps.get(field).and_then(Value::as_str) {
+            let shown = values
+                .to_apps(value)
+                .map(Value::from)
+                .unwrap_or(Value::Null);
+            apps.insert(field.into(), shown);
+        }
+    }
+    for field in ["department", "category"] {
+        if let Some(value) = apps.get_mut(field) {
+            named(value);
+        }
+    }
+    apps.insert("status".into(), status.into());
+    apps.insert("recruiter".into(), recruiter);
+    Value::Object(apps)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
-    use serde_json::json;
 
     fn object(v: Value) -> Map<String, Value> {
         v.as_object().unwrap().clone()
@@ -338,11 +399,42 @@ mod tests {
     fn pages_are_numbered_over_cursors() {
         let ours = json!({"count": 45, "next": "https://x/?cursor=abc", "previous": null, "results": [1, 2]});
         assert_eq!(
-            page_envelope(&ours, 2),
+            page_envelope(&ours, 2, 2),
             json!({"count": 45, "next": 3, "previous": 1, "results": [1, 2]})
         );
         let last = json!({"count": 2, "next": null, "previous": "c", "results": []});
-        assert_eq!(page_envelope(&last, 1)["next"], Value::Null);
-        assert_eq!(page_envelope(&last, 1)["previous"], Value::Null);
+        assert_eq!(page_envelope(&last, 1, 20)["next"], Value::Null);
+        assert_eq!(page_envelope(&last, 1, 20)["previous"], Value::Null);
+        // Uncounted (the search): a lower bound that offers one more page.
+        let searched = json!({"next": "/x?cursor=c", "results": [1, 2]});
+        assert_eq!(page_envelope(&searched, 3, 2)["count"], 8);
+        let end = json!({"next": null, "results": [1]});
+        assert_eq!(page_envelope(&end, 3, 2)["count"], 5);
+    }
+
+    #[test]
+    fn an_offre_reads_as_the_apps_job_offer() {
+        let ours = json!({"id": "p1", "titre": "Dev", "type_contrat": "temps_partiel",
+            "niveau_experience": "senior", "mode_travail": "teletravail",
+            "departement": {"id": "informatique", "nom": "Informatique"},
+            "statut_validation": "validee", "statut": "active", "recruteur": "r1",
+            "entreprise": "Acme", "logo": {"url": "https://cdn/logo.png"}, "urgent": true,
+            "date_limite": "2099-01-01T23:59:59Z"});
+        let apps = job_offer(ours);
+        assert_eq!(apps["title"], "Dev");
+        assert_eq!(apps["contract_type"], "TEMPS_PARTIEL");
+        assert_eq!(apps["experience_required"], "SENIOR");
+        assert_eq!(apps["work_mode"], "REMOTE");
+        assert_eq!(
+            apps["department"],
+            json!({"id": "informatique", "name": "Informatique"})
+        );
+        assert_eq!(apps["status"], "PUBLISHED");
+        assert_eq!(
+            apps["recruiter"],
+            json!({"id": "r1", "company_name": "Acme", "logo": "https://cdn/logo.png"})
+        );
+        assert_eq!(apps["is_urgent"], true);
+        assert_eq!(apps["application_deadline"], "2099-01-01T23:59:59Z");
     }
 }
