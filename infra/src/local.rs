@@ -2,7 +2,6 @@
 //! the functions get, and the whole API merged into one Router.
 
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
 
 use axum::Router;
 use shared::{Config, Services};
@@ -107,28 +106,13 @@ pub fn config(
     Config::from_lookup(|key| get(key).or_else(|| computed(key)))
 }
 
-/// Every area's Router merged into one, as API Gateway would route them.
+/// Every area's Router merged into one, as API Gateway would route them
+/// (the `apps` crate merges them, for its own Lambda too).
 pub fn app(
     config: Config,
     sdk: &aws_config::SdkConfig,
 ) -> Result<Router, shared::config::ConfigError> {
-    let services: Arc<Services> = Services::new(config.clone(), sdk);
-    let notifying = shared::notifications::events::Notifying::new(services.clone(), sdk)?;
-    let api = Router::new()
-        .merge(auth::router(auth::AuthState::new(services.clone(), sdk)))
-        .merge(uploads::router(services.clone()))
-        .merge(admin::router(admin::AreaState::new(services.clone(), sdk)?))
-        .merge(recherche::router(services.clone()))
-        .merge(statistiques::router(services.clone()))
-        .merge(messages::router(notifying.clone()))
-        .merge(offres::router(notifying.clone()))
-        .merge(financements::router(notifying.clone()))
-        .merge(bourses::router(notifying.clone()))
-        .merge(consultations::router(notifying.clone()))
-        .merge(candidatures::router(notifying.clone()))
-        .merge(notifications::router(notifying))
-        .merge(docs::router());
-    Ok(shared::http::conventions(api, &config))
+    apps::ours(Services::new(config, sdk), sdk)
 }
 
 /// The apps' API (#19, docs/apps-api.md): their routes, translated to
@@ -139,13 +123,7 @@ pub fn apps_app(
     sdk: &aws_config::SdkConfig,
     origins: Option<Vec<String>>,
 ) -> Result<Router, shared::config::ConfigError> {
-    let ours = app(config.clone(), sdk)?;
-    let mut apps = config;
-    apps.cors_allowed_origins = origins.unwrap_or_else(shared::apps::api::default_origins);
-    Ok(shared::http::conventions(
-        shared::apps::api::router(ours),
-        &apps,
-    ))
+    apps::router(Services::new(config, sdk), sdk, origins)
 }
 
 /// Plays the notifier's SQS event source: drains the notifications queue

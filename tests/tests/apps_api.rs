@@ -254,3 +254,36 @@ async fn the_public_job_pages_read_our_offers_with_numbered_pages() {
     assert_eq!(missing.status, 404, "{}", missing.body);
     assert!(missing.body["error"].is_string());
 }
+
+/// The Lambda path: an API Gateway v2 event of the apps' API goes through
+/// lambda_http into the apps' function, whose translation calls our route
+/// in process with the event's context (its source address).
+#[tokio::test]
+async fn the_apps_function_answers_an_api_gateway_event() {
+    use http_body_util::BodyExt;
+    use tower::ServiceExt;
+    let app = TestApp::spawn().await;
+    let mut event: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(
+            infra::local::project_root().join("events/auth/profile-no-token.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    event["routeKey"] = json!("ANY /{proxy+}");
+    event["requestContext"]["routeKey"] = json!("ANY /{proxy+}");
+    event["pathParameters"] = json!({"proxy": "api/auth/profile/"});
+    let services = shared::Services::new(app.config.clone(), &app.stack.sdk);
+    let router = apps::router(services, &app.stack.sdk, None).unwrap();
+    let request = lambda_http::request::from_str(&event.to_string()).unwrap();
+    let response = shared::http::lambda_service(router)
+        .oneshot(request)
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 401);
+    let body: serde_json::Value =
+        serde_json::from_slice(&response.into_body().collect().await.unwrap().to_bytes()).unwrap();
+    for key in ["detail", "error", "message"] {
+        assert!(body[key].is_string(), "{key}: {body}");
+    }
+}

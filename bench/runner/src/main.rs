@@ -282,6 +282,19 @@ fn functions(email: &str, access: &str, sub: &str) -> Vec<Function> {
             ),
         },
         Function {
+            name: "apps",
+            cold: (
+                event("GET", "/api/auth/profile/", None, None),
+                "GET /api/auth/profile/ of the apps' API (401 from our route, in process, no AWS call)",
+                401,
+            ),
+            burst: (
+                event("GET", "/api/jobs/job-offers/", None, None),
+                "GET /api/jobs/job-offers/ of the apps' API (our public list, renamed)",
+                200,
+            ),
+        },
+        Function {
             name: "rappels",
             cold: (json!({}), "a scheduled run (two Queries, nothing due)", 0),
             burst: (json!({}), "a scheduled run", 0),
