@@ -287,3 +287,148 @@ async fn the_apps_function_answers_an_api_gateway_event() {
         assert!(body[key].is_string(), "{key}: {body}");
     }
 }
+
+/// The recruiter's offer form (CreeOffre.jsx): its selects filled from
+/// the apps' reference routes, its numbers and values, stored as ours.
+#[tokio::test]
+async fn the_offer_form_creates_an_offer_that_awaits_review() {
+    let app = TestApp::spawn().await;
+    let apps = app.spawn_apps().await;
+    let (_, admin) = app.admin().await;
+    let (_, _, recruiter) = app.verified_recruiter(&admin).await;
+    let get = |path: String| {
+        let app = &app;
+        async move { send(app, app.http.get(path)).await }
+    };
+    let departments = get(format!("{apps}/api/jobs/departments/")).await.body;
+    let department = departments
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "informatique")
+        .expect("the informatique department")
+        .clone();
+    assert!(department["id"].is_u64() && department["name"].is_string());
+    let categories = get(format!(
+        "{apps}/api/jobs/categories/?department={}",
+        department["id"]
+    ))
+    .await
+    .body;
+    let category = categories[0].clone();
+    assert!(category["id"].is_u64(), "{categories}");
+    let everything = get(format!("{apps}/api/jobs/categories/")).await.body;
+    assert!(everything.as_array().unwrap().len() > categories.as_array().unwrap().len());
+    let countries = get(format!("{apps}/api/auth/countries/")).await.body;
+    let ci = countries
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "CI")
+        .unwrap()
+        .clone();
+    let regions = get(format!("{apps}/api/auth/countries/{}/regions/", ci["id"])).await;
+    assert_eq!(regions.status, 200, "{}", regions.body);
+    assert!(!regions.body.as_array().unwrap().is_empty());
+
+    // What the form sends, as the form sends it.
+    let form = json!({
+        "title": "Développeur React", "description": "<p>Front-end</p>",
+        "department": department["id"], "category": category["id"],
+        "contract_type": "CDI", "experience_required": "INTERMEDIATE", "work_mode": "HYBRIDE",
+        "salary_type": "FOURCHETTE", "salary_min": 400000, "salary_max": 600000,
+        "location": "Abidjan", "company_size": "", "profile_sought": "3 ans de React",
+        "additional_info": "", "application_deadline": "2099-06-30", "position_name": "Dev",
+        "cv_required": true, "motivation_letter_required": false, "is_urgent": true,
+        "country": "", "region": ""
+    });
+    let r = send(
+        &app,
+        app.http
+            .post(format!("{apps}/api/jobs/job-offers/"))
+            .bearer_auth(&recruiter)
+            .json(&form),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["status"], "PENDING_APPROVAL");
+    assert_eq!(r.body["title"], "Développeur React");
+    let id = r.body["id"].as_str().unwrap().to_string();
+
+    // Through our API: en_attente, with the typed fields.
+    let ours = app
+        .get_auth(&format!("/api/recruteur/offres/{id}/"), &recruiter)
+        .await
+        .body;
+    assert_eq!(ours["statut_validation"], "en_attente");
+    assert_eq!(ours["departement"]["id"], "informatique");
+    assert_eq!(ours["categorie"]["id"], category["code"]);
+    assert_eq!(ours["type_contrat"], "cdi");
+    assert_eq!(ours["niveau_experience"], "intermediaire");
+    assert_eq!(ours["mode_travail"], "hybride");
+    assert_eq!(ours["salaire_max"], 600000);
+    assert_eq!(ours["profil_recherche"], "3 ans de React");
+    assert_eq!(ours["cv_requis"], true);
+    assert_eq!(ours["urgent"], true);
+    assert_eq!(ours["date_limite"], "2099-06-30T23:59:59Z");
+    // Pending: the admins' queue has it.
+    let queue = app
+        .walk("/api/admin/publications-en-attente/", Some(&admin))
+        .await;
+    assert!(queue.iter().any(|p| p["id"] == id.as_str()));
+
+    // Edited with the same form (PATCH): ours takes it as an edit.
+    let r = send(
+        &app,
+        app.http
+            .patch(format!("{apps}/api/jobs/job-offers/{id}/"))
+            .bearer_auth(&recruiter)
+            .json(&json!({"title": "Développeur React senior", "experience_required": "SENIOR"})),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let ours = app
+        .get_auth(&format!("/api/recruteur/offres/{id}/"), &recruiter)
+        .await
+        .body;
+    assert_eq!(ours["titre"], "Développeur React senior");
+    assert_eq!(ours["niveau_experience"], "senior");
+
+    // A category of another department: our 400, named as the form names it.
+    let mut wrong = form.clone();
+    let other = get(format!("{apps}/api/jobs/categories/")).await.body;
+    let foreign = other
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| !categories.as_array().unwrap().contains(c))
+        .unwrap()
+        .clone();
+    wrong["category"] = foreign["id"].clone();
+    let r = send(
+        &app,
+        app.http
+            .post(format!("{apps}/api/jobs/job-offers/"))
+            .bearer_auth(&recruiter)
+            .json(&wrong),
+    )
+    .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body["category"].is_array(), "{}", r.body);
+    assert!(
+        r.body["message"].as_str().unwrap().starts_with("category"),
+        "{}",
+        r.body
+    );
+    // A candidat cannot publish: our 403.
+    let (_, _, candidat) = app.applicant("candidat", json!({})).await;
+    let r = send(
+        &app,
+        app.http
+            .post(format!("{apps}/api/jobs/job-offers/"))
+            .bearer_auth(&candidat)
+            .json(&form),
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+}

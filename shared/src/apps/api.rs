@@ -26,8 +26,18 @@ pub fn router(ours: Router) -> Router {
         .route("/api/auth/token/refresh/", post(refresh))
         .route("/api/auth/logout/", post(logout))
         .route("/api/auth/profile/", get(profile))
-        .route("/api/jobs/job-offers/", get(job_offers))
-        .route("/api/jobs/job-offers/{id}/", get(job_offer))
+        .route("/api/jobs/departments/", get(departments))
+        .route("/api/jobs/categories/", get(categories))
+        .route("/api/auth/countries/{id}/regions/", get(regions))
+        .route(
+            "/api/jobs/job-offers/",
+            get(job_offers).post(create_job_offer),
+        )
+        .route(
+            "/api/jobs/job-offers/{id}/",
+            get(job_offer).patch(edit_job_offer),
+        )
+        .merge(reference_lists())
         // Every other path (a route, not a fallback: the HTTP conventions
         // set their own 404 fallback).
         .route("/{*rest}", axum::routing::any(not_yet))
@@ -248,6 +258,76 @@ async fn profile(State(ours): State<Ours>, request: Request) -> Response {
     answer(ours_answer, &mapping::USER, user)
 }
 
+/// The reference lists the apps' selects read, one route each
+/// (`mapping::REFERENCE_LISTS`): the file our `/api/reference/` serves.
+fn reference_lists() -> Router<Ours> {
+    mapping::REFERENCE_LISTS
+        .iter()
+        .fold(Router::new(), |router, (path, list)| {
+            router.route(
+                path,
+                get(move || async move {
+                    let entries = crate::reference::get().list(list).unwrap_or_default();
+                    axum::Json(mapping::choices(
+                        entries.iter().map(|e| (e.id.as_str(), e.nom.as_str())),
+                    ))
+                }),
+            )
+        })
+}
+
+/// `GET /api/jobs/departments/`: the job departments.
+async fn departments() -> axum::Json<Value> {
+    let departements = &crate::reference::get().data.departements;
+    axum::Json(mapping::choices(
+        departements.iter().map(|d| (d.id.as_str(), d.nom.as_str())),
+    ))
+}
+
+/// `GET /api/jobs/categories/?department=N`: that department's
+/// categories (every category without a department; an unknown one has
+/// none).
+async fn categories(uri: axum::http::Uri) -> axum::Json<Value> {
+    let query: std::collections::HashMap<String, String> =
+        serde_urlencoded::from_str(uri.query().unwrap_or_default()).unwrap_or_default();
+    let departements = &crate::reference::get().data.departements;
+    let wanted = query.get("department").map(|d| Value::String(d.clone()));
+    let chosen = wanted
+        .as_ref()
+        .map(|sent| mapping::id_from_number(departements.iter().map(|d| d.id.as_str()), sent));
+    axum::Json(mapping::choices(
+        departements
+            .iter()
+            .filter(|d| chosen.is_none_or(|id| id == Some(d.id.as_str())))
+            .flat_map(|d| d.categories.iter().map(|c| (c.id.as_str(), c.nom.as_str()))),
+    ))
+}
+
+/// `GET /api/auth/countries/{id}/regions/`: a country's regions (the
+/// country by its number or its ISO code); 404 for a country we do not
+/// list regions of.
+async fn regions(axum::extract::Path(country): axum::extract::Path<String>) -> Response {
+    let data = &crate::reference::get().data;
+    let code = mapping::id_from_number(
+        data.pays.iter().map(|p| p.id.as_str()),
+        &Value::String(country),
+    );
+    match code.and_then(|c| data.regions.get(c)) {
+        Some(regions) => axum::Json(mapping::choices(
+            regions.iter().map(|r| (r.id.as_str(), r.nom.as_str())),
+        ))
+        .into_response(),
+        None => (
+            StatusCode::NOT_FOUND,
+            axum::Json(apps_error(
+                json!({"detail": "Pays inconnu, ou sans régions listées."}),
+                &Fields(&[]),
+            )),
+        )
+            .into_response(),
+    }
+}
+
 /// The deepest page number followed (each page is one call of ours).
 pub const MAX_PAGE: u32 = 100;
 
@@ -359,6 +439,90 @@ async fn job_offer(
     let (caller, _) = object(request).await;
     let path = format!("/api/offres/{}/", urlencoding(&id));
     let found = call(&ours, &caller, Method::GET, &path, None).await;
+    answer(found, &mapping::JOB_OFFER, mapping::job_offer)
+}
+
+/// What the offer form sends that has no home here (docs/apps-api.md,
+/// lossy): dropped rather than refused, since the form always sends it.
+const OFFER_FIELDS_WITHOUT_HOME: &[&str] = &[
+    "salary_type",
+    "company_size",
+    "position_name",
+    "country",
+    "region",
+];
+
+/// The offer form's body in ours: names, values, the department and
+/// category numbers as our ids, an empty field as none. A value with no
+/// match goes through as sent, and our route names it (400).
+fn offer_body(body: Map<String, Value>) -> Value {
+    let mut body: Map<String, Value> = body
+        .into_iter()
+        .filter(|(k, _)| !OFFER_FIELDS_WITHOUT_HOME.contains(&k.as_str()))
+        .map(|(k, v)| match v {
+            Value::String(text) if text.trim().is_empty() => (k, Value::Null),
+            other => (k, other),
+        })
+        .collect();
+    body = mapping::JOB_OFFER.to_ours(body);
+    for (field, values) in [
+        ("type_contrat", &mapping::CONTRACT_TYPE),
+        ("niveau_experience", &mapping::EXPERIENCE_LEVEL),
+        ("mode_travail", &mapping::WORK_MODE),
+    ] {
+        if let Some(ours) = body
+            .get(field)
+            .and_then(Value::as_str)
+            .and_then(|v| values.to_ours(v))
+        {
+            body.insert(field.into(), ours.into());
+        }
+    }
+    let departements = &crate::reference::get().data.departements;
+    if let Some(sent) = body.get("departement").filter(|v| !v.is_null()) {
+        if let Some(id) = mapping::id_from_number(departements.iter().map(|d| d.id.as_str()), sent)
+        {
+            body.insert("departement".into(), id.into());
+        }
+    }
+    if let Some(sent) = body.get("categorie").filter(|v| !v.is_null()) {
+        let all = departements
+            .iter()
+            .flat_map(|d| d.categories.iter().map(|c| c.id.as_str()));
+        if let Some(id) = mapping::id_from_number(all, sent) {
+            body.insert("categorie".into(), id.into());
+        }
+    }
+    Value::Object(body)
+}
+
+/// `POST /api/jobs/job-offers/`: the recruiter's offer form, as our
+/// `POST /api/recruteur/offres/` (its checks: a verified recruiter, the
+/// quota, every field; it awaits review and the admins are told).
+async fn create_job_offer(State(ours): State<Ours>, request: Request) -> Response {
+    let (caller, body) = object(request).await;
+    let found = call(
+        &ours,
+        &caller,
+        Method::POST,
+        "/api/recruteur/offres/",
+        Some(offer_body(body)),
+    )
+    .await;
+    answer(found, &mapping::JOB_OFFER, mapping::job_offer)
+}
+
+/// `PATCH /api/jobs/job-offers/{id}/`: the same form, editing, as our
+/// `PUT /api/recruteur/offres/{id}/` (partial; an edit of what an admin
+/// approved sends it back to review).
+async fn edit_job_offer(
+    State(ours): State<Ours>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    request: Request,
+) -> Response {
+    let (caller, body) = object(request).await;
+    let path = format!("/api/recruteur/offres/{}/", urlencoding(&id));
+    let found = call(&ours, &caller, Method::PUT, &path, Some(offer_body(body))).await;
     answer(found, &mapping::JOB_OFFER, mapping::job_offer)
 }
 

@@ -310,6 +310,55 @@ pub fn job_offer(ours: Value) -> Value {
     Value::Object(apps)
 }
 
+/// The number the apps use for one of our reference ids: their forms
+/// `parseInt` the id they send back (CreeOffre.jsx), ours are words. A
+/// hash (FNV-1a, 31 bits: a safe JavaScript integer) stays the same
+/// whatever the order of the file; a unit test checks that no two ids of
+/// a list share one.
+pub fn numeric_id(id: &str) -> u32 {
+    let mut hash: u32 = 0x811c_9dc5;
+    for byte in id.bytes() {
+        hash ^= u32::from(byte);
+        hash = hash.wrapping_mul(0x0100_0193);
+    }
+    hash & 0x7fff_ffff
+}
+
+/// Our id behind an apps' number (or our id itself, sent as text), among
+/// `ids`.
+pub fn id_from_number<'a>(ids: impl IntoIterator<Item = &'a str>, sent: &Value) -> Option<&'a str> {
+    let number = match sent {
+        Value::Number(n) => n.as_u64(),
+        Value::String(text) => text.parse().ok(),
+        _ => None,
+    };
+    ids.into_iter().find(|id| match number {
+        Some(n) => u64::from(numeric_id(id)) == n,
+        None => sent.as_str() == Some(id),
+    })
+}
+
+/// The apps' reference lists: (their path, our list). Each answers a
+/// bare array of `{id, name}` (what their selects read).
+pub const REFERENCE_LISTS: &[(&str, &str)] = &[
+    ("/api/jobs/job-functions/", "fonctions"),
+    ("/api/jobs/activity-sectors/", "secteurs_activite"),
+    ("/api/auth/countries/", "pays"),
+    ("/api/jobs/study-domains/", "domaines_etude"),
+    ("/api/jobs/organization-types/", "types_organisation"),
+    ("/api/jobs/scholarship-types/", "types_bourse"),
+];
+
+/// Reference entries as the apps' selects read them.
+pub fn choices<'a>(entries: impl IntoIterator<Item = (&'a str, &'a str)>) -> Value {
+    Value::Array(
+        entries
+            .into_iter()
+            .map(|(id, nom)| json!({"id": numeric_id(id), "code": id, "name": nom}))
+            .collect(),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -436,5 +485,45 @@ mod tests {
         );
         assert_eq!(apps["is_urgent"], true);
         assert_eq!(apps["application_deadline"], "2099-01-01T23:59:59Z");
+    }
+
+    #[test]
+    fn reference_ids_have_numbers_unique_in_their_list() {
+        let data = &crate::reference::get().data;
+        let mut lists: Vec<Vec<&str>> = data
+            .lists
+            .values()
+            .map(|l| l.iter().map(|e| e.id.as_str()).collect())
+            .collect();
+        lists.push(data.pays.iter().map(|e| e.id.as_str()).collect());
+        lists.push(data.departements.iter().map(|d| d.id.as_str()).collect());
+        lists.push(
+            data.departements
+                .iter()
+                .flat_map(|d| d.categories.iter().map(|c| c.id.as_str()))
+                .collect(),
+        );
+        for regions in data.regions.values() {
+            lists.push(regions.iter().map(|e| e.id.as_str()).collect());
+        }
+        for ids in lists {
+            let mut numbers: Vec<u32> = ids.iter().map(|id| numeric_id(id)).collect();
+            numbers.sort_unstable();
+            numbers.dedup();
+            assert_eq!(numbers.len(), ids.len(), "{ids:?}");
+        }
+        let ids = ["informatique", "agriculture"];
+        let n = json!(numeric_id("agriculture"));
+        assert_eq!(id_from_number(ids, &n), Some("agriculture"));
+        assert_eq!(
+            id_from_number(ids, &json!(n.to_string())),
+            Some("agriculture")
+        );
+        assert_eq!(
+            id_from_number(ids, &json!("informatique")),
+            Some("informatique")
+        );
+        assert_eq!(id_from_number(ids, &json!(7)), None);
+        assert!(numeric_id("x") < (1 << 31));
     }
 }
