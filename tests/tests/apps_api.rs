@@ -432,3 +432,162 @@ async fn the_offer_form_creates_an_offer_that_awaits_review() {
     .await;
     assert_eq!(r.status, 403, "{}", r.body);
 }
+
+/// The admin panel's moderation (flow 5): its list of every state, its
+/// approve and reject buttons, its recruiters page and decision.
+#[tokio::test]
+async fn the_admin_panel_approves_an_offer_and_a_recruiter() {
+    let app = TestApp::spawn().await;
+    let apps = app.spawn_apps().await;
+    let (_, ours_admin) = app.admin().await;
+    let admin_email = app.get_auth("/api/auth/profile/", &ours_admin).await.body["email"].clone();
+    let r = send(
+        &app,
+        app.http
+            .post(format!("{apps}/api/auth/login/"))
+            .json(&json!({"login": admin_email, "password": PASSWORD, "rememberMe": false})),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["user"]["user_type"], "ADMIN");
+    let admin = r.body["access"].as_str().unwrap().to_string();
+    let (_, _, recruiter) = app.verified_recruiter(&admin).await;
+    let offer = app.publish(&recruiter, "offres", "Offre à modérer").await;
+    let id = offer["id"].as_str().unwrap().to_string();
+
+    // The panel's list, filtered as its tabs are.
+    let list = |status: &str| {
+        let (app, apps, admin) = (&app, &apps, &admin);
+        let status = status.to_string();
+        async move {
+            send(
+                app,
+                app.http
+                    .get(format!(
+                        "{apps}/api/jobs/job-offers/admin/all/?status={status}&page_size=100"
+                    ))
+                    .bearer_auth(admin),
+            )
+            .await
+        }
+    };
+    let ids = |r: &Response| -> Vec<String> {
+        r.body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p["id"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let pending = list("PENDING_APPROVAL").await;
+    assert_eq!(pending.status, 200, "{}", pending.body);
+    assert!(ids(&pending).contains(&id));
+    let shown = pending.body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["id"] == id.as_str())
+        .unwrap()
+        .clone();
+    assert_eq!(
+        shown["status"], "PENDING_APPROVAL",
+        "the panel shows its approve button"
+    );
+    assert!(!ids(&list("PUBLISHED").await).contains(&id));
+    assert!(ids(&list("ALL").await).contains(&id));
+    assert_eq!(list("DRAFT").await.body["count"], 0);
+
+    // Its approve button: our decision, so the offer is public.
+    let r = send(
+        &app,
+        app.http
+            .post(format!("{apps}/api/jobs/admin/offer/{id}/approve/"))
+            .bearer_auth(&admin)
+            .json(&json!({})),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["status"], "PUBLISHED");
+    let public = app
+        .send(app.http.get(app.url(&format!("/api/offres/{id}/"))))
+        .await;
+    assert_eq!(public.status, 200, "public once approved: {}", public.body);
+    assert!(ids(&list("PUBLISHED").await).contains(&id));
+    // Only an admin decides; a decided offer is not decided again.
+    let r = send(
+        &app,
+        app.http
+            .post(format!("{apps}/api/jobs/admin/offer/{id}/approve/"))
+            .bearer_auth(&recruiter)
+            .json(&json!({})),
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = send(
+        &app,
+        app.http
+            .post(format!("{apps}/api/jobs/admin/scholarship/{id}/reject/"))
+            .bearer_auth(&admin)
+            .json(&json!({})),
+    )
+    .await;
+    assert_eq!(r.status, 400, "the reason is required: {}", r.body);
+    assert!(r.body["rejection_reason"].is_array(), "{}", r.body);
+    let r = send(
+        &app,
+        app.http
+            .post(format!("{apps}/api/jobs/admin/nonsense/{id}/approve/"))
+            .bearer_auth(&admin)
+            .json(&json!({})),
+    )
+    .await;
+    assert_eq!(r.status, 404, "{}", r.body);
+
+    // The recruiters page: a pending recruiter, approved with its button.
+    let (pending_email, pending_token, _, created) = app.user("recruteur").await;
+    let sub = created["id"].as_str().unwrap().to_string();
+    let page = send(
+        &app,
+        app.http
+            .get(format!(
+                "{apps}/api/auth/recruiter-validation/?page_size=100"
+            ))
+            .bearer_auth(&admin),
+    )
+    .await;
+    assert_eq!(page.status, 200, "{}", page.body);
+    let listed = page.body["recruiters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|r| r["id"] == sub.as_str())
+        .expect("listed")
+        .clone();
+    assert_eq!(listed["account_status"], "PENDING");
+    assert_eq!(listed["company_name"], created["entreprise"]);
+    assert_eq!(listed["user"]["email"], pending_email);
+    let r = send(
+        &app,
+        app.http
+            .post(format!("{apps}/api/auth/recruiter-validation/{sub}/"))
+            .bearer_auth(&admin)
+            .json(&json!({"action": "approve"})),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["account_status"], "APPROVED");
+    let ours = app
+        .get_auth("/api/auth/profile/", &pending_token)
+        .await
+        .body;
+    assert_eq!(ours["statut_verification_admin"], "verifie");
+    let r = send(
+        &app,
+        app.http
+            .post(format!("{apps}/api/auth/recruiter-validation/{sub}/"))
+            .bearer_auth(&admin)
+            .json(&json!({"action": "maybe"})),
+    )
+    .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+}

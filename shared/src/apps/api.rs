@@ -37,6 +37,20 @@ pub fn router(ours: Router) -> Router {
             "/api/jobs/job-offers/{id}/",
             get(job_offer).patch(edit_job_offer),
         )
+        .route(
+            "/api/jobs/admin/{kind}/{id}/approve/",
+            post(approve_publication),
+        )
+        .route(
+            "/api/jobs/admin/{kind}/{id}/reject/",
+            post(reject_publication),
+        )
+        .route("/api/jobs/{kind}/admin/all/", get(admin_publications))
+        .route("/api/auth/recruiter-validation/", get(pending_recruiters))
+        .route(
+            "/api/auth/recruiter-validation/{id}/",
+            post(decide_recruiter),
+        )
         .merge(reference_lists())
         // Every other path (a route, not a fallback: the HTTP conventions
         // set their own 404 fallback).
@@ -524,6 +538,202 @@ async fn edit_job_offer(
     let path = format!("/api/recruteur/offres/{}/", urlencoding(&id));
     let found = call(&ours, &caller, Method::PUT, &path, Some(offer_body(body))).await;
     answer(found, &mapping::JOB_OFFER, mapping::job_offer)
+}
+
+/// The admin panel's names of the four kinds: in the decision paths
+/// (`offer`...) and the lists' (`job-offers`...), and ours.
+const ADMIN_KINDS: &[(&str, &str, &str)] = &[
+    ("offer", "job-offers", "offre"),
+    ("funding-offer", "funding-offers", "financement"),
+    ("scholarship", "scholarships", "bourse"),
+    ("consultation-offer", "consultation-offers", "consultation"),
+];
+
+/// The 404 of a path segment that names no kind.
+fn unknown_kind() -> Response {
+    (
+        StatusCode::NOT_FOUND,
+        axum::Json(apps_error(json!({"detail": "Pas trouvé."}), &Fields(&[]))),
+    )
+        .into_response()
+}
+
+/// `POST /api/jobs/admin/{kind}/{id}/approve/`: the panel's approve
+/// button, as our `PUT /api/admin/publications/{id}/valider/` (an admin
+/// only; audited; the author is told).
+async fn approve_publication(
+    State(ours): State<Ours>,
+    axum::extract::Path((kind, id)): axum::extract::Path<(String, String)>,
+    request: Request,
+) -> Response {
+    if !ADMIN_KINDS.iter().any(|(k, _, _)| *k == kind) {
+        return unknown_kind();
+    }
+    let (caller, _) = object(request).await;
+    let path = format!("/api/admin/publications/{}/valider/", urlencoding(&id));
+    let found = call(&ours, &caller, Method::PUT, &path, Some(json!({}))).await;
+    answer(found, &mapping::JOB_OFFER, mapping::job_offer)
+}
+
+/// `POST /api/jobs/admin/{kind}/{id}/reject/` `{rejection_reason}`: our
+/// `PUT …/refuser/` `{motif}` (the reason is required there too).
+async fn reject_publication(
+    State(ours): State<Ours>,
+    axum::extract::Path((kind, id)): axum::extract::Path<(String, String)>,
+    request: Request,
+) -> Response {
+    if !ADMIN_KINDS.iter().any(|(k, _, _)| *k == kind) {
+        return unknown_kind();
+    }
+    let (caller, body) = object(request).await;
+    let fields = Fields(&[("rejection_reason", "motif")]);
+    let path = format!("/api/admin/publications/{}/refuser/", urlencoding(&id));
+    let found = call(
+        &ours,
+        &caller,
+        Method::PUT,
+        &path,
+        Some(Value::Object(fields.to_ours(body))),
+    )
+    .await;
+    answer(found, &fields, mapping::job_offer)
+}
+
+/// `GET /api/jobs/{kind}/admin/all/?status=`: the panel's list of one
+/// kind in every state (its default view), as our
+/// `GET /api/admin/publications/`; `status` as our two states.
+async fn admin_publications(
+    State(ours): State<Ours>,
+    axum::extract::Path(kind): axum::extract::Path<String>,
+    request: Request,
+) -> Response {
+    let Some((_, _, ours_kind)) = ADMIN_KINDS.iter().find(|(_, list, _)| *list == kind) else {
+        return unknown_kind();
+    };
+    let query: std::collections::HashMap<String, String> =
+        serde_urlencoded::from_str(request.uri().query().unwrap_or_default()).unwrap_or_default();
+    let (caller, _) = object(request).await;
+    let (page, size) = match page_of(&query) {
+        Ok(found) => found,
+        Err(refused) => return answer(refused, &mapping::JOB_OFFER, |v| v),
+    };
+    let mut ours_query: Vec<(&str, String)> = vec![("type_publication", ours_kind.to_string())];
+    match mapping::publication_filter(query.get("status").map_or("ALL", String::as_str)) {
+        Some((validation, statut)) => {
+            ours_query.extend(validation.map(|v| ("statut_validation", v.to_string())));
+            ours_query.extend(statut.map(|s| ("statut", s.to_string())));
+        }
+        // DRAFT (we keep none) or a status we do not know: nothing.
+        None => {
+            return axum::Json(json!({"count": 0, "next": null, "previous": null, "results": []}))
+                .into_response();
+        }
+    }
+    let per_page = size
+        .as_deref()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(crate::page::DEFAULT_PAGE_SIZE);
+    ours_query.extend(size.map(|s| ("page_size", s)));
+    let first = format!(
+        "/api/admin/publications/?{}",
+        serde_urlencoded::to_string(&ours_query).unwrap_or_default()
+    );
+    let found = numbered(&ours, &caller, first, page).await;
+    answer(found, &mapping::JOB_OFFER, |list| {
+        let mut envelope = mapping::page_envelope(&list, page, per_page);
+        if let Some(items) = envelope["results"].as_array_mut() {
+            for item in items.iter_mut() {
+                *item = mapping::job_offer(item.take());
+            }
+        }
+        envelope
+    })
+}
+
+/// An account awaiting validation as the panel's recruiters page reads
+/// it: the company, its `user`, and `account_status`.
+fn pending_recruiter(ours: Value) -> Value {
+    let status = match ours["statut_verification_admin"].as_str() {
+        Some("verifie") => "APPROVED",
+        Some("refuse") => "REJECTED",
+        _ => "PENDING",
+    };
+    let mut recruiter = user(ours.clone());
+    recruiter["user"] = user(ours);
+    recruiter["account_status"] = status.into();
+    recruiter
+}
+
+/// `GET /api/auth/recruiter-validation/`: the recruiters awaiting
+/// validation, as our `GET /api/admin/recruteurs-en-attente/`, under each
+/// key the panel reads (`recruiters`, `results`).
+async fn pending_recruiters(State(ours): State<Ours>, request: Request) -> Response {
+    let query: std::collections::HashMap<String, String> =
+        serde_urlencoded::from_str(request.uri().query().unwrap_or_default()).unwrap_or_default();
+    let (caller, _) = object(request).await;
+    let (page, size) = match page_of(&query) {
+        Ok(found) => found,
+        Err(refused) => return answer(refused, &mapping::RECRUITER, |v| v),
+    };
+    let per_page = size
+        .as_deref()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or(crate::page::DEFAULT_PAGE_SIZE);
+    let first = match size {
+        Some(size) => format!(
+            "/api/admin/recruteurs-en-attente/?page_size={}",
+            urlencoding(&size)
+        ),
+        None => "/api/admin/recruteurs-en-attente/".to_string(),
+    };
+    let found = numbered(&ours, &caller, first, page).await;
+    answer(found, &mapping::RECRUITER, |list| {
+        let mut envelope = mapping::page_envelope(&list, page, per_page);
+        if let Some(items) = envelope["results"].as_array_mut() {
+            for item in items.iter_mut() {
+                *item = pending_recruiter(item.take());
+            }
+        }
+        envelope["recruiters"] = envelope["results"].clone();
+        envelope
+    })
+}
+
+/// The reason given when the panel refuses an account: its button asks
+/// none, and ours requires one (it is mailed to the account).
+pub const PANEL_REFUSAL: &str = "Votre compte n'a pas été validé par l'administration de DestinyJobs. Contactez-nous pour en savoir plus.";
+
+/// `POST /api/auth/recruiter-validation/{id}/` `{action: approve|reject}`:
+/// our `PUT /api/admin/recruteurs/{id}/valider/` or `/refuser/` (with
+/// the panel's reason, `PANEL_REFUSAL`, unless it sends one).
+async fn decide_recruiter(
+    State(ours): State<Ours>,
+    axum::extract::Path(id): axum::extract::Path<String>,
+    request: Request,
+) -> Response {
+    let (caller, body) = object(request).await;
+    let (path, ours_body) = match body.get("action").and_then(Value::as_str) {
+        Some("approve") => ("valider", json!({})),
+        Some("reject") => {
+            let reason = body
+                .get("reason")
+                .or(body.get("rejection_reason"))
+                .and_then(Value::as_str)
+                .filter(|r| !r.trim().is_empty())
+                .unwrap_or(PANEL_REFUSAL);
+            ("refuser", json!({"motif": reason}))
+        }
+        _ => {
+            let refused = Answer {
+                status: StatusCode::BAD_REQUEST,
+                body: json!({"action": ["« approve » ou « reject » attendu."]}),
+            };
+            return answer(refused, &Fields(&[]), |v| v);
+        }
+    };
+    let path = format!("/api/admin/recruteurs/{}/{path}/", urlencoding(&id));
+    let found = call(&ours, &caller, Method::PUT, &path, Some(ours_body)).await;
+    answer(found, &mapping::RECRUITER, pending_recruiter)
 }
 
 /// A path segment, percent-encoded (an id is checked by our route).
