@@ -591,3 +591,123 @@ async fn the_admin_panel_approves_an_offer_and_a_recruiter() {
     .await;
     assert_eq!(r.status, 400, "{}", r.body);
 }
+
+/// A minimal PDF of its own.
+fn pdf(text: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n% {text}\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n").into_bytes()
+}
+
+/// The candidate's path (flow 3): the compatibility page, then the
+/// application form with its letter and files, as one multipart request.
+#[tokio::test]
+async fn a_candidate_applies_through_the_apps_form() {
+    let app = TestApp::spawn().await;
+    let apps = app.spawn_apps().await;
+    let (_, admin) = app.admin().await;
+    let (_, _, recruiter) = app.verified_recruiter(&admin).await;
+    let offer = app
+        .open_publication(&admin, &recruiter, "offres", "Poste à pourvoir")
+        .await;
+    let id = offer["id"].as_str().unwrap().to_string();
+    let (_, sub, candidat) = app
+        .applicant(
+            "candidat",
+            json!({"competences": ["Rust"], "disponibilite": "immediate"}),
+        )
+        .await;
+
+    let r = send(
+        &app,
+        app.http
+            .post(format!(
+                "{apps}/api/applications/ai/calculate-compatibility/"
+            ))
+            .bearer_auth(&candidat)
+            .json(&json!({"candidate_id": sub, "offer_id": id, "offer_type": "JOB"})),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let ours = app
+        .get_auth(&format!("/api/offres/{id}/compatibilite/"), &candidat)
+        .await
+        .body;
+    assert_eq!(r.body["compatibility_score"], ours["score_compatibilite"]);
+    assert_eq!(r.body["detailed_scores"]["skill_match"], 100);
+    assert!(r.body["recommendation"].is_string());
+
+    let form = |cv: Vec<u8>| {
+        reqwest::multipart::Form::new()
+            .text("job_offer_id", id.clone())
+            .text("motivation_letter", "<p>Motivée</p>")
+            .part(
+                "cv",
+                reqwest::multipart::Part::bytes(cv).file_name("cv.pdf"),
+            )
+            .part(
+                "diplomas[]",
+                reqwest::multipart::Part::bytes(pdf("master")).file_name("master.pdf"),
+            )
+            .part(
+                "certificates[]",
+                reqwest::multipart::Part::bytes(pdf("toeic")).file_name("toeic.pdf"),
+            )
+    };
+    // A CV that is not one: refused, named as the form names it, and
+    // nothing is left in the candidate's files.
+    let r = send(
+        &app,
+        app.http
+            .post(format!("{apps}/api/applications/job/create/"))
+            .bearer_auth(&candidat)
+            .multipart(form(b"MZ not a document".to_vec())),
+    )
+    .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body["cv"].is_array(), "{}", r.body);
+    assert!(app.walk("/api/upload/", Some(&candidat)).await.is_empty());
+
+    let r = send(
+        &app,
+        app.http
+            .post(format!("{apps}/api/applications/job/create/"))
+            .bearer_auth(&candidat)
+            .multipart(form(pdf("cv"))),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["status"], "PENDING");
+    let application = r.body["id"].as_str().unwrap().to_string();
+
+    // Through our API: the recruiter has it, with every file.
+    let seen = app
+        .get_auth(
+            &format!("/api/recruteur/candidatures/{application}/"),
+            &recruiter,
+        )
+        .await
+        .body;
+    assert_eq!(seen["lettre_motivation"], "<p>Motivée</p>");
+    assert!(seen["cv"].is_string());
+    assert_eq!(seen["diplomes"].as_array().unwrap().len(), 1);
+    assert_eq!(seen["certificats"].as_array().unwrap().len(), 1);
+    let cv = app
+        .get_auth(
+            &format!("/api/upload/{}/", seen["cv"].as_str().unwrap()),
+            &recruiter,
+        )
+        .await;
+    assert_eq!(cv.status, 200, "{}", cv.body);
+
+    // Twice: our 409, and the second form's files are gone again.
+    let r = send(
+        &app,
+        app.http
+            .post(format!("{apps}/api/applications/job/create/"))
+            .bearer_auth(&candidat)
+            .multipart(form(pdf("cv2"))),
+    )
+    .await;
+    assert_eq!(r.status, 409, "{}", r.body);
+    assert!(r.body["error"].is_string());
+    assert_eq!(app.walk("/api/upload/", Some(&candidat)).await.len(), 3);
+}

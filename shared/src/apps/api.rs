@@ -51,6 +51,11 @@ pub fn router(ours: Router) -> Router {
             "/api/auth/recruiter-validation/{id}/",
             post(decide_recruiter),
         )
+        .route(
+            "/api/applications/ai/calculate-compatibility/",
+            post(compatibility),
+        )
+        .merge(application_forms())
         .merge(reference_lists())
         // Every other path (a route, not a fallback: the HTTP conventions
         // set their own 404 fallback).
@@ -112,17 +117,31 @@ async fn call(
     path: &str,
     body: Option<Value>,
 ) -> Answer {
+    match body {
+        Some(body) => {
+            let body = Body::from(body.to_string());
+            call_with(ours, caller, method, path, Some("application/json"), body).await
+        }
+        None => call_with(ours, caller, method, path, None, Body::empty()).await,
+    }
+}
+
+/// `call` with a body of any type (a file's multipart form).
+async fn call_with(
+    ours: &Ours,
+    caller: &Caller,
+    method: Method,
+    path: &str,
+    content_type: Option<&str>,
+    body: Body,
+) -> Answer {
     let mut request = Request::builder().method(method).uri(path);
     for (name, value) in &caller.headers {
         request = request.header(name, value);
     }
-    let body = match body {
-        Some(body) => {
-            request = request.header(header::CONTENT_TYPE, "application/json");
-            Body::from(body.to_string())
-        }
-        None => Body::empty(),
-    };
+    if let Some(content_type) = content_type {
+        request = request.header(header::CONTENT_TYPE, content_type);
+    }
     let mut request = request.body(body).expect("a valid request");
     if let Some(peer) = caller.peer {
         request.extensions_mut().insert(peer);
@@ -270,6 +289,20 @@ async fn profile(State(ours): State<Ours>, request: Request) -> Response {
     let (caller, _) = object(request).await;
     let ours_answer = call(&ours, &caller, Method::GET, "/api/auth/profile/", None).await;
     answer(ours_answer, &mapping::USER, user)
+}
+
+/// The application forms' routes (where the uploads are linked in).
+fn application_forms() -> Router<Ours> {
+    #[cfg(feature = "uploads")]
+    {
+        APPLICATION_FORMS
+            .iter()
+            .fold(Router::new(), |router, (path, _, _)| {
+                router.route(path, post(create_application))
+            })
+    }
+    #[cfg(not(feature = "uploads"))]
+    Router::new()
 }
 
 /// The reference lists the apps' selects read, one route each
@@ -538,6 +571,296 @@ async fn edit_job_offer(
     let path = format!("/api/recruteur/offres/{}/", urlencoding(&id));
     let found = call(&ours, &caller, Method::PUT, &path, Some(offer_body(body))).await;
     answer(found, &mapping::JOB_OFFER, mapping::job_offer)
+}
+
+/// `POST /api/applications/ai/calculate-compatibility/` `{offer_id,
+/// offer_type, candidate_id}`: the caller's score against a public
+/// publication before applying, as our `GET /api/<kind>/{id}/compatibilite/`
+/// (for the caller only: `candidate_id` names nobody else; nothing is
+/// written).
+async fn compatibility(State(ours): State<Ours>, request: Request) -> Response {
+    let (caller, body) = object(request).await;
+    let kind = body
+        .get("offer_type")
+        .and_then(Value::as_str)
+        .unwrap_or("JOB");
+    let Some((_, segment)) = mapping::OFFER_TYPES.iter().find(|(t, _)| *t == kind) else {
+        let refused = Answer {
+            status: StatusCode::BAD_REQUEST,
+            body: json!({"offer_type": ["JOB, FUNDING, SCHOLARSHIP ou CONSULTATION attendu."]}),
+        };
+        return answer(refused, &Fields(&[]), |v| v);
+    };
+    let id = match body.get("offer_id") {
+        Some(Value::String(id)) if !id.is_empty() => id.clone(),
+        _ => {
+            let refused = Answer {
+                status: StatusCode::BAD_REQUEST,
+                body: json!({"offer_id": ["Ce champ est obligatoire."]}),
+            };
+            return answer(refused, &Fields(&[]), |v| v);
+        }
+    };
+    let path = format!("/api/{segment}/{}/compatibilite/", urlencoding(&id));
+    let found = call(&ours, &caller, Method::GET, &path, None).await;
+    answer(found, &Fields(&[]), |score| mapping::compatibility(&score))
+}
+
+/// The apps' application forms: (their path, the field naming the
+/// publication, our kind's path segment).
+#[cfg(feature = "uploads")]
+const APPLICATION_FORMS: &[(&str, &str, &str)] = &[
+    ("/api/applications/job/create/", "job_offer_id", "offres"),
+    (
+        "/api/applications/funding/create/",
+        "funding_offer_id",
+        "financements",
+    ),
+    (
+        "/api/applications/consultation/create/",
+        "consultation_offer_id",
+        "consultations",
+    ),
+];
+
+/// The files those forms send: (their field, our upload route, our
+/// application field, whether it is a list).
+#[cfg(feature = "uploads")]
+const APPLICATION_FILES: &[(&str, &str, &str, bool)] = &[
+    ("cv", "cv", "cv", false),
+    ("diplomas", "diplome", "diplomes", true),
+    ("certificates", "certificat", "certificats", true),
+    ("portfolio", "portfolio", "portfolio", false),
+    ("business_plan", "business-plan", "business_plan", false),
+];
+
+/// An application form's multipart body: its text fields and its files
+/// (field, name, bytes). A `diplomas[]` field is `diplomas`.
+#[cfg(feature = "uploads")]
+async fn multipart_form(
+    request: Request,
+) -> Result<
+    (
+        Caller,
+        Map<String, Value>,
+        Vec<(String, String, axum::body::Bytes)>,
+    ),
+    Answer,
+> {
+    let refused = |text: &str| Answer {
+        status: StatusCode::BAD_REQUEST,
+        body: json!({"detail": text}),
+    };
+    let (parts, body) = request.into_parts();
+    let caller = Caller::of(&parts);
+    let boundary = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| multer::parse_boundary(v).ok())
+        .ok_or_else(|| Answer {
+            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            body: json!({"detail": "Formulaire multipart/form-data attendu."}),
+        })?;
+    let limits = multer::Constraints::new()
+        .size_limit(multer::SizeLimit::new().whole_stream(6 * 1024 * 1024));
+    let mut form = multer::Multipart::with_constraints(body.into_data_stream(), boundary, limits);
+    let (mut texts, mut files) = (Map::new(), Vec::new());
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|_| refused("Formulaire multipart/form-data invalide ou trop volumineux."))?
+    {
+        let name = field
+            .name()
+            .unwrap_or_default()
+            .trim_end_matches("[]")
+            .to_string();
+        match field.file_name().map(String::from) {
+            Some(file_name) => {
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|_| refused("Fichier illisible."))?;
+                if !bytes.is_empty() {
+                    files.push((name, file_name, bytes));
+                }
+            }
+            None => {
+                let text = field
+                    .text()
+                    .await
+                    .map_err(|_| refused("Champ illisible."))?;
+                texts.insert(name, Value::String(text));
+            }
+        }
+    }
+    Ok((caller, texts, files))
+}
+
+/// Sends one file to our upload route `kind` as its own form does
+/// (field `fichier`): its id, or the answer that refused it.
+#[cfg(feature = "uploads")]
+async fn upload(
+    ours: &Ours,
+    caller: &Caller,
+    kind: &str,
+    name: &str,
+    bytes: &[u8],
+) -> Result<String, Answer> {
+    let boundary = format!("apps-{}", ulid::Ulid::new());
+    let safe_name: String = name
+        .chars()
+        .map(|c| if c == '"' || c.is_control() { '_' } else { c })
+        .collect();
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"fichier\"; filename=\"{safe_name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let content_type = format!("multipart/form-data; boundary={boundary}");
+    let path = format!("/api/upload/{kind}/");
+    let found = call_with(
+        ours,
+        caller,
+        Method::POST,
+        &path,
+        Some(&content_type),
+        Body::from(body),
+    )
+    .await;
+    match found.body["id"].as_str() {
+        Some(id) if found.status.is_success() => Ok(id.to_string()),
+        _ => Err(found),
+    }
+}
+
+/// One of our applications as the apps read one.
+#[cfg(feature = "uploads")]
+fn application(ours: Value) -> Value {
+    let Value::Object(ours) = ours else {
+        return ours;
+    };
+    let text = |key: &str| ours.get(key).and_then(Value::as_str).map(String::from);
+    let status = mapping::application_status(
+        text("statut").as_deref().unwrap_or_default(),
+        text("etape").as_deref(),
+    );
+    let mut apps = mapping::APPLICATION.to_apps(ours);
+    apps.insert("status".into(), status.into());
+    Value::Object(apps)
+}
+
+/// `POST /api/applications/{job,funding,consultation}/create/`: the apps'
+/// application forms (multipart), as our upload routes for each file
+/// (their checks: type by content, size, owner) and then our `postuler`
+/// with their ids (its checks: who may apply, deadline, required CV,
+/// amount range...). If applying fails, the files just uploaded are
+/// deleted again: nothing is left of a refused form.
+#[cfg(feature = "uploads")]
+async fn create_application(State(ours): State<Ours>, request: Request) -> Response {
+    let path = request.uri().path().to_string();
+    let Some((_, id_field, segment)) = APPLICATION_FORMS.iter().find(|(p, _, _)| *p == path) else {
+        return unknown_kind();
+    };
+    let (caller, mut texts, files) = match multipart_form(request).await {
+        Ok(form) => form,
+        Err(refused) => return answer(refused, &mapping::APPLICATION, |v| v),
+    };
+    let Some(publication) = texts
+        .remove(*id_field)
+        .and_then(|v| v.as_str().map(String::from))
+        .filter(|id| !id.is_empty())
+    else {
+        let refused = Answer {
+            status: StatusCode::BAD_REQUEST,
+            body: json!({ *id_field: ["Ce champ est obligatoire."] }),
+        };
+        return answer(refused, &Fields(&[]), |v| v);
+    };
+    let mut body = Map::new();
+    for (apps, ours_field) in [
+        ("motivation_letter", "lettre_motivation"),
+        ("proposed_methodology", "methodologie_proposee"),
+    ] {
+        if let Some(text) = texts
+            .get(apps)
+            .and_then(Value::as_str)
+            .filter(|t| !t.trim().is_empty())
+        {
+            body.insert(ours_field.into(), text.into());
+        }
+    }
+    if let Some(amount) = texts
+        .get("requested_amount")
+        .and_then(Value::as_str)
+        .filter(|a| !a.is_empty())
+    {
+        let number = amount
+            .trim()
+            .parse::<u64>()
+            .map(Value::from)
+            .unwrap_or_else(|_| amount.into());
+        body.insert("montant_demande".into(), number);
+    }
+    let mut uploaded = Vec::new();
+    for (field, file_name, bytes) in &files {
+        let Some((_, kind, ours_field, many)) = APPLICATION_FILES.iter().find(|(f, ..)| f == field)
+        else {
+            continue;
+        };
+        match upload(&ours, &caller, kind, file_name, bytes).await {
+            Ok(id) => {
+                uploaded.push(id.clone());
+                if *many {
+                    let list = body
+                        .entry(ours_field.to_string())
+                        .or_insert_with(|| json!([]));
+                    list.as_array_mut().expect("a list").push(id.into());
+                } else {
+                    body.insert(ours_field.to_string(), id.into());
+                }
+            }
+            Err(mut refused) => {
+                forget(&ours, &caller, &uploaded).await;
+                // The upload's error is on `fichier`: the form's field.
+                if let Some(reason) = refused
+                    .body
+                    .as_object_mut()
+                    .and_then(|o| o.remove("fichier"))
+                {
+                    refused.body[field.as_str()] = reason;
+                }
+                return answer(refused, &mapping::APPLICATION, |v| v);
+            }
+        }
+    }
+    let path = format!("/api/{segment}/{}/postuler/", urlencoding(&publication));
+    let found = call(
+        &ours,
+        &caller,
+        Method::POST,
+        &path,
+        Some(Value::Object(body)),
+    )
+    .await;
+    if !found.status.is_success() {
+        forget(&ours, &caller, &uploaded).await;
+    }
+    answer(found, &mapping::APPLICATION, application)
+}
+
+/// Deletes the files a refused form uploaded.
+#[cfg(feature = "uploads")]
+async fn forget(ours: &Ours, caller: &Caller, ids: &[String]) {
+    for id in ids {
+        let path = format!("/api/upload/{}/", urlencoding(id));
+        let gone = call(ours, caller, Method::DELETE, &path, None).await;
+        if !gone.status.is_success() {
+            tracing::warn!(upload_id = %id, status = %gone.status, "a refused form's file was left");
+        }
+    }
 }
 
 /// The admin panel's names of the four kinds: in the decision paths

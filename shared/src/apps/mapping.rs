@@ -310,6 +310,57 @@ pub fn job_offer(ours: Value) -> Value {
     Value::Object(apps)
 }
 
+/// Our score criteria under the apps' names for them.
+pub const SCORE_CRITERIA: &[(&str, &str)] = &[
+    ("skill_match", "competences"),
+    ("experience_match", "experience"),
+    ("location_match", "localisation"),
+    ("salary_match", "salaire"),
+    ("availability_match", "disponibilite"),
+];
+
+/// The kinds as the apps' applications name them (`offer_type`), with
+/// the path segment of ours.
+pub const OFFER_TYPES: &[(&str, &str)] = &[
+    ("JOB", "offres"),
+    ("FUNDING", "financements"),
+    ("SCHOLARSHIP", "bourses"),
+    ("CONSULTATION", "consultations"),
+];
+
+/// Our compatibility score (`GET /api/<kind>/{id}/compatibilite/`) as the
+/// apps' compatibility page reads it. Their recommendation bands: 70 and
+/// above is RECOMMEND, 40 and above CONSIDER, below NOT_RECOMMEND.
+pub fn compatibility(ours: &Value) -> Value {
+    let total = ours["score_compatibilite"].as_u64().unwrap_or(0);
+    let mut scores = Map::new();
+    let mut weights = Map::new();
+    for detail in ours["score_details"].as_array().into_iter().flatten() {
+        let Some(name) = detail["critere"]
+            .as_str()
+            .and_then(|c| SCORE_CRITERIA.iter().find(|(_, o)| *o == c))
+            .map(|(a, _)| *a)
+        else {
+            continue;
+        };
+        scores.insert(name.into(), detail["score"].clone());
+        weights.insert(name.into(), detail["poids"].clone());
+    }
+    let recommendation = match total {
+        70.. => "RECOMMEND",
+        40.. => "CONSIDER",
+        _ => "NOT_RECOMMEND",
+    };
+    json!({
+        "compatibility_score": total,
+        "detailed_scores": scores,
+        "weights": weights,
+        "recommendation": recommendation,
+        "details": ours["score_details"].clone(),
+        "score_saved": false,
+    })
+}
+
 /// The number the apps use for one of our reference ids: their forms
 /// `parseInt` the id they send back (CreeOffre.jsx), ours are words. A
 /// hash (FNV-1a, 31 bits: a safe JavaScript integer) stays the same
@@ -525,5 +576,28 @@ mod tests {
         );
         assert_eq!(id_from_number(ids, &json!(7)), None);
         assert!(numeric_id("x") < (1 << 31));
+    }
+
+    #[test]
+    fn a_score_reads_as_the_apps_compatibility() {
+        let ours = json!({"publication": "p", "score_compatibilite": 72, "score_details": [
+            {"critere": "competences", "poids": 40, "applicable": true, "score": 80, "detail": "x"},
+            {"critere": "disponibilite", "poids": 10, "applicable": true, "score": 50, "detail": "y"}]});
+        let apps = compatibility(&ours);
+        assert_eq!(apps["compatibility_score"], 72);
+        assert_eq!(apps["recommendation"], "RECOMMEND");
+        assert_eq!(
+            apps["detailed_scores"],
+            json!({"skill_match": 80, "availability_match": 50})
+        );
+        assert_eq!(apps["weights"]["skill_match"], 40);
+        assert_eq!(
+            compatibility(&json!({"score_compatibilite": 39}))["recommendation"],
+            "NOT_RECOMMEND"
+        );
+        assert_eq!(
+            compatibility(&json!({"score_compatibilite": 40}))["recommendation"],
+            "CONSIDER"
+        );
     }
 }
