@@ -81,6 +81,10 @@ async fn the_apps_log_in_refresh_read_the_profile_and_log_out_through_our_routes
             r.body
         );
     }
+    assert_eq!(
+        r.body["non_field_errors"][0], r.body["detail"],
+        "what the login page reads"
+    );
     // A form field missing: named as the form names it.
     let r = send(
         &app,
@@ -104,7 +108,25 @@ async fn the_apps_log_in_refresh_read_the_profile_and_log_out_through_our_routes
     assert_eq!(r.status, 200, "{}", r.body);
     app.assert_tokens_dead(&access, &refresh).await;
 
-    // What is not translated yet says so.
+    // What is not translated yet says so, a method of a served path too.
+    let r = send(
+        &app,
+        app.http
+            .put(format!("{apps}/api/auth/profile/"))
+            .json(&json!({})),
+    )
+    .await;
+    assert_eq!(r.status, 501, "{}", r.body);
+    // A body that is not JSON is refused, never read as empty.
+    let r = send(
+        &app,
+        app.http
+            .post(format!("{apps}/api/auth/token/refresh/"))
+            .header("content-type", "application/json")
+            .body("{not json"),
+    )
+    .await;
+    assert_eq!(r.status, 400, "{}", r.body);
     let r = send(
         &app,
         app.http.get(format!("{apps}/api/jobs/funding-offers/")),
@@ -244,6 +266,14 @@ async fn the_public_job_pages_read_our_offers_with_numbered_pages() {
     assert_eq!(theirs.body["salary_min"], ours["salaire_min"]);
     assert_eq!(theirs.body["location"], ours["localisation"]);
     assert_eq!(theirs.body["status"], "PUBLISHED");
+    // A deep page is bounded: one call of ours per page before it.
+    let deep = send(
+        &app,
+        app.http
+            .get(format!("{apps}/api/jobs/job-offers/?page=60&page_size=100")),
+    )
+    .await;
+    assert_eq!(deep.status, 404, "{}", deep.body);
     let missing = send(
         &app,
         app.http.get(format!(
@@ -257,7 +287,7 @@ async fn the_public_job_pages_read_our_offers_with_numbered_pages() {
 
 /// The Lambda path: an API Gateway v2 event of the apps' API goes through
 /// lambda_http into the apps' function, whose translation calls our route
-/// in process with the event's context (its source address).
+/// in process and answers in the apps' error shape.
 #[tokio::test]
 async fn the_apps_function_answers_an_api_gateway_event() {
     use http_body_util::BodyExt;
@@ -338,7 +368,7 @@ async fn the_offer_form_creates_an_offer_that_awaits_review() {
         "contract_type": "CDI", "experience_required": "INTERMEDIATE", "work_mode": "HYBRIDE",
         "salary_type": "FOURCHETTE", "salary_min": 400000, "salary_max": 600000,
         "location": "Abidjan", "company_size": "", "profile_sought": "3 ans de React",
-        "additional_info": "", "application_deadline": "2099-06-30", "position_name": "Dev",
+        "additional_info": "", "application_deadline": "2099-06-30T17:00", "position_name": "Dev",
         "cv_required": true, "motivation_letter_required": false, "is_urgent": true,
         "country": "", "region": ""
     });
@@ -370,7 +400,30 @@ async fn the_offer_form_creates_an_offer_that_awaits_review() {
     assert_eq!(ours["profil_recherche"], "3 ans de React");
     assert_eq!(ours["cv_requis"], true);
     assert_eq!(ours["urgent"], true);
-    assert_eq!(ours["date_limite"], "2099-06-30T23:59:59Z");
+    assert_eq!(
+        ours["date_limite"], "2099-06-30T17:00:00Z",
+        "the form's datetime-local, in UTC"
+    );
+    // The edit form reads it back before approval (the owner's view, by
+    // the same URL), with the numbers its selects use.
+    let read = send(
+        &app,
+        app.http
+            .get(format!("{apps}/api/jobs/job-offers/{id}/"))
+            .bearer_auth(&recruiter),
+    )
+    .await;
+    assert_eq!(read.status, 200, "{}", read.body);
+    assert_eq!(read.body["status"], "PENDING_APPROVAL");
+    assert_eq!(read.body["department"]["id"], department["id"]);
+    assert_eq!(read.body["category"]["id"], category["id"]);
+    assert!(read.body["recruiter"]["user"]["id"].is_string());
+    let anonymous = send(
+        &app,
+        app.http.get(format!("{apps}/api/jobs/job-offers/{id}/")),
+    )
+    .await;
+    assert_eq!(anonymous.status, 404, "pending: not public");
     // Pending: the admins' queue has it.
     let queue = app
         .walk("/api/admin/publications-en-attente/", Some(&admin))
@@ -383,7 +436,8 @@ async fn the_offer_form_creates_an_offer_that_awaits_review() {
         app.http
             .patch(format!("{apps}/api/jobs/job-offers/{id}/"))
             .bearer_auth(&recruiter)
-            .json(&json!({"title": "Développeur React senior", "experience_required": "SENIOR"})),
+            .json(&json!({"title": "Développeur React senior", "experience_required": "SENIOR",
+                "department": read.body["department"]["id"], "category": read.body["category"]["id"]})),
     )
     .await;
     assert_eq!(r.status, 200, "{}", r.body);
@@ -393,6 +447,10 @@ async fn the_offer_form_creates_an_offer_that_awaits_review() {
         .body;
     assert_eq!(ours["titre"], "Développeur React senior");
     assert_eq!(ours["niveau_experience"], "senior");
+    assert_eq!(
+        ours["departement"]["id"], "informatique",
+        "kept through the edit form"
+    );
 
     // A category of another department: our 400, named as the form names it.
     let mut wrong = form.clone();
@@ -710,4 +768,25 @@ async fn a_candidate_applies_through_the_apps_form() {
     assert_eq!(r.status, 409, "{}", r.body);
     assert!(r.body["error"].is_string());
     assert_eq!(app.walk("/api/upload/", Some(&candidat)).await.len(), 3);
+    let profile = app.get_auth("/api/auth/profile/", &candidat).await.body;
+    assert_eq!(profile["cv"], seen["cv"], "the profile keeps the CV it had");
+
+    // The funding form loads its offer first, by the apps' URL of its kind.
+    let fonds = app
+        .open_publication(&admin, &recruiter, "financements", "Fonds vert")
+        .await;
+    let r = send(
+        &app,
+        app.http.get(format!(
+            "{apps}/api/jobs/funding-offers/{}/",
+            fonds["id"].as_str().unwrap()
+        )),
+    )
+    .await;
+    assert_eq!(
+        (r.status, &r.body["title"]),
+        (200, &json!("Fonds vert")),
+        "{}",
+        r.body
+    );
 }

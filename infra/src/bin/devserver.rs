@@ -91,7 +91,7 @@ async fn main() -> Result<(), Box<dyn std::error::Error>> {
     println!("  Docs              http://{addr}/api/docs/");
     println!("  OpenAPI           http://{addr}/api/openapi.json");
     println!(
-        "  The apps' API     http://{apps_addr}/api/  (#19: login, token refresh, logout, profile; the rest 501)"
+        "  The apps' API     http://{apps_addr}/api/  (#19: docs/apps-api.md lists what it serves; the rest 501)"
     );
     println!("  AWS endpoint      {endpoint}  (emulator's sent mail: /moto-api/data.json)");
     if let Some((email, password)) = &admin {

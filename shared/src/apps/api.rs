@@ -22,20 +22,20 @@ pub struct Ours(pub Router);
 /// The apps' API over `ours` (the French API's whole router).
 pub fn router(ours: Router) -> Router {
     Router::new()
-        .route("/api/auth/login/", post(login))
-        .route("/api/auth/token/refresh/", post(refresh))
-        .route("/api/auth/logout/", post(logout))
-        .route("/api/auth/profile/", get(profile))
+        .route("/api/auth/login/", post(login).fallback(not_yet))
+        .route("/api/auth/token/refresh/", post(refresh).fallback(not_yet))
+        .route("/api/auth/logout/", post(logout).fallback(not_yet))
+        .route("/api/auth/profile/", get(profile).fallback(not_yet))
         .route("/api/jobs/departments/", get(departments))
         .route("/api/jobs/categories/", get(categories))
         .route("/api/auth/countries/{id}/regions/", get(regions))
         .route(
             "/api/jobs/job-offers/",
-            get(job_offers).post(create_job_offer),
+            get(job_offers).post(create_job_offer).fallback(not_yet),
         )
         .route(
             "/api/jobs/job-offers/{id}/",
-            get(job_offer).patch(edit_job_offer),
+            get(job_offer).patch(edit_job_offer).fallback(not_yet),
         )
         .route(
             "/api/jobs/admin/{kind}/{id}/approve/",
@@ -45,7 +45,14 @@ pub fn router(ours: Router) -> Router {
             "/api/jobs/admin/{kind}/{id}/reject/",
             post(reject_publication),
         )
-        .route("/api/jobs/{kind}/admin/all/", get(admin_publications))
+        .route(
+            "/api/jobs/{kind}/admin/all/",
+            get(admin_publications).fallback(not_yet),
+        )
+        .route(
+            "/api/jobs/{kind}/{id}/",
+            get(publication_detail).fallback(not_yet),
+        )
         .route("/api/auth/recruiter-validation/", get(pending_recruiters))
         .route(
             "/api/auth/recruiter-validation/{id}/",
@@ -80,6 +87,22 @@ pub fn default_origins() -> Vec<String> {
 struct Answer {
     status: StatusCode,
     body: Value,
+    /// Our 429's `Retry-After`, kept for the apps.
+    retry_after: Option<header::HeaderValue>,
+}
+
+impl Answer {
+    fn new(status: StatusCode, body: Value) -> Answer {
+        Answer {
+            status,
+            body,
+            retry_after: None,
+        }
+    }
+
+    fn refused(status: StatusCode, detail: &str) -> Answer {
+        Answer::new(status, json!({ "detail": detail }))
+    }
 }
 
 /// What of the apps' request our route sees: the token, the client's
@@ -151,28 +174,52 @@ async fn call_with(
     }
     let response = ours.0.clone().oneshot(request).await.expect("infallible");
     let status = response.status();
+    let retry_after = response.headers().get(header::RETRY_AFTER).cloned();
     let bytes = axum::body::to_bytes(response.into_body(), usize::MAX)
         .await
         .unwrap_or_default();
     Answer {
         status,
         body: serde_json::from_slice(&bytes).unwrap_or(Value::Null),
+        retry_after,
     }
 }
 
+/// The largest JSON body the apps send (ours takes 64 KiB too).
+const MAX_JSON_BYTES: usize = 64 * 1024;
+
 /// The apps' request: who sent it, and its body as a JSON object (an
-/// absent or empty body is an empty object; anything else our route
-/// refuses for itself).
-async fn object(request: Request) -> (Caller, Map<String, Value>) {
+/// absent or empty body is an empty object). A body too large is our
+/// 413, one that is not a JSON object a 400: never read as empty.
+async fn object(request: Request) -> Result<(Caller, Map<String, Value>), Answer> {
     let (parts, body) = request.into_parts();
-    let bytes = axum::body::to_bytes(body, 64 * 1024)
-        .await
-        .unwrap_or_default();
-    let object = serde_json::from_slice::<Value>(&bytes)
-        .ok()
-        .and_then(|v| v.as_object().cloned())
-        .unwrap_or_default();
-    (Caller::of(&parts), object)
+    let caller = Caller::of(&parts);
+    let Ok(bytes) = axum::body::to_bytes(body, MAX_JSON_BYTES).await else {
+        return Err(Answer::refused(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "Corps de requête trop volumineux.",
+        ));
+    };
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok((caller, Map::new()));
+    }
+    match serde_json::from_slice::<Value>(&bytes) {
+        Ok(Value::Object(object)) => Ok((caller, object)),
+        _ => Err(Answer::refused(
+            StatusCode::BAD_REQUEST,
+            "Données invalides : un objet JSON est attendu.",
+        )),
+    }
+}
+
+/// Reads the apps' JSON request, or answers its refusal.
+macro_rules! read {
+    ($request:expr) => {
+        match object($request).await {
+            Ok(read) => read,
+            Err(refused) => return answer(refused, &Fields(&[]), |v| v),
+        }
+    };
 }
 
 /// Our answer for the apps: a success renamed by `rename`; an error
@@ -182,7 +229,11 @@ fn answer(ours: Answer, fields: &Fields, rename: impl FnOnce(Value) -> Value) ->
     if ours.status.is_success() {
         return (ours.status, axum::Json(rename(ours.body))).into_response();
     }
-    (ours.status, axum::Json(apps_error(ours.body, fields))).into_response()
+    let mut response = (ours.status, axum::Json(apps_error(ours.body, fields))).into_response();
+    if let Some(after) = ours.retry_after {
+        response.headers_mut().insert(header::RETRY_AFTER, after);
+    }
+    response
 }
 
 /// An error of ours, readable by the apps' handlers.
@@ -206,6 +257,10 @@ pub fn apps_error(ours: Value, fields: &Fields) -> Value {
         out.insert(fields.error_field(&key), value);
     }
     let message = Value::String(first.unwrap_or_else(|| "Erreur".into()));
+    // The login page reads only field arrays and `non_field_errors`.
+    if !out.values().any(Value::is_array) {
+        out.insert("non_field_errors".into(), json!([message.clone()]));
+    }
     for key in ["detail", "error", "message"] {
         out.insert(key.into(), message.clone());
     }
@@ -230,6 +285,10 @@ pub fn user(profile: Value) -> Value {
         let size = mapping::COMPANY_SIZE.to_apps(size).map(Value::from);
         user.insert("company_size".into(), size.unwrap_or(Value::Null));
     }
+    // The apps show `image` as a picture's URL.
+    if let Some(url) = user.get("image").and_then(|i| i.get("url")).cloned() {
+        user.insert("image".into(), url);
+    }
     user.insert("email_verified".into(), verified.into());
     if let Some(email) = user.get("email").cloned() {
         user.insert("username".into(), email);
@@ -240,7 +299,7 @@ pub fn user(profile: Value) -> Value {
 /// `POST /api/auth/login/`: the apps send `{login, password}` (login is
 /// an email here) and read `{access, refresh, user}`.
 async fn login(State(ours): State<Ours>, request: Request) -> Response {
-    let (caller, mut body) = object(request).await;
+    let (caller, mut body) = read!(request);
     // The form's "remember me" has no meaning here: a session lasts its
     // configured time.
     body.remove("rememberMe");
@@ -264,7 +323,7 @@ async fn login(State(ours): State<Ours>, request: Request) -> Response {
 
 /// `POST /api/auth/token/refresh/` is our `POST /api/auth/refresh/`.
 async fn refresh(State(ours): State<Ours>, request: Request) -> Response {
-    let (caller, body) = object(request).await;
+    let (caller, body) = read!(request);
     let ours_answer = call(
         &ours,
         &caller,
@@ -279,14 +338,14 @@ async fn refresh(State(ours): State<Ours>, request: Request) -> Response {
 /// `POST /api/auth/logout/`: the session of the token closes; the
 /// `{refresh}` the apps send changes nothing (it is that session's).
 async fn logout(State(ours): State<Ours>, request: Request) -> Response {
-    let (caller, _) = object(request).await;
+    let (caller, _) = read!(request);
     let ours_answer = call(&ours, &caller, Method::POST, "/api/auth/logout/", None).await;
     answer(ours_answer, &Fields(&[]), |detail| detail)
 }
 
 /// `GET /api/auth/profile/`: our profile, as a user of the apps.
 async fn profile(State(ours): State<Ours>, request: Request) -> Response {
-    let (caller, _) = object(request).await;
+    let (caller, _) = read!(request);
     let ours_answer = call(&ours, &caller, Method::GET, "/api/auth/profile/", None).await;
     answer(ours_answer, &mapping::USER, user)
 }
@@ -375,8 +434,11 @@ async fn regions(axum::extract::Path(country): axum::extract::Path<String>) -> R
     }
 }
 
-/// The deepest page number followed (each page is one call of ours).
+/// The deepest page number followed (each page is one call of ours),
+/// and the most items before the page asked for: a deep page costs one
+/// call per page before it, so it is bounded.
 pub const MAX_PAGE: u32 = 100;
+pub const MAX_ITEMS_BEFORE: usize = 2000;
 
 /// Page `page` of one of our lists starting at `first`: our cursor's
 /// `next` followed `page − 1` times. Past the last page, DRF's 404.
@@ -387,10 +449,7 @@ async fn numbered(ours: &Ours, caller: &Caller, first: String, page: u32) -> Ans
             return answer;
         }
         let Some(next) = answer.body["next"].as_str().map(String::from) else {
-            return Answer {
-                status: StatusCode::NOT_FOUND,
-                body: json!({"detail": "Page invalide."}),
-            };
+            return Answer::new(StatusCode::NOT_FOUND, json!({"detail": "Page invalide."}));
         };
         answer = call(ours, caller, Method::GET, &next, None).await;
     }
@@ -407,14 +466,25 @@ fn page_of(
         Some(text) => match text.parse::<u32>() {
             Ok(n) if (1..=MAX_PAGE).contains(&n) => n,
             _ => {
-                return Err(Answer {
-                    status: StatusCode::NOT_FOUND,
-                    body: json!({"detail": "Page invalide."}),
-                });
+                return Err(Answer::new(
+                    StatusCode::NOT_FOUND,
+                    json!({"detail": "Page invalide."}),
+                ));
             }
         },
     };
-    Ok((page, query.get("page_size").cloned()))
+    let size = query.get("page_size").cloned();
+    let per_page = size
+        .as_deref()
+        .and_then(|s| s.parse::<usize>().ok())
+        .unwrap_or(crate::page::DEFAULT_PAGE_SIZE);
+    if (page as usize - 1) * per_page > MAX_ITEMS_BEFORE {
+        return Err(Answer::refused(
+            StatusCode::NOT_FOUND,
+            "Page invalide : trop loin dans la liste.",
+        ));
+    }
+    Ok((page, size))
 }
 
 /// `GET /api/jobs/job-offers/`: the public offers, with the apps'
@@ -423,7 +493,7 @@ fn page_of(
 async fn job_offers(State(ours): State<Ours>, request: Request) -> Response {
     let query: std::collections::HashMap<String, String> =
         serde_urlencoded::from_str(request.uri().query().unwrap_or_default()).unwrap_or_default();
-    let (caller, _) = object(request).await;
+    let (caller, _) = read!(request);
     let (page, size) = match page_of(&query) {
         Ok(found) => found,
         Err(refused) => return answer(refused, &mapping::JOB_OFFER, |v| v),
@@ -483,9 +553,68 @@ async fn job_offer(
     axum::extract::Path(id): axum::extract::Path<String>,
     request: Request,
 ) -> Response {
-    let (caller, _) = object(request).await;
-    let path = format!("/api/offres/{}/", urlencoding(&id));
-    let found = call(&ours, &caller, Method::GET, &path, None).await;
+    let (caller, _) = read!(request);
+    detail_of(&ours, &caller, "offres", &id).await
+}
+
+/// `GET /api/jobs/{funding-offers,scholarships,consultation-offers}/{id}/`:
+/// the same for the other kinds.
+async fn publication_detail(
+    State(ours): State<Ours>,
+    axum::extract::Path((kind, id)): axum::extract::Path<(String, String)>,
+    request: Request,
+) -> Response {
+    let Some(segment) = ADMIN_KINDS
+        .iter()
+        .find(|(_, list, _)| *list == kind)
+        .map(|(_, _, ours_kind)| our_segment(ours_kind))
+    else {
+        return not_yet(Method::GET, request.uri().clone()).await;
+    };
+    let (caller, _) = read!(request);
+    detail_of(&ours, &caller, segment, &id).await
+}
+
+/// Our path segment of a kind.
+fn our_segment(kind: &str) -> &'static str {
+    match kind {
+        "financement" => "financements",
+        "bourse" => "bourses",
+        "consultation" => "consultations",
+        _ => "offres",
+    }
+}
+
+/// One publication as the apps read it, from our public detail; for a
+/// signed-in caller, when that is a 404 (not public: pending, refused,
+/// closed), from its author's view, then from an admin's: each checks
+/// who may read it, so one URL serves the apps' three readers.
+async fn detail_of(ours: &Ours, caller: &Caller, segment: &str, id: &str) -> Response {
+    let id = urlencoding(id);
+    let mut found = call(
+        ours,
+        caller,
+        Method::GET,
+        &format!("/api/{segment}/{id}/"),
+        None,
+    )
+    .await;
+    let signed_in = caller
+        .headers
+        .iter()
+        .any(|(name, _)| name == header::AUTHORIZATION);
+    if found.status == StatusCode::NOT_FOUND && signed_in {
+        for path in [
+            format!("/api/recruteur/{segment}/{id}/"),
+            format!("/api/admin/publications/{id}/"),
+        ] {
+            let tried = call(ours, caller, Method::GET, &path, None).await;
+            if tried.status.is_success() {
+                found = tried;
+                break;
+            }
+        }
+    }
     answer(found, &mapping::JOB_OFFER, mapping::job_offer)
 }
 
@@ -512,6 +641,13 @@ fn offer_body(body: Map<String, Value>) -> Value {
         })
         .collect();
     body = mapping::JOB_OFFER.to_ours(body);
+    // The form's `datetime-local` has no zone (`2099-06-30T17:00`): UTC,
+    // the zone of most countries we serve (docs/apps-api.md).
+    if let Some(Value::String(local)) = body.get("date_limite")
+        && let Some(utc) = mapping::local_to_utc(local)
+    {
+        body.insert("date_limite".into(), utc.into());
+    }
     for (field, values) in [
         ("type_contrat", &mapping::CONTRACT_TYPE),
         ("niveau_experience", &mapping::EXPERIENCE_LEVEL),
@@ -547,7 +683,7 @@ fn offer_body(body: Map<String, Value>) -> Value {
 /// `POST /api/recruteur/offres/` (its checks: a verified recruiter, the
 /// quota, every field; it awaits review and the admins are told).
 async fn create_job_offer(State(ours): State<Ours>, request: Request) -> Response {
-    let (caller, body) = object(request).await;
+    let (caller, body) = read!(request);
     let found = call(
         &ours,
         &caller,
@@ -567,7 +703,7 @@ async fn edit_job_offer(
     axum::extract::Path(id): axum::extract::Path<String>,
     request: Request,
 ) -> Response {
-    let (caller, body) = object(request).await;
+    let (caller, body) = read!(request);
     let path = format!("/api/recruteur/offres/{}/", urlencoding(&id));
     let found = call(&ours, &caller, Method::PUT, &path, Some(offer_body(body))).await;
     answer(found, &mapping::JOB_OFFER, mapping::job_offer)
@@ -579,25 +715,25 @@ async fn edit_job_offer(
 /// (for the caller only: `candidate_id` names nobody else; nothing is
 /// written).
 async fn compatibility(State(ours): State<Ours>, request: Request) -> Response {
-    let (caller, body) = object(request).await;
+    let (caller, body) = read!(request);
     let kind = body
         .get("offer_type")
         .and_then(Value::as_str)
         .unwrap_or("JOB");
     let Some((_, segment)) = mapping::OFFER_TYPES.iter().find(|(t, _)| *t == kind) else {
-        let refused = Answer {
-            status: StatusCode::BAD_REQUEST,
-            body: json!({"offer_type": ["JOB, FUNDING, SCHOLARSHIP ou CONSULTATION attendu."]}),
-        };
+        let refused = Answer::new(
+            StatusCode::BAD_REQUEST,
+            json!({"offer_type": ["JOB, FUNDING, SCHOLARSHIP ou CONSULTATION attendu."]}),
+        );
         return answer(refused, &Fields(&[]), |v| v);
     };
     let id = match body.get("offer_id") {
         Some(Value::String(id)) if !id.is_empty() => id.clone(),
         _ => {
-            let refused = Answer {
-                status: StatusCode::BAD_REQUEST,
-                body: json!({"offer_id": ["Ce champ est obligatoire."]}),
-            };
+            let refused = Answer::new(
+                StatusCode::BAD_REQUEST,
+                json!({"offer_id": ["Ce champ est obligatoire."]}),
+            );
             return answer(refused, &Fields(&[]), |v| v);
         }
     };
@@ -647,10 +783,7 @@ async fn multipart_form(
     ),
     Answer,
 > {
-    let refused = |text: &str| Answer {
-        status: StatusCode::BAD_REQUEST,
-        body: json!({"detail": text}),
-    };
+    let refused = |text: &str| Answer::new(StatusCode::BAD_REQUEST, json!({"detail": text}));
     let (parts, body) = request.into_parts();
     let caller = Caller::of(&parts);
     let boundary = parts
@@ -658,9 +791,11 @@ async fn multipart_form(
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| multer::parse_boundary(v).ok())
-        .ok_or_else(|| Answer {
-            status: StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            body: json!({"detail": "Formulaire multipart/form-data attendu."}),
+        .ok_or_else(|| {
+            Answer::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                json!({"detail": "Formulaire multipart/form-data attendu."}),
+            )
         })?;
     let limits = multer::Constraints::new()
         .size_limit(multer::SizeLimit::new().whole_stream(6 * 1024 * 1024));
@@ -773,10 +908,10 @@ async fn create_application(State(ours): State<Ours>, request: Request) -> Respo
         .and_then(|v| v.as_str().map(String::from))
         .filter(|id| !id.is_empty())
     else {
-        let refused = Answer {
-            status: StatusCode::BAD_REQUEST,
-            body: json!({ *id_field: ["Ce champ est obligatoire."] }),
-        };
+        let refused = Answer::new(
+            StatusCode::BAD_REQUEST,
+            json!({ *id_field: ["Ce champ est obligatoire."] }),
+        );
         return answer(refused, &Fields(&[]), |v| v);
     };
     let mut body = Map::new();
@@ -804,6 +939,14 @@ async fn create_application(State(ours): State<Ours>, request: Request) -> Respo
             .unwrap_or_else(|_| amount.into());
         body.insert("montant_demande".into(), number);
     }
+    // A candidat's new CV becomes the profile's (our upload route's
+    // rule): the one before is put back if the form is refused.
+    let previous_cv = if files.iter().any(|(field, ..)| field == "cv") {
+        let me = call(&ours, &caller, Method::GET, "/api/auth/profile/", None).await;
+        me.body["cv"].as_str().map(String::from)
+    } else {
+        None
+    };
     let mut uploaded = Vec::new();
     for (field, file_name, bytes) in &files {
         let Some((_, kind, ours_field, many)) = APPLICATION_FILES.iter().find(|(f, ..)| f == field)
@@ -823,7 +966,7 @@ async fn create_application(State(ours): State<Ours>, request: Request) -> Respo
                 }
             }
             Err(mut refused) => {
-                forget(&ours, &caller, &uploaded).await;
+                forget(&ours, &caller, &uploaded, previous_cv.as_deref()).await;
                 // The upload's error is on `fichier`: the form's field.
                 if let Some(reason) = refused
                     .body
@@ -846,19 +989,33 @@ async fn create_application(State(ours): State<Ours>, request: Request) -> Respo
     )
     .await;
     if !found.status.is_success() {
-        forget(&ours, &caller, &uploaded).await;
+        forget(&ours, &caller, &uploaded, previous_cv.as_deref()).await;
     }
     answer(found, &mapping::APPLICATION, application)
 }
 
-/// Deletes the files a refused form uploaded.
+/// Deletes the files a refused form uploaded, and links the profile's
+/// CV of before again.
 #[cfg(feature = "uploads")]
-async fn forget(ours: &Ours, caller: &Caller, ids: &[String]) {
+async fn forget(ours: &Ours, caller: &Caller, ids: &[String], previous_cv: Option<&str>) {
     for id in ids {
         let path = format!("/api/upload/{}/", urlencoding(id));
         let gone = call(ours, caller, Method::DELETE, &path, None).await;
         if !gone.status.is_success() {
             tracing::warn!(upload_id = %id, status = %gone.status, "a refused form's file was left");
+        }
+    }
+    if let Some(cv) = previous_cv {
+        let back = call(
+            ours,
+            caller,
+            Method::PUT,
+            "/api/auth/profile/",
+            Some(json!({ "cv": cv })),
+        )
+        .await;
+        if !back.status.is_success() {
+            tracing::warn!(upload_id = %cv, status = %back.status, "the profile's CV was not linked again");
         }
     }
 }
@@ -892,7 +1049,7 @@ async fn approve_publication(
     if !ADMIN_KINDS.iter().any(|(k, _, _)| *k == kind) {
         return unknown_kind();
     }
-    let (caller, _) = object(request).await;
+    let (caller, _) = read!(request);
     let path = format!("/api/admin/publications/{}/valider/", urlencoding(&id));
     let found = call(&ours, &caller, Method::PUT, &path, Some(json!({}))).await;
     answer(found, &mapping::JOB_OFFER, mapping::job_offer)
@@ -908,7 +1065,7 @@ async fn reject_publication(
     if !ADMIN_KINDS.iter().any(|(k, _, _)| *k == kind) {
         return unknown_kind();
     }
-    let (caller, body) = object(request).await;
+    let (caller, body) = read!(request);
     let fields = Fields(&[("rejection_reason", "motif")]);
     let path = format!("/api/admin/publications/{}/refuser/", urlencoding(&id));
     let found = call(
@@ -935,7 +1092,7 @@ async fn admin_publications(
     };
     let query: std::collections::HashMap<String, String> =
         serde_urlencoded::from_str(request.uri().query().unwrap_or_default()).unwrap_or_default();
-    let (caller, _) = object(request).await;
+    let (caller, _) = read!(request);
     let (page, size) = match page_of(&query) {
         Ok(found) => found,
         Err(refused) => return answer(refused, &mapping::JOB_OFFER, |v| v),
@@ -993,7 +1150,7 @@ fn pending_recruiter(ours: Value) -> Value {
 async fn pending_recruiters(State(ours): State<Ours>, request: Request) -> Response {
     let query: std::collections::HashMap<String, String> =
         serde_urlencoded::from_str(request.uri().query().unwrap_or_default()).unwrap_or_default();
-    let (caller, _) = object(request).await;
+    let (caller, _) = read!(request);
     let (page, size) = match page_of(&query) {
         Ok(found) => found,
         Err(refused) => return answer(refused, &mapping::RECRUITER, |v| v),
@@ -1034,7 +1191,7 @@ async fn decide_recruiter(
     axum::extract::Path(id): axum::extract::Path<String>,
     request: Request,
 ) -> Response {
-    let (caller, body) = object(request).await;
+    let (caller, body) = read!(request);
     let (path, ours_body) = match body.get("action").and_then(Value::as_str) {
         Some("approve") => ("valider", json!({})),
         Some("reject") => {
@@ -1047,10 +1204,10 @@ async fn decide_recruiter(
             ("refuser", json!({"motif": reason}))
         }
         _ => {
-            let refused = Answer {
-                status: StatusCode::BAD_REQUEST,
-                body: json!({"action": ["« approve » ou « reject » attendu."]}),
-            };
+            let refused = Answer::new(
+                StatusCode::BAD_REQUEST,
+                json!({"action": ["« approve » ou « reject » attendu."]}),
+            );
             return answer(refused, &Fields(&[]), |v| v);
         }
     };

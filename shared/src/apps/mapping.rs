@@ -258,13 +258,31 @@ pub fn page_envelope(ours: &Value, page: u32, size: usize) -> Value {
 }
 
 /// A reference value of ours, `{id, nom}`, as the apps read one:
-/// `{id, name}`.
+/// `{id, code, name}`, `id` the number their forms send back.
 fn named(value: &mut Value) {
     if let Some(object) = value.as_object_mut()
-        && let Some(nom) = object.remove("nom")
+        && let Some(Value::String(id)) = object.get("id").cloned()
     {
-        object.insert("name".into(), nom);
+        object.insert("id".into(), numeric_id(&id).into());
+        object.insert("code".into(), id.into());
+        if let Some(nom) = object.remove("nom") {
+            object.insert("name".into(), nom);
+        }
     }
+}
+
+/// A date and time without a zone (an HTML `datetime-local`,
+/// `2099-06-30T17:00` or with seconds) as RFC 3339 in UTC; `None` for
+/// anything else (which goes through as sent).
+pub fn local_to_utc(text: &str) -> Option<String> {
+    let (day, time) = text.split_once('T')?;
+    let well_formed = day.len() == 10
+        && (time.len() == 5 || time.len() == 8)
+        && time.chars().all(|c| c.is_ascii_digit() || c == ':');
+    well_formed.then(|| {
+        let seconds = if time.len() == 5 { ":00" } else { "" };
+        format!("{day}T{time}{seconds}Z")
+    })
 }
 
 /// One of our publications (an offre) as the apps' job pages read it:
@@ -281,8 +299,11 @@ pub fn job_offer(ours: Value) -> Value {
             .to_string()
     };
     let status = publication_status(&text("statut_validation"), &text("statut"));
+    let author = ours.get("recruteur").cloned().unwrap_or(Value::Null);
     let recruiter = json!({
-        "id": ours.get("recruteur").cloned().unwrap_or(Value::Null),
+        "id": author.clone(),
+        // The edit form checks `recruiter.user.id` against the signed-in user.
+        "user": {"id": author},
         "company_name": ours.get("entreprise").cloned().unwrap_or(Value::Null),
         "logo": ours.get("logo").and_then(|l| l.get("url")).cloned().unwrap_or(Value::Null),
     });
@@ -527,13 +548,22 @@ mod tests {
         assert_eq!(apps["work_mode"], "REMOTE");
         assert_eq!(
             apps["department"],
-            json!({"id": "informatique", "name": "Informatique"})
+            json!({"id": numeric_id("informatique"), "code": "informatique", "name": "Informatique"})
         );
         assert_eq!(apps["status"], "PUBLISHED");
+        assert_eq!(apps["recruiter"]["user"]["id"], "r1");
+        assert_eq!(apps["recruiter"]["company_name"], "Acme");
+        assert_eq!(apps["recruiter"]["logo"], "https://cdn/logo.png");
         assert_eq!(
-            apps["recruiter"],
-            json!({"id": "r1", "company_name": "Acme", "logo": "https://cdn/logo.png"})
+            local_to_utc("2099-06-30T17:00").as_deref(),
+            Some("2099-06-30T17:00:00Z")
         );
+        assert_eq!(
+            local_to_utc("2099-06-30T17:00:05").as_deref(),
+            Some("2099-06-30T17:00:05Z")
+        );
+        assert_eq!(local_to_utc("2099-06-30T17:00:00Z"), None, "already zoned");
+        assert_eq!(local_to_utc("2099-06-30"), None);
         assert_eq!(apps["is_urgent"], true);
         assert_eq!(apps["application_deadline"], "2099-01-01T23:59:59Z");
     }
