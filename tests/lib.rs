@@ -598,6 +598,33 @@ impl TestApp {
         (email, created["id"].as_str().unwrap().to_string(), token)
     }
 
+    /// An S3 client on the stack (path-style, as the emulator needs).
+    pub fn s3(&self) -> aws_sdk_s3::Client {
+        aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&self.stack.sdk)
+                .force_path_style(true)
+                .build(),
+        )
+    }
+
+    /// The keys under `prefix` in the bucket of template.yaml's
+    /// `logical_id`.
+    pub async fn bucket_keys(&self, logical_id: &str, prefix: &str) -> Vec<String> {
+        let bucket = self.stack.resources.id(logical_id).unwrap();
+        let out = self
+            .s3()
+            .list_objects_v2()
+            .bucket(bucket)
+            .prefix(prefix)
+            .send()
+            .await
+            .unwrap();
+        out.contents()
+            .iter()
+            .filter_map(|o| o.key().map(String::from))
+            .collect()
+    }
+
     /// Sends a file to `POST /api/upload/<kind>/` (multipart, field
     /// `fichier`); asserts 201 and returns its id.
     pub async fn upload_file(&self, token: &str, kind: &str, name: &str, bytes: Vec<u8>) -> String {

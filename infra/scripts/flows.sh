@@ -3,14 +3,23 @@
 # them, against a fresh local stack (its own emulator and dev server, on
 # free ports, with the production rate limits): the Postman collection's
 # flows folder with newman, then examples/flows.mjs (Node's fetch) and
-# examples/flows.sh (curl).
+# examples/flows.sh (curl); last, the real web app and admin panel in
+# headless Chromium (tests/browser/flows.py), whose hard-coded API is
+# http://localhost:8000: the apps' API of this stack serves that port.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 free_port() { .venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
 MOTO_PORT=$(free_port)
 API_PORT=$(free_port)
-APPS_PORT=$(free_port)
+# The apps call http://localhost:8000 and are served on :4173 and :4174.
+APPS_PORT=8000
+for port in 8000 4173 4174; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then
+    echo "port $port is taken: the browser flows need it (the apps hard-code the API on 8000; stop what holds it, e.g. make run)" >&2
+    exit 1
+  fi
+done
 ENDPOINT="http://127.0.0.1:$MOTO_PORT"
 export BASE_URL="http://127.0.0.1:$API_PORT"
 export ADMIN_EMAIL="admin-flows@destinyjobs.local" ADMIN_PASSWORD="Admin-Flows-2026!"
@@ -47,3 +56,6 @@ node examples/flows.mjs
 
 echo "== examples/flows.sh"
 bash examples/flows.sh
+
+echo "== the apps in Chromium (tests/browser/flows.py; on failure: target/browser/)"
+.venv/bin/python tests/browser/flows.py

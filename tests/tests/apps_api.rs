@@ -584,13 +584,24 @@ async fn the_admin_panel_approves_an_offer_and_a_recruiter() {
     let r = send(
         &app,
         app.http
-            .post(format!("{apps}/api/jobs/admin/scholarship/{id}/reject/"))
+            .post(format!("{apps}/api/jobs/admin/offer/{id}/reject/"))
             .bearer_auth(&admin)
             .json(&json!({})),
     )
     .await;
     assert_eq!(r.status, 400, "the reason is required: {}", r.body);
     assert!(r.body["rejection_reason"].is_array(), "{}", r.body);
+    // The panel's URL names the kind: an offer's id under another kind is
+    // a 404.
+    let r = send(
+        &app,
+        app.http
+            .post(format!("{apps}/api/jobs/admin/scholarship/{id}/reject/"))
+            .bearer_auth(&admin)
+            .json(&json!({"rejection_reason": "Hors sujet"})),
+    )
+    .await;
+    assert_eq!(r.status, 404, "{}", r.body);
     let r = send(
         &app,
         app.http

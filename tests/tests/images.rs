@@ -77,23 +77,7 @@ async fn fetch_with_headers(url: &str) -> (u16, reqwest::header::HeaderMap, Vec<
 
 /// The keys of the images bucket under `prefix`.
 async fn objects(app: &TestApp, prefix: &str) -> Vec<String> {
-    let s3 = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&app.stack.sdk)
-            .force_path_style(true)
-            .build(),
-    );
-    let bucket = app.stack.resources.id("ImagesBucket").unwrap();
-    let out = s3
-        .list_objects_v2()
-        .bucket(bucket)
-        .prefix(prefix)
-        .send()
-        .await
-        .unwrap();
-    out.contents()
-        .iter()
-        .filter_map(|o| o.key().map(String::from))
-        .collect()
+    app.bucket_keys("ImagesBucket", prefix).await
 }
 
 fn contains(haystack: &[u8], needle: &[u8]) -> bool {

@@ -70,29 +70,13 @@ async fn download(file: &Value) -> (Vec<u8>, String) {
 }
 
 fn s3(app: &TestApp) -> (aws_sdk_s3::Client, String) {
-    let client = aws_sdk_s3::Client::from_conf(
-        aws_sdk_s3::config::Builder::from(&app.stack.sdk)
-            .force_path_style(true)
-            .build(),
-    );
     let bucket = app.stack.resources.id("UploadsBucket").unwrap().to_string();
-    (client, bucket)
+    (app.s3(), bucket)
 }
 
-/// The keys of the bucket under `prefix`.
+/// The keys of the uploads bucket under `prefix`.
 async fn objects(app: &TestApp, prefix: &str) -> Vec<String> {
-    let (s3, bucket) = s3(app);
-    let out = s3
-        .list_objects_v2()
-        .bucket(bucket)
-        .prefix(prefix)
-        .send()
-        .await
-        .unwrap();
-    out.contents()
-        .iter()
-        .filter_map(|o| o.key().map(String::from))
-        .collect()
+    app.bucket_keys("UploadsBucket", prefix).await
 }
 
 /// The caller's own files, as the API lists them.

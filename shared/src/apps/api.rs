@@ -236,6 +236,13 @@ fn answer(ours: Answer, fields: &Fields, rename: impl FnOnce(Value) -> Value) ->
     response
 }
 
+/// A 400 on the apps' field `field` (a check of the translation itself,
+/// such as a missing form field), in the shape of the others.
+fn field_error(field: &str, message: &str) -> Response {
+    let refused = Answer::new(StatusCode::BAD_REQUEST, json!({ field: [message] }));
+    answer(refused, &Fields(&[]), |v| v)
+}
+
 /// An error of ours, readable by the apps' handlers.
 pub fn apps_error(ours: Value, fields: &Fields) -> Value {
     let Value::Object(ours) = ours else {
@@ -458,9 +465,7 @@ async fn numbered(ours: &Ours, caller: &Caller, first: String, page: u32) -> Ans
 
 /// The apps' `page` and `page_size`: a page number from 1 to `MAX_PAGE`
 /// (404 otherwise, as DRF answers), and a size our lists take.
-fn page_of(
-    query: &std::collections::HashMap<String, String>,
-) -> Result<(u32, Option<String>), Answer> {
+fn page_of(query: &std::collections::HashMap<String, String>) -> Result<Paging, Answer> {
     let page = match query.get("page") {
         None => 1,
         Some(text) => match text.parse::<u32>() {
@@ -484,7 +489,46 @@ fn page_of(
             "Page invalide : trop loin dans la liste.",
         ));
     }
-    Ok((page, size))
+    Ok(Paging {
+        page,
+        size,
+        per_page,
+    })
+}
+
+/// A numbered page the apps asked for: its number, the size as sent (for
+/// our list) and as read.
+struct Paging {
+    page: u32,
+    size: Option<String>,
+    per_page: usize,
+}
+
+/// Page `paging.page` of our list `first` in the apps' envelope, each
+/// item renamed by `item` (and the items also under `also`, when a page
+/// reads them there); our errors in the apps' names (`fields`).
+async fn list_page(
+    ours: &Ours,
+    caller: &Caller,
+    first: String,
+    paging: &Paging,
+    fields: &Fields,
+    item: fn(Value) -> Value,
+    also: Option<&str>,
+) -> Response {
+    let found = numbered(ours, caller, first, paging.page).await;
+    answer(found, fields, |list| {
+        let mut envelope = mapping::page_envelope(&list, paging.page, paging.per_page);
+        if let Some(items) = envelope["results"].as_array_mut() {
+            for one in items.iter_mut() {
+                *one = item(one.take());
+            }
+        }
+        if let Some(key) = also {
+            envelope[key] = envelope["results"].clone();
+        }
+        envelope
+    })
 }
 
 /// `GET /api/jobs/job-offers/`: the public offers, with the apps'
@@ -494,7 +538,7 @@ async fn job_offers(State(ours): State<Ours>, request: Request) -> Response {
     let query: std::collections::HashMap<String, String> =
         serde_urlencoded::from_str(request.uri().query().unwrap_or_default()).unwrap_or_default();
     let (caller, _) = read!(request);
-    let (page, size) = match page_of(&query) {
+    let paging = match page_of(&query) {
         Ok(found) => found,
         Err(refused) => return answer(refused, &mapping::JOB_OFFER, |v| v),
     };
@@ -519,32 +563,26 @@ async fn job_offers(State(ours): State<Ours>, request: Request) -> Response {
     } else {
         "/api/recherche/offres/"
     };
-    let per_page = size
-        .as_deref()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(crate::page::DEFAULT_PAGE_SIZE);
-    if let Some(size) = size {
-        ours_query.push(("page_size", size));
-    }
+    ours_query.extend(paging.size.clone().map(|size| ("page_size", size)));
     let first = format!(
         "{path}?{}",
         serde_urlencoded::to_string(&ours_query).unwrap_or_default()
     );
-    let found = numbered(&ours, &caller, first, page).await;
     let fields = Fields(&[
         ("query", "q"),
         ("location", "localisation"),
         ("contract_type", "type_contrat"),
     ]);
-    answer(found, &fields, |list| {
-        let mut envelope = mapping::page_envelope(&list, page, per_page);
-        if let Some(items) = envelope["results"].as_array_mut() {
-            for item in items.iter_mut() {
-                *item = mapping::job_offer(item.take());
-            }
-        }
-        envelope
-    })
+    list_page(
+        &ours,
+        &caller,
+        first,
+        &paging,
+        &fields,
+        mapping::job_offer,
+        None,
+    )
+    .await
 }
 
 /// `GET /api/jobs/job-offers/{id}/`: our public detail of an offre.
@@ -721,20 +759,15 @@ async fn compatibility(State(ours): State<Ours>, request: Request) -> Response {
         .and_then(Value::as_str)
         .unwrap_or("JOB");
     let Some((_, segment)) = mapping::OFFER_TYPES.iter().find(|(t, _)| *t == kind) else {
-        let refused = Answer::new(
-            StatusCode::BAD_REQUEST,
-            json!({"offer_type": ["JOB, FUNDING, SCHOLARSHIP ou CONSULTATION attendu."]}),
+        return field_error(
+            "offer_type",
+            "JOB, FUNDING, SCHOLARSHIP ou CONSULTATION attendu.",
         );
-        return answer(refused, &Fields(&[]), |v| v);
     };
     let id = match body.get("offer_id") {
         Some(Value::String(id)) if !id.is_empty() => id.clone(),
         _ => {
-            let refused = Answer::new(
-                StatusCode::BAD_REQUEST,
-                json!({"offer_id": ["Ce champ est obligatoire."]}),
-            );
-            return answer(refused, &Fields(&[]), |v| v);
+            return field_error("offer_id", "Ce champ est obligatoire.");
         }
     };
     let path = format!("/api/{segment}/{}/compatibilite/", urlencoding(&id));
@@ -908,11 +941,7 @@ async fn create_application(State(ours): State<Ours>, request: Request) -> Respo
         .and_then(|v| v.as_str().map(String::from))
         .filter(|id| !id.is_empty())
     else {
-        let refused = Answer::new(
-            StatusCode::BAD_REQUEST,
-            json!({ *id_field: ["Ce champ est obligatoire."] }),
-        );
-        return answer(refused, &Fields(&[]), |v| v);
+        return field_error(id_field, "Ce champ est obligatoire.");
     };
     let mut body = Map::new();
     for (apps, ours_field) in [
@@ -1046,13 +1075,9 @@ async fn approve_publication(
     axum::extract::Path((kind, id)): axum::extract::Path<(String, String)>,
     request: Request,
 ) -> Response {
-    if !ADMIN_KINDS.iter().any(|(k, _, _)| *k == kind) {
-        return unknown_kind();
-    }
     let (caller, _) = read!(request);
-    let path = format!("/api/admin/publications/{}/valider/", urlencoding(&id));
-    let found = call(&ours, &caller, Method::PUT, &path, Some(json!({}))).await;
-    answer(found, &mapping::JOB_OFFER, mapping::job_offer)
+    let decided = decide_publication(&ours, &caller, &kind, &id, "valider", json!({})).await;
+    answer(decided, &mapping::JOB_OFFER, mapping::job_offer)
 }
 
 /// `POST /api/jobs/admin/{kind}/{id}/reject/` `{rejection_reason}`: our
@@ -1062,21 +1087,44 @@ async fn reject_publication(
     axum::extract::Path((kind, id)): axum::extract::Path<(String, String)>,
     request: Request,
 ) -> Response {
-    if !ADMIN_KINDS.iter().any(|(k, _, _)| *k == kind) {
-        return unknown_kind();
-    }
     let (caller, body) = read!(request);
     let fields = Fields(&[("rejection_reason", "motif")]);
-    let path = format!("/api/admin/publications/{}/refuser/", urlencoding(&id));
-    let found = call(
-        &ours,
-        &caller,
+    let motif = Value::Object(fields.to_ours(body));
+    let decided = decide_publication(&ours, &caller, &kind, &id, "refuser", motif).await;
+    answer(decided, &fields, mapping::job_offer)
+}
+
+/// Our `PUT /api/admin/publications/{id}/<verb>/`, for a publication of
+/// the panel's `kind` only: the admins' read of it first (a 404 for an
+/// id of another kind, as the panel's URL names one).
+async fn decide_publication(
+    ours: &Ours,
+    caller: &Caller,
+    kind: &str,
+    id: &str,
+    verb: &str,
+    body: Value,
+) -> Answer {
+    let not_found = || Answer::refused(StatusCode::NOT_FOUND, "Pas trouvé.");
+    let Some((_, _, ours_kind)) = ADMIN_KINDS.iter().find(|(k, _, _)| *k == kind) else {
+        return not_found();
+    };
+    let path = format!("/api/admin/publications/{}/", urlencoding(id));
+    let read = call(ours, caller, Method::GET, &path, None).await;
+    if !read.status.is_success() {
+        return read;
+    }
+    if read.body["type_publication"] != *ours_kind {
+        return not_found();
+    }
+    call(
+        ours,
+        caller,
         Method::PUT,
-        &path,
-        Some(Value::Object(fields.to_ours(body))),
+        &format!("{path}{verb}/"),
+        Some(body),
     )
-    .await;
-    answer(found, &fields, mapping::job_offer)
+    .await
 }
 
 /// `GET /api/jobs/{kind}/admin/all/?status=`: the panel's list of one
@@ -1093,7 +1141,7 @@ async fn admin_publications(
     let query: std::collections::HashMap<String, String> =
         serde_urlencoded::from_str(request.uri().query().unwrap_or_default()).unwrap_or_default();
     let (caller, _) = read!(request);
-    let (page, size) = match page_of(&query) {
+    let paging = match page_of(&query) {
         Ok(found) => found,
         Err(refused) => return answer(refused, &mapping::JOB_OFFER, |v| v),
     };
@@ -1109,25 +1157,22 @@ async fn admin_publications(
                 .into_response();
         }
     }
-    let per_page = size
-        .as_deref()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(crate::page::DEFAULT_PAGE_SIZE);
-    ours_query.extend(size.map(|s| ("page_size", s)));
+    ours_query.extend(paging.size.clone().map(|s| ("page_size", s)));
     let first = format!(
         "/api/admin/publications/?{}",
         serde_urlencoded::to_string(&ours_query).unwrap_or_default()
     );
-    let found = numbered(&ours, &caller, first, page).await;
-    answer(found, &mapping::JOB_OFFER, |list| {
-        let mut envelope = mapping::page_envelope(&list, page, per_page);
-        if let Some(items) = envelope["results"].as_array_mut() {
-            for item in items.iter_mut() {
-                *item = mapping::job_offer(item.take());
-            }
-        }
-        envelope
-    })
+    let fields = &mapping::JOB_OFFER;
+    list_page(
+        &ours,
+        &caller,
+        first,
+        &paging,
+        fields,
+        mapping::job_offer,
+        None,
+    )
+    .await
 }
 
 /// An account awaiting validation as the panel's recruiters page reads
@@ -1151,32 +1196,28 @@ async fn pending_recruiters(State(ours): State<Ours>, request: Request) -> Respo
     let query: std::collections::HashMap<String, String> =
         serde_urlencoded::from_str(request.uri().query().unwrap_or_default()).unwrap_or_default();
     let (caller, _) = read!(request);
-    let (page, size) = match page_of(&query) {
+    let paging = match page_of(&query) {
         Ok(found) => found,
         Err(refused) => return answer(refused, &mapping::RECRUITER, |v| v),
     };
-    let per_page = size
-        .as_deref()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or(crate::page::DEFAULT_PAGE_SIZE);
-    let first = match size {
+    let first = match &paging.size {
         Some(size) => format!(
             "/api/admin/recruteurs-en-attente/?page_size={}",
-            urlencoding(&size)
+            urlencoding(size)
         ),
         None => "/api/admin/recruteurs-en-attente/".to_string(),
     };
-    let found = numbered(&ours, &caller, first, page).await;
-    answer(found, &mapping::RECRUITER, |list| {
-        let mut envelope = mapping::page_envelope(&list, page, per_page);
-        if let Some(items) = envelope["results"].as_array_mut() {
-            for item in items.iter_mut() {
-                *item = pending_recruiter(item.take());
-            }
-        }
-        envelope["recruiters"] = envelope["results"].clone();
-        envelope
-    })
+    let (fields, item) = (&mapping::RECRUITER, pending_recruiter);
+    list_page(
+        &ours,
+        &caller,
+        first,
+        &paging,
+        fields,
+        item,
+        Some("recruiters"),
+    )
+    .await
 }
 
 /// The reason given when the panel refuses an account: its button asks
@@ -1204,11 +1245,7 @@ async fn decide_recruiter(
             ("refuser", json!({"motif": reason}))
         }
         _ => {
-            let refused = Answer::new(
-                StatusCode::BAD_REQUEST,
-                json!({"action": ["« approve » ou « reject » attendu."]}),
-            );
-            return answer(refused, &Fields(&[]), |v| v);
+            return field_error("action", "« approve » ou « reject » attendu.");
         }
     };
     let path = format!("/api/admin/recruteurs/{}/{path}/", urlencoding(&id));
