@@ -14,8 +14,9 @@ stack that script starts: our API at BASE_URL, the apps' API on
    apps load Tailwind and Font Awesome from CDNs);
 4. checks each flow afterwards through the French API.
 
-A failed flow leaves, in target/browser/, a screenshot and the requests
-the browser saw fail (network errors and 4xx/5xx answers).
+A failed flow leaves, in target/browser/, a screenshot of each page and
+the requests the browser saw fail (network errors and 4xx/5xx answers),
+with the pages' uncaught errors.
 """
 
 import hashlib
@@ -184,6 +185,7 @@ class Browser:
         page.set_default_timeout(15_000)
         page.on("requestfailed", lambda r: self.failed.append(f"[{who}] {r.method} {r.url}: {r.failure}"))
         page.on("response", lambda r: r.status >= 400 and self.failed.append(f"[{who}] {r.request.method} {r.url}: {r.status}"))
+        page.on("pageerror", lambda e: self.failed.append(f"[{who}] uncaught: {e}"))
         page.on("dialog", lambda d: d.accept())
         return page
 
@@ -216,9 +218,9 @@ def sign_in(page, email, password=PASSWORD):
 
 def flow_1_log_in(browser, seed):
     step("1. a candidat and a verified recruteur log in to the web app, each lands in its area")
-    for who, area, mark in [
-        ("candidat", "/candidat", "a[href='/candidat/emploi-candidature']"),
-        ("recruteur", "/recruteur/dashboard", "a[href='/recruteur/creer-offre']"),
+    for who, area, mark, shown in [
+        ("candidat", "/candidat", "a[href='/candidat/emploi-candidature']", "Bonjour Awa"),
+        ("recruteur", "/recruteur/dashboard", "a[href='/recruteur/creer-offre']", seed["offer_title"]),
     ]:
         page = seed[f"{who}_page"] = browser.page(who)
         sign_in(page, seed[who]["email"])
@@ -232,6 +234,12 @@ def flow_1_log_in(browser, seed):
         page.wait_for_load_state("networkidle")
         assert page.url == web(area), f"{who} was sent to {page.url}"
         expect(page.locator(mark).first).to_be_attached()
+        # The area's page drew what its calls read: the candidat's home
+        # greets the account, the dashboard (7 calls, one failure fails
+        # it) lists the recruiter's offer.
+        expect(page.get_by_text(shown).first).to_be_visible()
+        expect(page.get_by_text("Erreur lors du chargement")).to_have_count(0)
+        page.screenshot(path=str(OUT / f"landing-{who}.png"), full_page=True)
 
 
 def flow_2_browse(browser, seed):
@@ -260,6 +268,8 @@ def flow_3_apply(browser, seed):
         page.locator("form button[type=submit]").last.click()
     assert created.value.status == 201, f"applying answered {created.value.status}: {created.value.text()}"
     page.wait_for_url(web("/candidat/emploi-candidature"))
+    # Its list of applications (GET /api/applications/job/) shows this one.
+    expect(page.get_by_text(seed["offer_title"]).first).to_be_visible()
 
 
 def flow_4_create_offer(browser, seed):

@@ -801,3 +801,216 @@ async fn a_candidate_applies_through_the_apps_form() {
         r.body
     );
 }
+
+/// GET `path` of the apps' API as `token`.
+async fn apps_get(app: &TestApp, apps: &str, path: &str, token: &str) -> Response {
+    send(
+        app,
+        app.http.get(format!("{apps}{path}")).bearer_auth(token),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn the_areas_landing_pages_read_what_our_api_holds() {
+    let app = TestApp::spawn().await;
+    let apps = app.spawn_apps().await;
+    let (_, admin) = app.admin().await;
+    let (_, recruiter_sub, recruiter) = app.verified_recruiter(&admin).await;
+    let (_, _, other_recruiter) = app.verified_recruiter(&admin).await;
+    let offer = app
+        .open_publication(&admin, &recruiter, "offres", "Comptable confirmé")
+        .await;
+    let funding = app
+        .open_publication(&admin, &recruiter, "financements", "Fonds agricole")
+        .await;
+    let pending = app.publish(&recruiter, "offres", "Caissier").await;
+    let (_, candidat_sub, candidat) = app
+        .applicant(
+            "candidat",
+            json!({"competences": ["Rust", "SQL"], "formation": "Master"}),
+        )
+        .await;
+    let first = app
+        .apply(
+            &candidat,
+            "offres",
+            offer["id"].as_str().unwrap(),
+            json!({}),
+        )
+        .await;
+    assert_eq!(first.status, 201, "{}", first.body);
+    let second = app
+        .apply(
+            &candidat,
+            "financements",
+            funding["id"].as_str().unwrap(),
+            json!({}),
+        )
+        .await;
+    assert_eq!(second.status, 201, "{}", second.body);
+
+    // The candidat's profile and home.
+    let r = apps_get(&app, &apps, "/api/auth/profile/candidate/", &candidat).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["skills"], "Rust, SQL");
+    assert_eq!(r.body["education"], "Master");
+    let r = apps_get(&app, &apps, "/api/auth/profile/candidate/", &recruiter).await;
+    assert_eq!(
+        r.status, 404,
+        "a recruiter has no candidate profile: {}",
+        r.body
+    );
+    let r = apps_get(&app, &apps, "/api/auth/profile/recruiter/", &recruiter).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["id"], recruiter_sub.as_str());
+    assert!(r.body["company_name"].is_string());
+
+    let stats = apps_get(&app, &apps, "/api/applications/my-stats/", &candidat).await;
+    assert_eq!(stats.status, 200, "{}", stats.body);
+    let ours = app
+        .get_auth("/api/candidat/statistiques/", &candidat)
+        .await
+        .body;
+    assert_eq!(stats.body["total_applications"], 2);
+    assert_eq!(
+        stats.body["total_applications"],
+        ours["candidatures"]["total"]["total"]
+    );
+    assert_eq!(stats.body["pending_applications"], 2);
+    assert_eq!(stats.body["job_applications"], 1);
+    assert_eq!(stats.body["funding_applications"], 1);
+    assert!(stats.body["generated_at"].is_string());
+
+    // Its list of job applications: a bare array, each with the offer's
+    // card; the funding one only in the funding list.
+    let r = apps_get(
+        &app,
+        &apps,
+        "/api/applications/job/?page=1&page_size=10",
+        &candidat,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let items = r.body.as_array().expect("a bare array");
+    assert_eq!(items.len(), 1, "{}", r.body);
+    assert_eq!(items[0]["id"], first.body["id"]);
+    assert_eq!(items[0]["application"]["status"], "PENDING");
+    assert_eq!(items[0]["job_offer"]["title"], "Comptable confirmé");
+    assert!(items[0]["job_offer"]["recruiter"]["company_name"].is_string());
+    let r = apps_get(&app, &apps, "/api/applications/funding/", &candidat).await;
+    assert_eq!(r.body.as_array().map(Vec::len), Some(1), "{}", r.body);
+    assert_eq!(r.body[0]["funding_offer"]["title"], "Fonds agricole");
+
+    // The recruiter's dashboard: its counters, its own lists with their
+    // status, every application received newest first.
+    let r = apps_get(&app, &apps, "/api/applications/stats/", &recruiter).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["total_applications"], 2);
+    assert_eq!(r.body["publications"]["job_offers"]["PENDING_APPROVAL"], 1);
+    assert_eq!(r.body["publications"]["job_offers"]["PUBLISHED"], 1);
+    let r = apps_get(&app, &apps, "/api/applications/stats/", &candidat).await;
+    assert_eq!(
+        r.status, 403,
+        "a candidat has no recruiter's figures: {}",
+        r.body
+    );
+
+    let r = apps_get(
+        &app,
+        &apps,
+        "/api/jobs/my-job-offers/?page=1&page_size=5",
+        &recruiter,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["count"], 2);
+    let status_of = |id: &serde_json::Value| {
+        r.body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|o| o["id"] == *id)
+            .map(|o| o["status"].clone())
+    };
+    assert_eq!(status_of(&offer["id"]), Some(json!("PUBLISHED")));
+    assert_eq!(status_of(&pending["id"]), Some(json!("PENDING_APPROVAL")));
+    let r = apps_get(
+        &app,
+        &apps,
+        "/api/jobs/my-job-offers/?status=PENDING_APPROVAL",
+        &recruiter,
+    )
+    .await;
+    assert_eq!(r.body["count"], 1, "{}", r.body);
+    assert_eq!(r.body["results"][0]["id"], pending["id"]);
+    let r = apps_get(&app, &apps, "/api/jobs/my-funding-offers/", &recruiter).await;
+    assert_eq!(
+        r.body["results"][0]["title"], "Fonds agricole",
+        "{}",
+        r.body
+    );
+    // Another recruiter's lists hold none of them.
+    let r = apps_get(&app, &apps, "/api/jobs/my-job-offers/", &other_recruiter).await;
+    assert_eq!(r.body["count"], 0, "{}", r.body);
+
+    let r = apps_get(
+        &app,
+        &apps,
+        "/api/applications/?page=1&page_size=10&ordering=-created_at",
+        &recruiter,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["count"], 2);
+    let ids: Vec<_> = r.body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| a["id"].clone())
+        .collect();
+    assert_eq!(
+        ids,
+        vec![second.body["id"].clone(), first.body["id"].clone()],
+        "newest first"
+    );
+    assert_eq!(r.body["results"][0]["status"], "PENDING");
+    // Page 2 of one per page is the older one.
+    let r = apps_get(
+        &app,
+        &apps,
+        "/api/applications/?page=2&page_size=1",
+        &recruiter,
+    )
+    .await;
+    assert_eq!(r.body["results"][0]["id"], first.body["id"], "{}", r.body);
+    assert_eq!(r.body["previous"], 1);
+    let r = apps_get(&app, &apps, "/api/applications/?page=1", &other_recruiter).await;
+    assert_eq!(r.body["count"], 0, "{}", r.body);
+    let r = apps_get(&app, &apps, "/api/applications/job/", &recruiter).await;
+    assert_eq!(r.body["results"][0]["id"], first.body["id"], "{}", r.body);
+    assert_eq!(r.body["results"][0]["candidat"], candidat_sub.as_str());
+
+    // Notifications: the recruiter was told of each application.
+    let ours = app.get_auth("/api/notifications/", &recruiter).await.body;
+    let r = apps_get(
+        &app,
+        &apps,
+        "/api/notifications/?page=1&page_size=10",
+        &recruiter,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["count"], ours["count"]);
+    assert_eq!(r.body["pagination"]["totalCount"], ours["count"]);
+    assert_eq!(r.body["notifications"], r.body["results"]);
+    let first_one = &r.body["results"][0];
+    assert_eq!(first_one["title"], ours["results"][0]["titre"]);
+    assert_eq!(first_one["is_read"], false);
+    let r = apps_get(&app, &apps, "/api/notifications/stats/", &recruiter).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["unread"], ours["non_lues"]);
+    assert_eq!(r.body["unread_count"], ours["non_lues"]);
+    let r = apps_get(&app, &apps, "/api/notifications/stats/", "not-a-token").await;
+    assert_eq!(r.status, 401, "{}", r.body);
+}

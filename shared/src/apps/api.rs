@@ -64,6 +64,7 @@ pub fn router(ours: Router) -> Router {
         )
         .merge(application_forms())
         .merge(reference_lists())
+        .merge(areas::routes())
         // Every other path (a route, not a fallback: the HTTP conventions
         // set their own 404 fallback).
         .route("/{*rest}", axum::routing::any(not_yet))
@@ -222,6 +223,8 @@ macro_rules! read {
     };
 }
 
+mod areas;
+
 /// Our answer for the apps: a success renamed by `rename`; an error
 /// with its message under each name the apps read (`detail`, `error`,
 /// `message`) and its field errors under the apps' field names.
@@ -295,6 +298,11 @@ pub fn user(profile: Value) -> Value {
     // The apps show `image` as a picture's URL.
     if let Some(url) = user.get("image").and_then(|i| i.get("url")).cloned() {
         user.insert("image".into(), url);
+    }
+    // Skills are one comma-separated text on the apps' pages.
+    if let Some(skills) = user.get("skills").and_then(Value::as_array) {
+        let words: Vec<&str> = skills.iter().filter_map(Value::as_str).collect();
+        user.insert("skills".into(), words.join(", ").into());
     }
     user.insert("email_verified".into(), verified.into());
     if let Some(email) = user.get("email").cloned() {
@@ -505,8 +513,8 @@ struct Paging {
 }
 
 /// Page `paging.page` of our list `first` in the apps' envelope, each
-/// item renamed by `item` (and the items also under `also`, when a page
-/// reads them there); our errors in the apps' names (`fields`).
+/// item renamed by `item`, then `finish`ed (from our page) where a page
+/// reads more; our errors in the apps' names (`fields`).
 async fn list_page(
     ours: &Ours,
     caller: &Caller,
@@ -514,7 +522,7 @@ async fn list_page(
     paging: &Paging,
     fields: &Fields,
     item: fn(Value) -> Value,
-    also: Option<&str>,
+    finish: fn(&Value, &Paging, &mut Value),
 ) -> Response {
     let found = numbered(ours, caller, first, paging.page).await;
     answer(found, fields, |list| {
@@ -524,12 +532,13 @@ async fn list_page(
                 *one = item(one.take());
             }
         }
-        if let Some(key) = also {
-            envelope[key] = envelope["results"].clone();
-        }
+        finish(&list, paging, &mut envelope);
         envelope
     })
 }
+
+/// A `list_page` with nothing more than the envelope.
+fn as_is(_: &Value, _: &Paging, _: &mut Value) {}
 
 /// `GET /api/jobs/job-offers/`: the public offers, with the apps'
 /// filters (`query`, `contract_type`, `location`), numbered pages and
@@ -580,7 +589,7 @@ async fn job_offers(State(ours): State<Ours>, request: Request) -> Response {
         &paging,
         &fields,
         mapping::job_offer,
-        None,
+        as_is,
     )
     .await
 }
@@ -1170,7 +1179,7 @@ async fn admin_publications(
         &paging,
         fields,
         mapping::job_offer,
-        None,
+        as_is,
     )
     .await
 }
@@ -1208,6 +1217,10 @@ async fn pending_recruiters(State(ours): State<Ours>, request: Request) -> Respo
         None => "/api/admin/recruteurs-en-attente/".to_string(),
     };
     let (fields, item) = (&mapping::RECRUITER, pending_recruiter);
+    // The panel reads the list under `recruiters` too.
+    let under_recruiters = |_: &Value, _: &Paging, envelope: &mut Value| {
+        envelope["recruiters"] = envelope["results"].clone();
+    };
     list_page(
         &ours,
         &caller,
@@ -1215,7 +1228,7 @@ async fn pending_recruiters(State(ours): State<Ours>, request: Request) -> Respo
         &paging,
         fields,
         item,
-        Some("recruiters"),
+        under_recruiters,
     )
     .await
 }

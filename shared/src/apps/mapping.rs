@@ -235,6 +235,115 @@ pub fn application_move(status: &str) -> Option<(&'static str, Option<&'static s
     }
 }
 
+/// An application in the apps' names, its `status` from ours.
+pub fn application(ours: Value) -> Value {
+    let Value::Object(ours) = ours else {
+        return ours;
+    };
+    let statut = ours.get("statut").and_then(Value::as_str).unwrap_or("");
+    let status = application_status(statut, ours.get("etape").and_then(Value::as_str));
+    let mut apps = APPLICATION.to_apps(ours);
+    apps.insert("status".into(), status.into());
+    Value::Object(apps)
+}
+
+/// Our counters of applications (`candidatures`: per kind, per
+/// `statut`) in the apps' names. Ours count statuses, not the steps
+/// inside `en_cours`: `viewed_`, `shortlisted_` and
+/// `interview_applications` have no counter (each application's own
+/// `status` has them), and the pages show none.
+fn application_counts(ours: &Value) -> Map<String, Value> {
+    let n = |kind: &str, state: &str| json!(ours[kind][state].as_u64().unwrap_or(0));
+    let mut counts = Map::new();
+    for (apps, state) in [
+        ("total_applications", "total"),
+        ("pending_applications", "nouvelle"),
+        ("in_progress_applications", "en_cours"),
+        ("accepted_applications", "acceptee"),
+        ("rejected_applications", "refusee"),
+        ("withdrawn_applications", "retiree"),
+    ] {
+        counts.insert(apps.into(), n("total", state));
+    }
+    for (apps, kind) in [
+        ("job_applications", "offre"),
+        ("funding_applications", "financement"),
+        ("scholarship_applications", "bourse"),
+        ("consultation_applications", "consultation"),
+    ] {
+        counts.insert(apps.into(), n(kind, "total"));
+    }
+    counts
+}
+
+/// `GET /api/candidat/statistiques/` as the candidat's home reads it
+/// (`GET /api/applications/my-stats/`).
+pub fn applicant_stats(ours: &Value) -> Value {
+    let mut stats = application_counts(&ours["candidatures"]);
+    stats.insert(
+        "success_rate".into(),
+        json!(ours["taux_reponse"].as_f64().unwrap_or(0.0)),
+    );
+    Value::Object(stats)
+}
+
+/// `GET /api/recruteur/statistiques/` as the recruiter's dashboard reads
+/// it (`GET /api/applications/stats/`): the applications received, and
+/// the publications per kind and status.
+pub fn recruiter_stats(ours: &Value) -> Value {
+    let mut stats = application_counts(&ours["candidatures"]);
+    let rate = ours["taux_acceptation"].as_f64().unwrap_or(0.0);
+    stats.insert("acceptance_rate".into(), json!(rate));
+    let mut publications = Map::new();
+    for (apps, kind) in OFFER_KINDS {
+        let p = &ours["publications"][kind];
+        let n = |state: &str| json!(p[state].as_u64().unwrap_or(0));
+        publications.insert(
+            apps.to_string(),
+            json!({
+                "total": n("total"),
+                "PENDING_APPROVAL": n("en_attente"),
+                "PUBLISHED": n("validee"),
+                "REJECTED": n("refuse"),
+                "EXPIRED": n("fermee"),
+            }),
+        );
+    }
+    stats.insert("publications".into(), Value::Object(publications));
+    Value::Object(stats)
+}
+
+/// The apps' name of each kind's lists, and ours.
+pub const OFFER_KINDS: [(&str, &str); 4] = [
+    ("job_offers", "offre"),
+    ("funding_offers", "financement"),
+    ("scholarships", "bourse"),
+    ("consultation_offers", "consultation"),
+];
+
+/// A notification in the apps' names.
+pub fn notification(ours: Value) -> Value {
+    match ours {
+        Value::Object(ours) => Value::Object(NOTIFICATION.to_apps(ours)),
+        other => other,
+    }
+}
+
+/// The unread count and totals the headers and notification pages read
+/// (`GET /api/notifications/stats/`), from our list's `non_lues` and
+/// `count`.
+pub fn notification_stats(ours: &Value) -> Value {
+    let unread = ours["non_lues"].as_u64().unwrap_or(0);
+    let total = ours["count"].as_u64().unwrap_or(unread);
+    json!({
+        "unread": unread,
+        "unread_count": unread,
+        "total": total,
+        "total_notifications": total,
+        "read_count": total.saturating_sub(unread),
+    })
+}
+
 /// The apps' page envelope `{count, next, previous, results}` around one
 /// of our pages of `size` items at most: `next` and `previous` become
 /// page numbers (the apps ask for `page=N`; ours are cursors, which the
@@ -437,6 +546,50 @@ mod tests {
 
     fn object(v: Value) -> Map<String, Value> {
         v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn counters_read_as_the_home_and_dashboard_read_them() {
+        let mut ours = json!({"candidatures": {}, "taux_reponse": 50.0});
+        for kind in ["offre", "financement", "bourse", "consultation", "total"] {
+            ours["candidatures"][kind] = json!({"nouvelle": 1, "en_cours": 2, "acceptee": 0, "refusee": 1, "retiree": 0, "total": 4});
+        }
+        ours["candidatures"]["total"] = json!({"nouvelle": 4, "en_cours": 8, "acceptee": 0, "refusee": 4, "retiree": 0, "total": 16});
+        let stats = applicant_stats(&ours);
+        assert_eq!(stats["total_applications"], 16);
+        assert_eq!(stats["pending_applications"], 4);
+        assert_eq!(stats["in_progress_applications"], 8);
+        assert_eq!(stats["rejected_applications"], 4);
+        assert_eq!(stats["job_applications"], 4);
+        assert_eq!(stats["success_rate"], 50.0);
+        ours["publications"] =
+            json!({"offre": {"en_attente": 1, "validee": 2, "refuse": 0, "fermee": 3, "total": 6}});
+        let stats = recruiter_stats(&ours);
+        assert_eq!(stats["publications"]["job_offers"]["PUBLISHED"], 2);
+        assert_eq!(stats["publications"]["job_offers"]["EXPIRED"], 3);
+        assert_eq!(stats["publications"]["scholarships"]["total"], 0);
+        assert_eq!(stats["acceptance_rate"], 0.0);
+    }
+
+    #[test]
+    fn notifications_and_applications_in_the_apps_names() {
+        let stats = notification_stats(&json!({"non_lues": 3, "count": 10}));
+        assert_eq!(stats["unread"], 3);
+        assert_eq!(stats["unread_count"], 3);
+        assert_eq!(stats["total"], 10);
+        assert_eq!(stats["read_count"], 7);
+        let n = notification(
+            json!({"titre": "Bienvenue", "lu": true, "type_notification": "message_recu"}),
+        );
+        assert_eq!(
+            n,
+            json!({"title": "Bienvenue", "is_read": true, "notification_type": "message_recu"})
+        );
+        let a = application(
+            json!({"statut": "en_cours", "etape": "entretien", "lettre_motivation": "x"}),
+        );
+        assert_eq!(a["status"], "INTERVIEW");
+        assert_eq!(a["motivation_letter"], "x");
     }
 
     #[test]
