@@ -112,7 +112,7 @@ async fn the_apps_log_in_refresh_read_the_profile_and_log_out_through_our_routes
     let r = send(
         &app,
         app.http
-            .put(format!("{apps}/api/auth/profile/"))
+            .delete(format!("{apps}/api/auth/profile/"))
             .json(&json!({})),
     )
     .await;
@@ -127,11 +127,7 @@ async fn the_apps_log_in_refresh_read_the_profile_and_log_out_through_our_routes
     )
     .await;
     assert_eq!(r.status, 400, "{}", r.body);
-    let r = send(
-        &app,
-        app.http.get(format!("{apps}/api/jobs/funding-offers/")),
-    )
-    .await;
+    let r = send(&app, app.http.get(format!("{apps}/api/blog/public/posts/"))).await;
     assert_eq!(r.status, 501, "{}", r.body);
     assert!(
         r.body["detail"]
@@ -1013,4 +1009,508 @@ async fn the_areas_landing_pages_read_what_our_api_holds() {
     assert_eq!(r.body["unread_count"], ours["non_lues"]);
     let r = apps_get(&app, &apps, "/api/notifications/stats/", "not-a-token").await;
     assert_eq!(r.status, 401, "{}", r.body);
+}
+
+/// `method path` of the apps' API as `token` with a JSON `body`.
+async fn apps_send(
+    app: &TestApp,
+    apps: &str,
+    method: reqwest::Method,
+    path: &str,
+    token: Option<&str>,
+    body: serde_json::Value,
+) -> Response {
+    let mut request = app
+        .http
+        .request(method, format!("{apps}{path}"))
+        .json(&body);
+    if let Some(token) = token {
+        request = request.bearer_auth(token);
+    }
+    send(app, request).await
+}
+
+#[tokio::test]
+async fn the_account_forms_store_what_they_send() {
+    use reqwest::Method;
+    let app = TestApp::spawn().await;
+    let apps = app.spawn_apps().await;
+
+    // The signup form, then the session it expects (emails are confirmed
+    // on registration locally).
+    let email = format!("signup-{}@example.ci", ulid::Ulid::new()).to_lowercase();
+    let form = json!({"username": "awa", "email": email, "password": PASSWORD,
+        "password2": "Autre!Passw0rd", "user_type": "CANDIDAT", "terms_accepted": true,
+        "first_name": "Awa", "last_name": "Koné"});
+    let r = apps_send(
+        &app,
+        &apps,
+        Method::POST,
+        "/api/auth/register/",
+        None,
+        form.clone(),
+    )
+    .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body["password2"].is_array(), "{}", r.body);
+    let mut form = form;
+    form["password2"] = json!(PASSWORD);
+    let r = apps_send(&app, &apps, Method::POST, "/api/auth/register/", None, form).await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["user"]["user_type"], "CANDIDAT");
+    let token = r.body["access"].as_str().expect("a session").to_string();
+    let ours = app.get_auth("/api/auth/profile/", &token).await.body;
+    assert_eq!(ours["prenom"], "Awa");
+    assert_eq!(ours["type_compte"], "candidat");
+
+    // The profile form (the echoed email dropped), then reloaded.
+    let r = apps_send(
+        &app,
+        &apps,
+        Method::PUT,
+        "/api/auth/profile/",
+        Some(&token),
+        json!({"first_name": "Aïcha", "last_name": "Koné", "email": "autre@example.ci",
+               "phone": "+2250700000001", "skills": "Rust, SQL", "education": "Master"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let ours = app.get_auth("/api/auth/profile/", &token).await.body;
+    assert_eq!(ours["prenom"], "Aïcha");
+    assert_eq!(ours["telephone"], "+2250700000001");
+    assert_eq!(ours["competences"], json!(["Rust", "SQL"]));
+    assert_eq!(ours["email"], email.as_str(), "the login email stays");
+    let r = apps_get(&app, &apps, "/api/auth/profile/candidate/", &token).await;
+    assert_eq!(r.body["skills"], "Rust, SQL");
+    // A bad phone is the form's field error.
+    let r = apps_send(
+        &app,
+        &apps,
+        Method::PUT,
+        "/api/auth/profile/",
+        Some(&token),
+        json!({"phone": "abc"}),
+    )
+    .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body["phone"].is_array(), "{}", r.body);
+
+    // The location form: the selects' numbers, ours stored.
+    let countries = apps_get(&app, &apps, "/api/auth/countries/", &token)
+        .await
+        .body;
+    let ci = countries
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["code"] == "CI")
+        .unwrap()
+        .clone();
+    let regions = apps_get(
+        &app,
+        &apps,
+        &format!("/api/auth/countries/{}/regions/", ci["id"]),
+        &token,
+    )
+    .await
+    .body;
+    let region = regions[0].clone();
+    let r = apps_send(
+        &app,
+        &apps,
+        Method::PUT,
+        "/api/auth/profile/location/",
+        Some(&token),
+        json!({"country": ci["id"], "region": region["id"]}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let ours = app.get_auth("/api/auth/profile/", &token).await.body;
+    assert_eq!(ours["pays"]["id"], "CI");
+    assert_eq!(ours["region"]["id"], region["code"]);
+    let r = apps_get(&app, &apps, "/api/auth/profile/location/", &token).await;
+    assert_eq!(r.body["country"]["code"], "CI");
+    assert_eq!(r.body["country"]["id"], ci["id"]);
+
+    // Preferences: their switches to ours, the rest dropped.
+    let r = apps_send(
+        &app,
+        &apps,
+        Method::PUT,
+        "/api/notifications/preferences/",
+        Some(&token),
+        json!({"email_notifications": false, "sms_notifications": true, "email_new_offers": true}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let ours = app
+        .get_auth("/api/notifications/preferences/", &token)
+        .await
+        .body;
+    assert_eq!(
+        (ours["email"].clone(), ours["sms"].clone()),
+        (json!(false), json!(true))
+    );
+    let r = apps_get(&app, &apps, "/api/notifications/preferences/", &token).await;
+    assert_eq!(r.body["email_notifications"], false);
+
+    // Password change, then the old one no longer logs in.
+    let r = apps_send(
+        &app,
+        &apps,
+        Method::POST,
+        "/api/auth/password/change/",
+        Some(&token),
+        json!({"old_password": PASSWORD, "new_password": "Nouveau!Passw0rd2"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(r.body["message"].is_string(), "{}", r.body);
+    let r = apps_send(
+        &app,
+        &apps,
+        Method::POST,
+        "/api/auth/login/",
+        None,
+        json!({"login": email, "password": PASSWORD}),
+    )
+    .await;
+    assert_eq!(r.status, 401, "{}", r.body);
+    let r = apps_send(
+        &app,
+        &apps,
+        Method::POST,
+        "/api/auth/login/",
+        None,
+        json!({"login": email, "password": "Nouveau!Passw0rd2"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let second = r.body["access"].as_str().unwrap().to_string();
+
+    // Sessions: listed, then every one closed.
+    let r = apps_get(&app, &apps, "/api/auth/sessions/", &second).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body["results"].as_array().is_some_and(|s| !s.is_empty()),
+        "{}",
+        r.body
+    );
+    assert!(
+        r.body["results"][0]["last_activity"].is_string(),
+        "{}",
+        r.body
+    );
+    let r = apps_send(
+        &app,
+        &apps,
+        Method::POST,
+        "/api/auth/sessions/logout-all/",
+        Some(&second),
+        json!({"confirm": true}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["force_logout"], true);
+    assert_eq!(
+        app.get_auth("/api/auth/profile/", &second).await.status,
+        401
+    );
+}
+
+#[tokio::test]
+async fn the_panel_and_recruiter_work_lists_act_through_ours() {
+    use reqwest::Method;
+    let app = TestApp::spawn().await;
+    let apps = app.spawn_apps().await;
+    let (_, admin) = app.admin().await;
+    let (_, recruiter_sub, recruiter) = app.verified_recruiter(&admin).await;
+    let first = app.publish(&recruiter, "offres", "Premier").await;
+    let second = app.publish(&recruiter, "offres", "Second").await;
+    let ids = json!([first["id"], second["id"]]);
+
+    // Bulk approval: both public; a candidat may not.
+    let r = apps_send(
+        &app,
+        &apps,
+        Method::POST,
+        "/api/jobs/admin/bulk-actions/",
+        Some(&recruiter),
+        json!({"action": "approve", "offer_ids": ids}),
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = apps_send(
+        &app,
+        &apps,
+        Method::POST,
+        "/api/jobs/admin/bulk-actions/",
+        Some(&admin),
+        json!({"action": "approve", "offer_ids": ids}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["processed"], 2);
+    for id in [&first["id"], &second["id"]] {
+        let r = app
+            .send(
+                app.http
+                    .get(app.url(&format!("/api/offres/{}/", id.as_str().unwrap()))),
+            )
+            .await;
+        assert_eq!(r.status, 200, "{}", r.body);
+    }
+    // Again: each already decided, our 409.
+    let r = apps_send(
+        &app,
+        &apps,
+        Method::POST,
+        "/api/jobs/admin/bulk-actions/",
+        Some(&admin),
+        json!({"action": "approve", "offer_ids": ids}),
+    )
+    .await;
+    assert_eq!(r.status, 409, "{}", r.body);
+
+    // The recruiters' directory and one account.
+    let r = apps_get(
+        &app,
+        &apps,
+        "/api/auth/profiles/public/?page_size=100",
+        &admin,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let listed = r.body["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|a| a["id"] == recruiter_sub.as_str())
+        .cloned();
+    assert_eq!(listed.expect("listed")["account_status"], "APPROVED");
+    let r = apps_get(
+        &app,
+        &apps,
+        &format!("/api/auth/profiles/public/{recruiter_sub}/"),
+        &admin,
+    )
+    .await;
+    assert_eq!(
+        r.body["profile"]["account_status"], "APPROVED",
+        "{}",
+        r.body
+    );
+    let r = apps_get(
+        &app,
+        &apps,
+        &format!("/api/auth/profiles/public/{recruiter_sub}/"),
+        &recruiter,
+    )
+    .await;
+    assert_eq!(r.status, 403, "{}", r.body);
+
+    // An application moved with the recruiter's buttons, then its stored
+    // score read back.
+    let (_, candidat_sub, candidat) = app
+        .applicant("candidat", json!({"competences": ["Rust"]}))
+        .await;
+    let applied = app
+        .apply(
+            &candidat,
+            "offres",
+            first["id"].as_str().unwrap(),
+            json!({}),
+        )
+        .await;
+    let application = applied.body["id"].as_str().unwrap().to_string();
+    let r = apps_send(
+        &app,
+        &apps,
+        Method::POST,
+        "/api/applications/status/update/",
+        Some(&candidat),
+        json!({"application_id": application, "new_status": "SHORTLISTED"}),
+    )
+    .await;
+    assert!(
+        r.status == 403 || r.status == 404,
+        "the candidat may not: {}",
+        r.body
+    );
+    let r = apps_send(
+        &app,
+        &apps,
+        Method::POST,
+        "/api/applications/status/update/",
+        Some(&recruiter),
+        json!({"application_id": application, "new_status": "SHORTLISTED"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["status"], "SHORTLISTED");
+    let ours = app
+        .get_auth(
+            &format!("/api/recruteur/candidatures/{application}/"),
+            &recruiter,
+        )
+        .await
+        .body;
+    assert_eq!(
+        (ours["statut"].clone(), ours["etape"].clone()),
+        (json!("en_cours"), json!("preselectionnee"))
+    );
+    let r = apps_send(
+        &app,
+        &apps,
+        Method::PUT,
+        &format!("/api/applications/status/update/{application}/"),
+        Some(&recruiter),
+        json!({"status": "REJECTED", "notes": "Profil trop junior"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let ours = app
+        .get_auth(
+            &format!("/api/recruteur/candidatures/{application}/"),
+            &recruiter,
+        )
+        .await
+        .body;
+    assert_eq!(ours["statut"], "refusee");
+    assert_eq!(ours["notes_recruteur"], "Profil trop junior");
+    let r = apps_send(
+        &app,
+        &apps,
+        Method::POST,
+        "/api/applications/ai/analyze-compatibility/",
+        Some(&recruiter),
+        json!({"job_offer_id": first["id"], "candidate_id": candidat_sub}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["compatibility_score"], ours["score_compatibilite"]);
+    assert_eq!(r.body["score_saved"], true);
+
+    // Marking notifications read: one, then all.
+    let mine = eventually("an unread notification", 10, || async {
+        let page = app.get_auth("/api/notifications/", &recruiter).await.body;
+        (page["non_lues"].as_u64() > Some(0)).then_some(page)
+    })
+    .await;
+    let one = mine["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|n| n["lu"] == false)
+        .unwrap()["id"]
+        .clone();
+    let r = apps_send(
+        &app,
+        &apps,
+        Method::POST,
+        "/api/notifications/mark-as-read/",
+        Some(&recruiter),
+        json!({"notification_ids": [one]}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let after = app.get_auth("/api/notifications/", &recruiter).await.body;
+    assert_eq!(
+        after["non_lues"].as_u64(),
+        mine["non_lues"].as_u64().map(|n| n - 1)
+    );
+    let r = apps_send(
+        &app,
+        &apps,
+        Method::POST,
+        "/api/notifications/mark-as-read/",
+        Some(&recruiter),
+        json!({"mark_all": true}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        app.get_auth("/api/notifications/", &recruiter).await.body["non_lues"],
+        0
+    );
+
+    // The other kinds' public pages, the public figures, the admins'.
+    let funding = app
+        .open_publication(&admin, &recruiter, "financements", "Fonds vert")
+        .await;
+    let r = apps_get(
+        &app,
+        &apps,
+        "/api/jobs/funding-offers/?page=1&page_size=5",
+        &candidat,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body["results"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|f| f["id"] == funding["id"])
+    );
+    let r = apps_get(&app, &apps, "/api/common/stats/public/", &candidat).await;
+    let ours = app
+        .send(app.http.get(app.url("/api/statistiques/publiques/")))
+        .await
+        .body;
+    assert_eq!(
+        r.body["offers"]["job_offers"],
+        ours["publications"]["offre"]
+    );
+    assert_eq!(
+        r.body["users"]["candidates"],
+        ours["utilisateurs"]["candidat"]
+    );
+    let r = apps_get(&app, &apps, "/api/core-admin/stats/users/", &candidat).await;
+    assert_eq!(r.status, 403, "{}", r.body);
+    let r = apps_get(&app, &apps, "/api/applications/stats/", &admin).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert!(
+        r.body["applications_by_status"]["REJECTED"].as_u64() >= Some(1),
+        "{}",
+        r.body
+    );
+
+    // A recruiter deletes its own offer without applications; another's
+    // is a 404; one with applications our 409.
+    let lone = app.publish(&recruiter, "offres", "À supprimer").await;
+    let (_, _, other) = app.verified_recruiter(&admin).await;
+    let path = format!("/api/jobs/job-offers/{}/", lone["id"].as_str().unwrap());
+    let r = apps_send(&app, &apps, Method::DELETE, &path, Some(&other), json!({})).await;
+    assert_eq!(r.status, 404, "{}", r.body);
+    let r = apps_send(
+        &app,
+        &apps,
+        Method::DELETE,
+        &path,
+        Some(&recruiter),
+        json!({}),
+    )
+    .await;
+    assert_eq!(r.status, 204, "{}", r.body);
+    assert_eq!(
+        app.get_auth(
+            &format!("/api/recruteur/offres/{}/", lone["id"].as_str().unwrap()),
+            &recruiter
+        )
+        .await
+        .status,
+        404
+    );
+    let path = format!("/api/jobs/job-offers/{}/", first["id"].as_str().unwrap());
+    let r = apps_send(
+        &app,
+        &apps,
+        Method::DELETE,
+        &path,
+        Some(&recruiter),
+        json!({}),
+    )
+    .await;
+    assert_eq!(r.status, 409, "{}", r.body);
 }

@@ -25,7 +25,10 @@ pub fn router(ours: Router) -> Router {
         .route("/api/auth/login/", post(login).fallback(not_yet))
         .route("/api/auth/token/refresh/", post(refresh).fallback(not_yet))
         .route("/api/auth/logout/", post(logout).fallback(not_yet))
-        .route("/api/auth/profile/", get(profile).fallback(not_yet))
+        .route(
+            "/api/auth/profile/",
+            get(profile).put(accounts::edit_profile).fallback(not_yet),
+        )
         .route("/api/jobs/departments/", get(departments))
         .route("/api/jobs/categories/", get(categories))
         .route("/api/auth/countries/{id}/regions/", get(regions))
@@ -35,7 +38,10 @@ pub fn router(ours: Router) -> Router {
         )
         .route(
             "/api/jobs/job-offers/{id}/",
-            get(job_offer).patch(edit_job_offer).fallback(not_yet),
+            get(job_offer)
+                .patch(edit_job_offer)
+                .delete(delete_publication)
+                .fallback(not_yet),
         )
         .route(
             "/api/jobs/admin/{kind}/{id}/approve/",
@@ -51,7 +57,9 @@ pub fn router(ours: Router) -> Router {
         )
         .route(
             "/api/jobs/{kind}/{id}/",
-            get(publication_detail).fallback(not_yet),
+            get(publication_detail)
+                .delete(delete_publication)
+                .fallback(not_yet),
         )
         .route("/api/auth/recruiter-validation/", get(pending_recruiters))
         .route(
@@ -64,7 +72,11 @@ pub fn router(ours: Router) -> Router {
         )
         .merge(application_forms())
         .merge(reference_lists())
+        .merge(public_lists())
         .merge(areas::routes())
+        .merge(direct::routes())
+        .merge(accounts::routes())
+        .merge(panel::routes())
         // Every other path (a route, not a fallback: the HTTP conventions
         // set their own 404 fallback).
         .route("/{*rest}", axum::routing::any(not_yet))
@@ -223,12 +235,18 @@ macro_rules! read {
     };
 }
 
+mod accounts;
 mod areas;
+mod direct;
+mod panel;
 
 /// Our answer for the apps: a success renamed by `rename`; an error
 /// with its message under each name the apps read (`detail`, `error`,
 /// `message`) and its field errors under the apps' field names.
 fn answer(ours: Answer, fields: &Fields, rename: impl FnOnce(Value) -> Value) -> Response {
+    if ours.status == StatusCode::NO_CONTENT {
+        return StatusCode::NO_CONTENT.into_response();
+    }
     if ours.status.is_success() {
         return (ours.status, axum::Json(rename(ours.body))).into_response();
     }
@@ -544,6 +562,33 @@ fn as_is(_: &Value, _: &Paging, _: &mut Value) {}
 /// filters (`query`, `contract_type`, `location`), numbered pages and
 /// `count`. Our search when a filter is given, our public list otherwise.
 async fn job_offers(State(ours): State<Ours>, request: Request) -> Response {
+    public_list(ours, "offres", request).await
+}
+
+/// `GET /api/jobs/{funding-offers,scholarships,consultation-offers}/`:
+/// the same for the other kinds (`query` is their only filter served:
+/// ours filters them by words; the pages' other filters have no
+/// counterpart of the same meaning, and are said so in docs/apps-api.md).
+fn public_lists() -> Router<Ours> {
+    [
+        ("/api/jobs/funding-offers/", "financements"),
+        ("/api/jobs/scholarships/", "bourses"),
+        ("/api/jobs/consultation-offers/", "consultations"),
+    ]
+    .into_iter()
+    .fold(Router::new(), |router, (path, segment)| {
+        router.route(
+            path,
+            get(move |State(ours): State<Ours>, request: Request| {
+                public_list(ours, segment, request)
+            })
+            .fallback(not_yet),
+        )
+    })
+}
+
+/// Our public list of `segment` (our search of it with a filter).
+async fn public_list(ours: Ours, segment: &'static str, request: Request) -> Response {
     let query: std::collections::HashMap<String, String> =
         serde_urlencoded::from_str(request.uri().query().unwrap_or_default()).unwrap_or_default();
     let (caller, _) = read!(request);
@@ -559,18 +604,24 @@ async fn job_offers(State(ours): State<Ours>, request: Request) -> Response {
     {
         ours_query.push(("q", words.clone()));
     }
-    if let Some(place) = query.get("location").filter(|q| !q.trim().is_empty()) {
+    if let Some(place) = query
+        .get("location")
+        .filter(|q| !q.trim().is_empty() && segment == "offres")
+    {
         ours_query.push(("localisation", place.clone()));
     }
-    if let Some(kind) = query.get("contract_type").filter(|q| !q.is_empty()) {
+    if let Some(kind) = query
+        .get("contract_type")
+        .filter(|q| !q.is_empty() && segment == "offres")
+    {
         // An unknown value goes through as sent: ours names it (400).
         let ours_kind = mapping::CONTRACT_TYPE.to_ours(kind).unwrap_or(kind);
         ours_query.push(("type_contrat", ours_kind.to_string()));
     }
     let path = if ours_query.is_empty() {
-        "/api/offres/"
+        format!("/api/{segment}/")
     } else {
-        "/api/recherche/offres/"
+        format!("/api/recherche/{segment}/")
     };
     ours_query.extend(paging.size.clone().map(|size| ("page_size", size)));
     let first = format!(
@@ -620,6 +671,30 @@ async fn publication_detail(
     };
     let (caller, _) = read!(request);
     detail_of(&ours, &caller, segment, &id).await
+}
+
+/// `DELETE /api/jobs/{kind}/{id}/` (and `/api/jobs/job-offers/{id}/`):
+/// the author's delete of ours (a 409 once it has applications: close
+/// it instead). The panel's delete button calls it as an admin: ours
+/// has no admin delete, so that is our 403.
+async fn delete_publication(
+    State(ours): State<Ours>,
+    axum::extract::Path(params): axum::extract::Path<std::collections::HashMap<String, String>>,
+    request: Request,
+) -> Response {
+    let kind = params.get("kind").map_or("job-offers", String::as_str);
+    let Some(segment) = ADMIN_KINDS
+        .iter()
+        .find(|(_, list, _)| *list == kind)
+        .map(|(_, _, ours_kind)| our_segment(ours_kind))
+    else {
+        return unknown_kind();
+    };
+    let id = params.get("id").map_or("", String::as_str);
+    let (caller, _) = read!(request);
+    let path = format!("/api/recruteur/{segment}/{}/", urlencoding(id));
+    let done = call(&ours, &caller, Method::DELETE, &path, None).await;
+    answer(done, &mapping::JOB_OFFER, |v| v)
 }
 
 /// Our path segment of a kind.

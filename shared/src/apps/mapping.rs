@@ -235,6 +235,83 @@ pub fn application_move(status: &str) -> Option<(&'static str, Option<&'static s
     }
 }
 
+/// Notification preferences: the apps' switches of ours (their 17 other
+/// switches and quiet hours have no home and are dropped).
+pub const PREFERENCES: Fields = Fields(&[
+    ("email_notifications", "email"),
+    ("push_notifications", "push"),
+    ("sms_notifications", "sms"),
+]);
+
+/// A session of the account (`GET /api/auth/sessions/`).
+pub const SESSION: Fields = Fields(&[
+    ("created_at", "date_creation"),
+    ("last_activity", "derniere_utilisation"),
+    ("user_agent", "client"),
+    ("ip_address", "adresse"),
+    ("is_current", "courante"),
+]);
+
+/// The platform's public figures (`GET /api/statistiques/publiques/`)
+/// as the home page reads them (`GET /api/common/stats/public/`).
+pub fn public_stats(ours: &Value) -> Value {
+    let p = &ours["publications"];
+    let u = &ours["utilisateurs"];
+    json!({
+        "offers": {
+            "total": p["total"], "job_offers": p["offre"], "funding_offers": p["financement"],
+            "scholarship_offers": p["bourse"], "consultation_offers": p["consultation"],
+        },
+        "users": {
+            "total": u["total"], "candidates": u["candidat"], "recruiters": u["recruteur"],
+            "providers": u["prestataire"],
+        },
+    })
+}
+
+/// The admins' figures (`GET /api/admin/statistiques-globales/`) as the
+/// panel's dashboard reads them: users (`/api/core-admin/stats/users/`),
+/// content (`…/content/`) and applications (`/api/applications/stats/`).
+pub fn admin_stats(ours: &Value) -> Value {
+    let u = &ours["utilisateurs"];
+    let mut by_type = Map::new();
+    for (apps, kind) in USER_TYPE.0 {
+        by_type.insert(apps[0].into(), u[kind]["total"].clone());
+    }
+    let p = &ours["publications"]["total"];
+    let mut by_kind = Map::new();
+    for (apps, kind) in OFFER_KINDS {
+        by_kind.insert(apps.into(), ours["publications"][kind]["total"].clone());
+    }
+    json!({
+        "total_users": u["total"]["total"],
+        "active_users": u["total"]["actifs"],
+        "users_by_type": by_type,
+        "total_jobs": p["total"],
+        "jobs_by_status": {"PENDING_APPROVAL": p["en_attente"], "PUBLISHED": p["validee"],
+                           "REJECTED": p["refuse"], "EXPIRED": p["fermee"]},
+        "publications_by_type": by_kind,
+    })
+}
+
+/// Every application's counters, for the panel (`GET
+/// /api/applications/stats/` as an admin), from the admins' figures.
+pub fn admin_application_stats(ours: &Value) -> Value {
+    let mut stats = application_counts(&ours["candidatures"]);
+    let c = &ours["candidatures"]["total"];
+    stats.insert(
+        "applications_by_status".into(),
+        json!({"PENDING": c["nouvelle"], "IN_PROGRESS": c["en_cours"], "ACCEPTED": c["acceptee"],
+               "REJECTED": c["refusee"], "WITHDRAWN": c["retiree"]}),
+    );
+    let mut by_type = Map::new();
+    for (apps, kind) in OFFER_KINDS {
+        by_type.insert(apps.into(), ours["candidatures"][kind]["total"].clone());
+    }
+    stats.insert("applications_by_type".into(), Value::Object(by_type));
+    Value::Object(stats)
+}
+
 /// An application in the apps' names, its `status` from ours.
 pub fn application(ours: Value) -> Value {
     let Value::Object(ours) = ours else {
@@ -368,7 +445,7 @@ pub fn page_envelope(ours: &Value, page: u32, size: usize) -> Value {
 
 /// A reference value of ours, `{id, nom}`, as the apps read one:
 /// `{id, code, name}`, `id` the number their forms send back.
-fn named(value: &mut Value) {
+pub fn named(value: &mut Value) {
     if let Some(object) = value.as_object_mut()
         && let Some(Value::String(id)) = object.get("id").cloned()
     {
@@ -528,6 +605,9 @@ pub const REFERENCE_LISTS: &[(&str, &str)] = &[
     ("/api/jobs/study-domains/", "domaines_etude"),
     ("/api/jobs/organization-types/", "types_organisation"),
     ("/api/jobs/scholarship-types/", "types_bourse"),
+    ("/api/jobs/funding-sectors/", "secteurs_financement"),
+    ("/api/jobs/funding-targets/", "cibles_financement"),
+    ("/api/jobs/consultation-types/", "types_consultation"),
 ];
 
 /// Reference entries as the apps' selects read them.
