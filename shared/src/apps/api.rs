@@ -70,6 +70,7 @@ pub fn router(ours: Router) -> Router {
             "/api/applications/ai/calculate-compatibility/",
             post(compatibility),
         )
+        .route("/api/openapi.json", get(openapi_document))
         .merge(application_forms())
         .merge(reference_lists())
         .merge(public_lists())
@@ -81,6 +82,12 @@ pub fn router(ours: Router) -> Router {
         // set their own 404 fallback).
         .route("/{*rest}", axum::routing::any(not_yet))
         .with_state(Ours(ours))
+}
+
+/// `GET /api/openapi.json`: this API's own document (`apps::openapi`).
+async fn openapi_document() -> axum::Json<&'static Value> {
+    static DOCUMENT: std::sync::OnceLock<Value> = std::sync::OnceLock::new();
+    axum::Json(DOCUMENT.get_or_init(super::openapi::document))
 }
 
 /// The origins the apps are served from in development and preview
@@ -1349,12 +1356,82 @@ fn urlencoding(segment: &str) -> String {
         .to_string()
 }
 
-/// A call of the apps that no translation serves yet: 501, saying so.
+/// The apps' calls (apps-contract.md) this API does not serve, and
+/// why: (method, path, reason). docs/apps-api.md lists the same; a test
+/// walks every call of the contract against both.
+pub const NOT_SERVED: &[(&str, &str, &str)] = &[
+    ("POST", "/api/auth/password/reset/confirm/", LINKS),
+    ("GET", "/api/auth/verify-email/{uid}/{token}/", LINKS),
+    ("GET", "/api/common/users/search/", DIRECTORY),
+    ("GET", "/api/auth/profile/personal-stats/", VIEWS),
+    ("GET", "/api/offres/", RELATIVE),
+    ("GET", "/api/financements/", RELATIVE),
+    ("GET", "/api/bourses/", RELATIVE),
+    ("GET", "/api/consultations/", RELATIVE),
+    ("GET", "/api/core-admin/stats/system/", METRICS),
+    ("GET", "/api/analytics/summary/", METRICS),
+    ("GET", "/api/analytics/real-time/", METRICS),
+    ("GET", "/api/subscriptions/stats/", SUBSCRIPTIONS),
+    ("GET", "/api/blog/{*rest}", BLOG),
+    ("POST", "/api/blog/{*rest}", BLOG),
+    ("PUT", "/api/blog/{*rest}", BLOG),
+    ("PUT", "/api/auth/profile/candidate/", NOT_YET),
+    ("PUT", "/api/auth/profile/recruiter/", NOT_YET),
+    ("PUT", "/api/auth/profile/provider/", NOT_YET),
+    ("POST", "/api/jobs/funding-offers/", NOT_YET),
+    ("PATCH", "/api/jobs/funding-offers/{id}/", NOT_YET),
+    ("POST", "/api/jobs/scholarships/", NOT_YET),
+    ("PATCH", "/api/jobs/scholarships/{id}/", NOT_YET),
+    ("POST", "/api/jobs/consultation-offers/", NOT_YET),
+    ("PATCH", "/api/jobs/consultation-offers/{id}/", NOT_YET),
+];
+
+const LINKS: &str = "les e-mails de vérification et de réinitialisation portent un code (Cognito), pas un lien uid/token : POST /api/auth/verify-email/ et /api/auth/reset-password/confirm/ avec l'e-mail et le code";
+const DIRECTORY: &str = "un annuaire public de tous les comptes n'existe pas : les candidats sont cherchés par les recruteurs vérifiés (GET /api/recherche/candidats/), par respect de leur vie privée";
+const VIEWS: &str = "les vues de profil ne sont pas comptées";
+const RELATIVE: &str = "la page l'appelle en URL relative (ProfilPublic.jsx) : la requête va à l'origine de l'application, jamais à une API";
+const METRICS: &str =
+    "les métriques de l'hôte et de l'audience relèvent de CloudWatch, pas de l'API";
+const SUBSCRIPTIONS: &str = "les abonnements ne sont pas un service de DestinyJobs ici";
+const BLOG: &str = "le blog n'est pas un service de DestinyJobs ici";
+const NOT_YET: &str = "pas encore traduit (#19)";
+
+/// Why `method path` is not served, when it is one of `NOT_SERVED`.
+pub fn not_served(method: &str, path: &str) -> Option<&'static str> {
+    NOT_SERVED
+        .iter()
+        .find(|(m, pattern, _)| *m == method && matches_pattern(pattern, path))
+        .map(|(_, _, reason)| *reason)
+}
+
+/// Whether `path` is one of `pattern`'s (`{x}` is one segment, `{*x}`
+/// the rest).
+pub(crate) fn matches_pattern(pattern: &str, path: &str) -> bool {
+    let mut path_segments = path.trim_matches('/').split('/');
+    for expected in pattern.trim_matches('/').split('/') {
+        if expected.starts_with("{*") {
+            return true;
+        }
+        match path_segments.next() {
+            Some(segment) if expected.starts_with('{') || expected == segment => {}
+            _ => return false,
+        }
+    }
+    path_segments.next().is_none()
+}
+
+/// A call of the apps that is not served: 501, saying why.
 async fn not_yet(method: Method, uri: axum::http::Uri) -> Response {
-    let text = format!(
-        "« {method} {} » n'est pas (encore) servi par l'API des applications : docs/apps-api.md.",
-        uri.path()
-    );
+    let text = match not_served(method.as_str(), uri.path()) {
+        Some(reason) => format!(
+            "« {method} {} » n'est pas servi par l'API des applications : {reason} (docs/apps-api.md).",
+            uri.path()
+        ),
+        None => format!(
+            "« {method} {} » n'est pas (encore) servi par l'API des applications : docs/apps-api.md.",
+            uri.path()
+        ),
+    };
     (
         StatusCode::NOT_IMPLEMENTED,
         axum::Json(json!({"detail": text, "error": text, "message": text})),
@@ -1365,6 +1442,18 @@ async fn not_yet(method: Method, uri: axum::http::Uri) -> Response {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_call_not_served_names_its_reason() {
+        assert_eq!(not_served("GET", "/api/blog/public/posts/a-b/"), Some(BLOG));
+        assert_eq!(
+            not_served("GET", "/api/auth/verify-email/12/abc/"),
+            Some(LINKS)
+        );
+        assert_eq!(not_served("GET", "/api/auth/verify-email/12/"), None);
+        assert_eq!(not_served("POST", "/api/offres/"), None);
+        assert_eq!(not_served("GET", "/api/offres/"), Some(RELATIVE));
+    }
 
     #[test]
     fn a_profile_reads_as_the_apps_user() {

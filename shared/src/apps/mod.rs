@@ -6,6 +6,7 @@
 
 pub mod api;
 pub mod mapping;
+pub mod openapi;
 
 /// Declares the apps' function (`functions/apps`): `ours`, every area's
 /// routes merged as API Gateway routes them to the functions (the dev
