@@ -1514,3 +1514,174 @@ async fn the_panel_and_recruiter_work_lists_act_through_ours() {
     .await;
     assert_eq!(r.status, 409, "{}", r.body);
 }
+
+#[tokio::test]
+async fn the_other_kinds_forms_create_and_edit_ours() {
+    use reqwest::Method;
+    let app = TestApp::spawn().await;
+    let apps = app.spawn_apps().await;
+    let (_, admin) = app.admin().await;
+    let (_, _, recruiter) = app.verified_recruiter(&admin).await;
+    let (_, candidat, _, _) = app.user("candidat").await;
+    let sectors = apps_get(&app, &apps, "/api/jobs/funding-sectors/", &recruiter)
+        .await
+        .body;
+    let agriculture = sectors
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["code"] == "agriculture")
+        .unwrap()["id"]
+        .clone();
+
+    // The funding form, as CreeFinacement.jsx sends it.
+    let form = json!({"title": "Fonds agricole", "description": "Pour les coopératives.",
+        "sector": agriculture, "min_amount": "500000", "max_amount": "5000000",
+        "annual_interest_rate": "3.5", "application_deadline": "2099-03-31T18:00",
+        "business_plan_required": true, "financial_statements_required": false,
+        "contact_info": "contact@example.ci", "country": "", "region": ""});
+    let r = apps_send(
+        &app,
+        &apps,
+        Method::POST,
+        "/api/jobs/funding-offers/",
+        Some(&candidat),
+        form.clone(),
+    )
+    .await;
+    assert_eq!(r.status, 403, "a candidat may not: {}", r.body);
+    let r = apps_send(
+        &app,
+        &apps,
+        Method::POST,
+        "/api/jobs/funding-offers/",
+        Some(&recruiter),
+        form,
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    assert_eq!(r.body["status"], "PENDING_APPROVAL");
+    let id = r.body["id"].as_str().unwrap().to_string();
+    let ours = app
+        .get_auth(&format!("/api/recruteur/financements/{id}/"), &recruiter)
+        .await
+        .body;
+    assert_eq!(ours["titre"], "Fonds agricole");
+    assert_eq!(ours["montant_min"], 500000);
+    assert_eq!(ours["taux"], 3.5);
+    assert_eq!(ours["secteur"]["id"], "agriculture");
+    assert_eq!(ours["documents_requis"], json!(["business_plan"]));
+    assert_eq!(ours["type_financement"], "autre");
+    assert!(
+        ours["date_limite"]
+            .as_str()
+            .unwrap()
+            .starts_with("2099-03-31T18:00")
+    );
+
+    // Edited with the same form: the change is stored, the rest kept.
+    let path = format!("/api/jobs/funding-offers/{id}/");
+    let r = apps_send(
+        &app,
+        &apps,
+        Method::PATCH,
+        &path,
+        Some(&recruiter),
+        json!({"max_amount": "8000000"}),
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let ours = app
+        .get_auth(&format!("/api/recruteur/financements/{id}/"), &recruiter)
+        .await
+        .body;
+    assert_eq!(
+        (ours["montant_max"].clone(), ours["montant_min"].clone()),
+        (json!(8000000), json!(500000))
+    );
+    // A bad value is the form's field error.
+    let r = apps_send(
+        &app,
+        &apps,
+        Method::PATCH,
+        &path,
+        Some(&recruiter),
+        json!({"min_amount": "beaucoup"}),
+    )
+    .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body["min_amount"].is_array(), "{}", r.body);
+
+    // The consultation form: its own spellings.
+    let types = apps_get(&app, &apps, "/api/jobs/consultation-types/", &recruiter)
+        .await
+        .body;
+    let legal = types
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["code"] == "juridique")
+        .unwrap()["id"]
+        .clone();
+    let r = apps_send(
+        &app,
+        &apps,
+        Method::POST,
+        "/api/jobs/consultation-offers/",
+        Some(&recruiter),
+        json!({"title": "Audit juridique", "description": "Contrats.", "consultation_type": legal,
+               "delivery_mode": "HYBRID", "pricing_type": "DAILY", "price": "250000",
+               "estimated_duration": "3 mois", "is_urgent": true}),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.body["id"].as_str().unwrap();
+    let ours = app
+        .get_auth(&format!("/api/recruteur/consultations/{id}/"), &recruiter)
+        .await
+        .body;
+    assert_eq!(ours["type_consultation"], "juridique");
+    assert_eq!(ours["mode_prestation"], "mixte");
+    assert_eq!(ours["type_tarification"], "journalier");
+    assert_eq!(ours["budget"], 250000);
+
+    // The scholarship form: its level and coverage checkboxes.
+    let types = apps_get(&app, &apps, "/api/jobs/scholarship-types/", &recruiter)
+        .await
+        .body;
+    let merit = types
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|t| t["code"] == "merite")
+        .unwrap()["id"]
+        .clone();
+    let r = apps_send(
+        &app,
+        &apps,
+        Method::POST,
+        "/api/jobs/scholarships/",
+        Some(&recruiter),
+        json!({"title": "Bourse d'excellence", "description": "Master.", "scholarship_type": merit,
+               "required_level": "MASTER", "scholarship_amount": "1200000", "full_funding": true,
+               "accommodation_included": true, "partial_funding": false}),
+    )
+    .await;
+    assert_eq!(r.status, 201, "{}", r.body);
+    let id = r.body["id"].as_str().unwrap();
+    let ours = app
+        .get_auth(&format!("/api/recruteur/bourses/{id}/"), &recruiter)
+        .await
+        .body;
+    assert_eq!(ours["type_bourse"], "merite");
+    assert_eq!(ours["niveau_requis"], "master");
+    assert_eq!(ours["montant"], 1200000);
+    let mut coverage: Vec<_> = ours["couverture"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|c| c.as_str())
+        .collect();
+    coverage.sort();
+    assert_eq!(coverage, ["logement", "totale"]);
+}

@@ -58,6 +58,7 @@ pub fn router(ours: Router) -> Router {
         .route(
             "/api/jobs/{kind}/{id}/",
             get(publication_detail)
+                .patch(edit_publication)
                 .delete(delete_publication)
                 .fallback(not_yet),
         )
@@ -245,6 +246,7 @@ macro_rules! read {
 mod accounts;
 mod areas;
 mod direct;
+mod forms;
 mod panel;
 
 /// Our answer for the apps: a success renamed by `rename`; an error
@@ -575,19 +577,22 @@ async fn job_offers(State(ours): State<Ours>, request: Request) -> Response {
 /// `GET /api/jobs/{funding-offers,scholarships,consultation-offers}/`:
 /// the same for the other kinds (`query` is their only filter served:
 /// ours filters them by words; the pages' other filters have no
-/// counterpart of the same meaning, and are said so in docs/apps-api.md).
+/// counterpart of the same meaning, and are said so in docs/apps-api.md);
+/// `POST`, the recruiter's form of that kind (`forms`).
 fn public_lists() -> Router<Ours> {
-    [
-        ("/api/jobs/funding-offers/", "financements"),
-        ("/api/jobs/scholarships/", "bourses"),
-        ("/api/jobs/consultation-offers/", "consultations"),
-    ]
-    .into_iter()
-    .fold(Router::new(), |router, (path, segment)| {
+    forms::FORMS.iter().fold(Router::new(), |router, form| {
+        let path: &'static str = match form.segment {
+            "financements" => "/api/jobs/funding-offers/",
+            "bourses" => "/api/jobs/scholarships/",
+            _ => "/api/jobs/consultation-offers/",
+        };
         router.route(
             path,
             get(move |State(ours): State<Ours>, request: Request| {
-                public_list(ours, segment, request)
+                public_list(ours, form.segment, request)
+            })
+            .post(move |State(ours): State<Ours>, request: Request| {
+                forms::create(ours, form, request)
             })
             .fallback(not_yet),
         )
@@ -702,6 +707,19 @@ async fn delete_publication(
     let path = format!("/api/recruteur/{segment}/{}/", urlencoding(id));
     let done = call(&ours, &caller, Method::DELETE, &path, None).await;
     answer(done, &mapping::JOB_OFFER, |v| v)
+}
+
+/// `PATCH /api/jobs/{funding-offers,scholarships,consultation-offers}/{id}/`:
+/// that kind's form, editing (`forms`).
+async fn edit_publication(
+    State(ours): State<Ours>,
+    axum::extract::Path((kind, id)): axum::extract::Path<(String, String)>,
+    request: Request,
+) -> Response {
+    match forms::of(&kind) {
+        Some(form) => forms::edit(ours, form, &id, request).await,
+        None => unknown_kind(),
+    }
 }
 
 /// Our path segment of a kind.
@@ -1378,12 +1396,6 @@ pub const NOT_SERVED: &[(&str, &str, &str)] = &[
     ("PUT", "/api/auth/profile/candidate/", NOT_YET),
     ("PUT", "/api/auth/profile/recruiter/", NOT_YET),
     ("PUT", "/api/auth/profile/provider/", NOT_YET),
-    ("POST", "/api/jobs/funding-offers/", NOT_YET),
-    ("PATCH", "/api/jobs/funding-offers/{id}/", NOT_YET),
-    ("POST", "/api/jobs/scholarships/", NOT_YET),
-    ("PATCH", "/api/jobs/scholarships/{id}/", NOT_YET),
-    ("POST", "/api/jobs/consultation-offers/", NOT_YET),
-    ("PATCH", "/api/jobs/consultation-offers/{id}/", NOT_YET),
 ];
 
 const LINKS: &str = "les e-mails de vérification et de réinitialisation portent un code (Cognito), pas un lien uid/token : POST /api/auth/verify-email/ et /api/auth/reset-password/confirm/ avec l'e-mail et le code";
