@@ -1685,3 +1685,102 @@ async fn the_other_kinds_forms_create_and_edit_ours() {
     coverage.sort();
     assert_eq!(coverage, ["logement", "totale"]);
 }
+
+/// A small PNG.
+fn png() -> Vec<u8> {
+    let picture = image::DynamicImage::new_rgb8(40, 30);
+    let mut bytes = std::io::Cursor::new(Vec::new());
+    picture
+        .write_to(&mut bytes, image::ImageFormat::Png)
+        .unwrap();
+    bytes.into_inner()
+}
+
+#[tokio::test]
+async fn the_profile_forms_store_their_texts_and_files() {
+    use reqwest::multipart::{Form, Part};
+    let app = TestApp::spawn().await;
+    let apps = app.spawn_apps().await;
+    let (_, admin) = app.admin().await;
+    let (_, candidat, _, _) = app.user("candidat").await;
+    let put = |token: &str, path: &str, form: Form| {
+        app.http
+            .put(format!("{apps}{path}"))
+            .bearer_auth(token.to_string())
+            .multipart(form)
+    };
+
+    // The candidat's form (EditerProfil.jsx): texts, a CV and a photo.
+    let form = Form::new()
+        .text("about", "Comptable à Abidjan.")
+        .text("years_experience", "4")
+        .text("skills", "Sage, Excel")
+        .text("technologies", "no home")
+        .part("cv", Part::bytes(pdf("cv")).file_name("cv.pdf"))
+        .part("image", Part::bytes(png()).file_name("moi.png"));
+    let r = send(&app, put(&candidat, "/api/auth/profile/candidate/", form)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["skills"], "Sage, Excel");
+    let ours = app.get_auth("/api/auth/profile/", &candidat).await.body;
+    assert_eq!(ours["a_propos"], "Comptable à Abidjan.");
+    assert_eq!(ours["experience"], 4);
+    assert_eq!(ours["competences"], json!(["Sage", "Excel"]));
+    assert!(ours["cv"].is_string(), "the CV is the profile's: {ours}");
+    assert!(ours["photo"]["url"].is_string(), "the photo: {ours}");
+    // A CV that is not one: the form's field error.
+    let form = Form::new().part("cv", Part::bytes(b"MZ".to_vec()).file_name("cv.pdf"));
+    let r = send(&app, put(&candidat, "/api/auth/profile/candidate/", form)).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body["cv"].is_array(), "{}", r.body);
+    // Another type's form is not its own.
+    let form = Form::new().text("company_name", "X");
+    let r = send(&app, put(&candidat, "/api/auth/profile/recruiter/", form)).await;
+    assert_eq!(r.status, 404, "{}", r.body);
+
+    // The recruiter's form: its company, a logo, a document.
+    let (_, sub, recruiter) = app.verified_recruiter(&admin).await;
+    let form = Form::new()
+        .text("company_name", "Sahel Audit")
+        .text("company_size", "SME")
+        .text("website", "https://sahel-audit.example")
+        .text("contact_phone", "no home")
+        .part("logo", Part::bytes(png()).file_name("logo.png"))
+        .part(
+            "company_documents",
+            Part::bytes(pdf("kbis")).file_name("kbis.pdf"),
+        );
+    let r = send(&app, put(&recruiter, "/api/auth/profile/recruiter/", form)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let ours = app.get_auth("/api/auth/profile/", &recruiter).await.body;
+    assert_eq!(ours["entreprise"], "Sahel Audit");
+    assert_eq!(ours["taille_entreprise"], "11-50");
+    assert!(ours["logo"]["url"].is_string(), "{ours}");
+    assert_eq!(
+        ours["documents_verification"].as_array().map(Vec::len),
+        Some(1),
+        "{ours}"
+    );
+    let seen = app
+        .get_auth(&format!("/api/admin/utilisateurs/{sub}/"), &admin)
+        .await
+        .body;
+    assert_eq!(seen["entreprise"], "Sahel Audit");
+
+    // The provider's files with no home: refused, nothing written.
+    let (_, prestataire, _, _) = app.user("prestataire").await;
+    let form = Form::new()
+        .text("hourly_rate", "20 000 F l'heure")
+        .part("portfolio", Part::bytes(pdf("book")).file_name("book.pdf"));
+    let r = send(&app, put(&prestataire, "/api/auth/profile/provider/", form)).await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body["portfolio"].is_array(), "{}", r.body);
+    let ours = app.get_auth("/api/auth/profile/", &prestataire).await.body;
+    assert!(ours["tarifs"].is_null(), "{ours}");
+    let form = Form::new().text("hourly_rate", "20 000 F l'heure");
+    let r = send(&app, put(&prestataire, "/api/auth/profile/provider/", form)).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(
+        app.get_auth("/api/auth/profile/", &prestataire).await.body["tarifs"],
+        "20 000 F l'heure"
+    );
+}

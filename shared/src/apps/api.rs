@@ -248,6 +248,8 @@ mod areas;
 mod direct;
 mod forms;
 mod panel;
+#[cfg(feature = "uploads")]
+mod profile_forms;
 
 /// Our answer for the apps: a success renamed by `rename`; an error
 /// with its message under each name the apps read (`detail`, `error`,
@@ -975,16 +977,17 @@ async fn multipart_form(
     Ok((caller, texts, files))
 }
 
-/// Sends one file to our upload route `kind` as its own form does
-/// (field `fichier`): its id, or the answer that refused it.
+/// `method path` of ours with one file, as our upload forms take it
+/// (field `fichier`).
 #[cfg(feature = "uploads")]
-async fn upload(
+async fn send_file(
     ours: &Ours,
     caller: &Caller,
-    kind: &str,
+    method: Method,
+    path: &str,
     name: &str,
     bytes: &[u8],
-) -> Result<String, Answer> {
+) -> Answer {
     let boundary = format!("apps-{}", ulid::Ulid::new());
     let safe_name: String = name
         .chars()
@@ -997,16 +1000,29 @@ async fn upload(
     body.extend_from_slice(bytes);
     body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
     let content_type = format!("multipart/form-data; boundary={boundary}");
-    let path = format!("/api/upload/{kind}/");
-    let found = call_with(
+    call_with(
         ours,
         caller,
-        Method::POST,
-        &path,
+        method,
+        path,
         Some(&content_type),
         Body::from(body),
     )
-    .await;
+    .await
+}
+
+/// Sends one file to our upload route `kind` as its own form does
+/// (field `fichier`): its id, or the answer that refused it.
+#[cfg(feature = "uploads")]
+async fn upload(
+    ours: &Ours,
+    caller: &Caller,
+    kind: &str,
+    name: &str,
+    bytes: &[u8],
+) -> Result<String, Answer> {
+    let path = format!("/api/upload/{kind}/");
+    let found = send_file(ours, caller, Method::POST, &path, name, bytes).await;
     match found.body["id"].as_str() {
         Some(id) if found.status.is_success() => Ok(id.to_string()),
         _ => Err(found),
@@ -1393,9 +1409,6 @@ pub const NOT_SERVED: &[(&str, &str, &str)] = &[
     ("GET", "/api/blog/{*rest}", BLOG),
     ("POST", "/api/blog/{*rest}", BLOG),
     ("PUT", "/api/blog/{*rest}", BLOG),
-    ("PUT", "/api/auth/profile/candidate/", NOT_YET),
-    ("PUT", "/api/auth/profile/recruiter/", NOT_YET),
-    ("PUT", "/api/auth/profile/provider/", NOT_YET),
 ];
 
 const LINKS: &str = "les e-mails de vérification et de réinitialisation portent un code (Cognito), pas un lien uid/token : POST /api/auth/verify-email/ et /api/auth/reset-password/confirm/ avec l'e-mail et le code";
@@ -1406,7 +1419,6 @@ const METRICS: &str =
     "les métriques de l'hôte et de l'audience relèvent de CloudWatch, pas de l'API";
 const SUBSCRIPTIONS: &str = "les abonnements ne sont pas un service de DestinyJobs ici";
 const BLOG: &str = "le blog n'est pas un service de DestinyJobs ici";
-const NOT_YET: &str = "pas encore traduit (#19)";
 
 /// Why `method path` is not served, when it is one of `NOT_SERVED`.
 pub fn not_served(method: &str, path: &str) -> Option<&'static str> {

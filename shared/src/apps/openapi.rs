@@ -17,6 +17,9 @@ pub const OPERATIONS: &[(&str, &str, &str, &str)] = &[
     ("get", "/api/auth/profile/candidate/", "auth", "GET /api/auth/profile/ (a candidat's)"),
     ("get", "/api/auth/profile/recruiter/", "auth", "GET /api/auth/profile/ (a recruteur's)"),
     ("get", "/api/auth/profile/provider/", "auth", "GET /api/auth/profile/ (a prestataire's)"),
+    ("put", "/api/auth/profile/candidate/", "auth", "POST /api/upload/cv/, PUT /api/upload/photo/, then PUT /api/auth/profile/ (multipart)"),
+    ("put", "/api/auth/profile/recruiter/", "auth", "PUT /api/upload/logo/, POST /api/upload/document/, then PUT /api/auth/profile/ (multipart)"),
+    ("put", "/api/auth/profile/provider/", "auth", "PUT /api/upload/photo/, then PUT /api/auth/profile/ (multipart)"),
     ("get", "/api/auth/profile/location/", "auth", "GET /api/auth/profile/: pays, region, localisation"),
     ("put", "/api/auth/profile/location/", "auth", "PUT /api/auth/profile/ {pays, region}"),
     ("delete", "/api/auth/profile/candidate/cv/", "auth", "PUT /api/auth/profile/ {cv: null}"),
@@ -137,7 +140,11 @@ pub fn document() -> Value {
             },
         });
         if ["post", "put", "patch"].contains(method) {
-            let content = if path.ends_with("/create/") {
+            let multipart = path.ends_with("/create/")
+                || (*method == "put"
+                    && path.starts_with("/api/auth/profile/")
+                    && path.matches('/').count() == 5);
+            let content = if multipart {
                 json!({"multipart/form-data": {"schema": {"type": "object"}}})
             } else {
                 json!({"application/json": {"schema": {"type": "object"}}})

@@ -5,6 +5,9 @@
 use super::*;
 
 pub(super) fn routes() -> Router<Ours> {
+    let provider = get(provider_profile);
+    #[cfg(feature = "uploads")]
+    let provider = provider.put(super::profile_forms::provider);
     Router::new()
         .route("/api/auth/register/", post(register).fallback(not_yet))
         .route(
@@ -27,10 +30,7 @@ pub(super) fn routes() -> Router<Ours> {
             "/api/auth/profile/location/",
             get(location).put(edit_location).fallback(not_yet),
         )
-        .route(
-            "/api/auth/profile/provider/",
-            get(provider_profile).fallback(not_yet),
-        )
+        .route("/api/auth/profile/provider/", provider.fallback(not_yet))
         .route(
             "/api/auth/profile/candidate/cv/",
             axum::routing::delete(unlink_cv).fallback(not_yet),
@@ -238,6 +238,26 @@ async fn location(State(ours): State<Ours>, request: Request) -> Response {
     answer(me, &Fields(&[]), |p| located(&p))
 }
 
+/// `pays` and `region` as the selects send them (their numbers, or
+/// ours) as our ids; what names none goes as sent (ours refuses it).
+pub(super) fn place_ids(sent: &mut Map<String, Value>) {
+    let data = &crate::reference::get().data;
+    if let Some(country) = sent.get("pays").filter(|c| !c.is_null()).cloned() {
+        let id = mapping::id_from_number(data.pays.iter().map(|p| p.id.as_str()), &country);
+        sent.insert("pays".into(), id.map_or(country, Value::from));
+    }
+    if let Some(region) = sent.get("region").filter(|r| !r.is_null()).cloned() {
+        let country = sent.get("pays").and_then(Value::as_str);
+        let regions = data
+            .regions
+            .iter()
+            .filter(|(c, _)| country.is_none_or(|wanted| c.as_str() == wanted))
+            .flat_map(|(_, list)| list.iter().map(|r| r.id.as_str()));
+        let id = mapping::id_from_number(regions, &region);
+        sent.insert("region".into(), id.map_or(region, Value::from));
+    }
+}
+
 /// A profile's place as the location form reads it: `{country, region,
 /// city}`, each reference value as the apps' selects read one.
 fn located(profile: &Value) -> Value {
@@ -263,21 +283,7 @@ async fn edit_location(State(ours): State<Ours>, request: Request) -> Response {
         ("region_id", "region"),
     ]);
     let mut sent = fields.to_ours(body);
-    let data = &crate::reference::get().data;
-    if let Some(country) = sent.get("pays").filter(|c| !c.is_null()).cloned() {
-        let id = mapping::id_from_number(data.pays.iter().map(|p| p.id.as_str()), &country);
-        sent.insert("pays".into(), id.map_or(country, Value::from));
-    }
-    if let Some(region) = sent.get("region").filter(|r| !r.is_null()).cloned() {
-        let country = sent.get("pays").and_then(Value::as_str);
-        let regions = data
-            .regions
-            .iter()
-            .filter(|(c, _)| country.is_none_or(|wanted| c.as_str() == wanted))
-            .flat_map(|(_, list)| list.iter().map(|r| r.id.as_str()));
-        let id = mapping::id_from_number(regions, &region);
-        sent.insert("region".into(), id.map_or(region, Value::from));
-    }
+    place_ids(&mut sent);
     let done = call(
         &ours,
         &caller,

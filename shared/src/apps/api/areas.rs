@@ -7,15 +7,16 @@ use std::collections::HashMap;
 use super::*;
 
 pub(super) fn routes() -> Router<Ours> {
+    // The profile forms send files: with the uploads only.
+    let (candidate, recruiter) = (get(candidate_profile), get(recruiter_profile));
+    #[cfg(feature = "uploads")]
+    let (candidate, recruiter) = (
+        candidate.put(super::profile_forms::candidate),
+        recruiter.put(super::profile_forms::recruiter),
+    );
     let mut router = Router::new()
-        .route(
-            "/api/auth/profile/candidate/",
-            get(candidate_profile).fallback(not_yet),
-        )
-        .route(
-            "/api/auth/profile/recruiter/",
-            get(recruiter_profile).fallback(not_yet),
-        )
+        .route("/api/auth/profile/candidate/", candidate.fallback(not_yet))
+        .route("/api/auth/profile/recruiter/", recruiter.fallback(not_yet))
         .route("/api/notifications/", get(notifications).fallback(not_yet))
         .route(
             "/api/notifications/stats/",
