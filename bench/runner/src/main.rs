@@ -575,6 +575,8 @@ async fn main() {
     // The dev server (release build) over the same emulator.
     let port = free_port();
     let base = format!("http://127.0.0.1:{port}");
+    let apps_port = free_port();
+    let apps_base = format!("http://127.0.0.1:{apps_port}");
     let mut devserver = Command::new(release.join("devserver"));
     devserver.env_clear().envs(lifted);
     let _devserver = devserver
@@ -584,7 +586,7 @@ async fn main() {
         .env("STACK_NAME", local::DEFAULT_STACK)
         .env("WRITE_LOCAL_ENV", "false")
         .env("PORT", port.to_string())
-        .env("APPS_PORT", free_port().to_string())
+        .env("APPS_PORT", apps_port.to_string())
         .env("SERVER_TIMING", "true")
         .env("LOG_LEVEL", "warn")
         .env("LOGIN_MAX_FAILURES_PER_CLIENT", "100000")
@@ -762,6 +764,7 @@ async fn main() {
     routes.extend(notification_routes(&http, &base, &access, &sub).await);
     routes.extend(publication_routes(&http, &base).await);
     routes.extend(upload_routes(&http, &base).await);
+    routes.extend(apps_routes(&http, &apps_base, &access));
     for route in minimums.keys() {
         assert!(
             routes.iter().any(|(r, _, _)| r == route),
@@ -1735,6 +1738,74 @@ fn cv_form(i: usize) -> reqwest::multipart::Form {
 /// The uploads routes. Candidates send `FILES_PER_ACCOUNT` CVs each (the
 /// POST route); others' files, sent beforehand, are read and deleted one
 /// per request.
+/// The apps' API's main reads (docs/apps-api.md), as the candidat of the
+/// run: each costs the routes of ours it calls (docs/data-model.md, the
+/// apps' table), measured here as one of their pages calls them.
+fn apps_routes(
+    http: &reqwest::Client,
+    apps: &str,
+    access: &str,
+) -> Vec<(&'static str, u16, RequestFn)> {
+    [
+        (
+            "apps GET /api/jobs/job-offers/",
+            "/api/jobs/job-offers/?page=1&page_size=20",
+            false,
+        ),
+        (
+            "apps GET /api/jobs/departments/",
+            "/api/jobs/departments/",
+            false,
+        ),
+        (
+            "apps GET /api/common/stats/public/",
+            "/api/common/stats/public/",
+            false,
+        ),
+        ("apps GET /api/openapi.json", "/api/openapi.json", false),
+        ("apps GET /api/auth/profile/", "/api/auth/profile/", true),
+        (
+            "apps GET /api/auth/profile/candidate/",
+            "/api/auth/profile/candidate/",
+            true,
+        ),
+        (
+            "apps GET /api/notifications/",
+            "/api/notifications/?page=1&page_size=10",
+            true,
+        ),
+        (
+            "apps GET /api/notifications/stats/",
+            "/api/notifications/stats/",
+            true,
+        ),
+        (
+            "apps GET /api/applications/my-stats/",
+            "/api/applications/my-stats/",
+            true,
+        ),
+        (
+            "apps GET /api/applications/job/",
+            "/api/applications/job/?page=1&page_size=10",
+            true,
+        ),
+    ]
+    .into_iter()
+    .map(|(route, path, signed)| {
+        let (h, url, t) = (http.clone(), format!("{apps}{path}"), access.to_string());
+        let make: RequestFn = Box::new(move |_| {
+            let request = h.get(&url);
+            if signed {
+                request.bearer_auth(&t)
+            } else {
+                request
+            }
+        });
+        (route, 200, make)
+    })
+    .collect()
+}
+
 async fn upload_routes(http: &reqwest::Client, base: &str) -> Vec<(&'static str, u16, RequestFn)> {
     let accounts = REQUESTS_PER_ROUTE.div_ceil(FILES_PER_ACCOUNT);
     let mut senders = Vec::new();
