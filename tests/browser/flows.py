@@ -338,6 +338,22 @@ def flow_5_admin(browser, seed):
     assert decided.value.status == 200, f"the decision answered {decided.value.status}: {decided.value.text()}"
 
 
+def flow_6_edit_profile(browser, seed):
+    step("6. beyond the five: the candidat edits its profile with the app's form (two calls, one multipart)")
+    page = seed["candidat_page"]
+    page.goto(web("/candidat/editer-profil"))
+    page.get_by_role("button", name="Profil Candidat").click()
+    about = page.get_by_placeholder("Décrivez votre profil professionnel", exact=False)
+    expect(about).to_be_visible()
+    about.fill(f"Comptable, {RUN}.")
+    page.get_by_placeholder("React, Node.js", exact=False).fill("Sage")
+    with page.expect_response(lambda r: r.url.endswith("/api/auth/profile/candidate/") and r.request.method == "PUT") as saved:
+        page.get_by_role("button", name="Sauvegarder").click()
+    assert saved.value.status == 200, f"the form answered {saved.value.status}: {saved.value.text()}"
+    profile = api("GET", "/api/auth/profile/", token=login(seed["candidat"]["email"]))
+    assert profile["a_propos"] == f"Comptable, {RUN}.", profile
+
+
 # ---------------------------------------------------------------- checks
 
 
@@ -395,7 +411,7 @@ def main():
         seed = seed_accounts()
         with sync_playwright() as playwright:
             browser = Browser(playwright)
-            flows = [flow_1_log_in, flow_2_browse, flow_3_apply, flow_4_create_offer, flow_5_admin]
+            flows = [flow_1_log_in, flow_2_browse, flow_3_apply, flow_4_create_offer, flow_5_admin, flow_6_edit_profile]
             for flow in flows:
                 try:
                     flow(browser, seed)

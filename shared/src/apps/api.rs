@@ -328,6 +328,21 @@ pub fn user(profile: Value) -> Value {
     if let Some(url) = user.get("image").and_then(|i| i.get("url")).cloned() {
         user.insert("image".into(), url);
     }
+    // The recruiter's page reads one document as a text (its name after
+    // the last `/`, linked under the API's origin): the latest id, the
+    // list beside it. Ours are read through signed links
+    // (`GET /api/upload/{id}/`), so that link does not open.
+    if let Some(documents) = user
+        .get("company_documents")
+        .and_then(Value::as_array)
+        .cloned()
+    {
+        user.insert(
+            "company_documents".into(),
+            documents.last().cloned().unwrap_or(Value::Null),
+        );
+        user.insert("company_documents_ids".into(), Value::Array(documents));
+    }
     // Skills are one comma-separated text on the apps' pages.
     if let Some(skills) = user.get("skills").and_then(Value::as_array) {
         let words: Vec<&str> = skills.iter().filter_map(Value::as_str).collect();

@@ -59,6 +59,12 @@ pub(super) async fn edit_profile(State(ours): State<Ours>, request: Request) -> 
     for key in ECHOED {
         body.remove(*key);
     }
+    // The forms send every field, an untouched one empty: none.
+    for value in body.values_mut() {
+        if value.as_str().is_some_and(|t| t.trim().is_empty()) {
+            *value = Value::Null;
+        }
+    }
     if let Some(Value::String(skills)) = body.get("skills") {
         let words: Vec<Value> = skills
             .split(',')
