@@ -113,7 +113,7 @@ def every(token, path):
 
 
 def clients_dir():
-    for candidate in [os.environ.get("APPS_CLIENTS"), ROOT.parent / "shared" / "clients", "/work/shared/clients"]:
+    for candidate in [os.environ.get("APPS_CLIENTS"), ROOT.parent / "shared" / "clients"]:
         if candidate and (Path(candidate) / "destinyjobs-web.tar.gz").is_file():
             return Path(candidate)
     sys.exit("the apps' tarballs were not found: set APPS_CLIENTS to the folder that holds destinyjobs-*.tar.gz")
@@ -406,8 +406,10 @@ def main():
     if port_free(8000):
         sys.exit("nothing answers on 127.0.0.1:8000: the apps' API must run there (flows.sh starts it)")
     step("build the apps from their tarballs (npm ci, vite build)")
-    servers = [serve(build(name), port) for name, port in APPS.values()]
+    servers = []
     try:
+        for name, port in APPS.values():
+            servers.append(serve(build(name), port))
         seed = seed_accounts()
         with sync_playwright() as playwright:
             browser = Browser(playwright)

@@ -986,6 +986,58 @@ async fn the_areas_landing_pages_read_what_our_api_holds() {
     let r = apps_get(&app, &apps, "/api/applications/job/", &recruiter).await;
     assert_eq!(r.body["results"][0]["id"], first.body["id"], "{}", r.body);
     assert_eq!(r.body["results"][0]["candidat"], candidat_sub.as_str());
+    // As PostulationOffre.jsx reads a row: the application, its
+    // applicant, the offer.
+    let row = &r.body["results"][0];
+    assert_eq!(row["application"]["status"], "PENDING");
+    assert_eq!(row["application"]["applicant"]["id"], candidat_sub.as_str());
+    assert!(
+        row["application"]["applicant"]["email"].is_string(),
+        "{row}"
+    );
+    assert_eq!(row["job_offer"]["title"], "Comptable confirmé");
+    let by_offer = format!(
+        "/api/applications/job/by-offer/{}/",
+        offer["id"].as_str().unwrap()
+    );
+    let r = apps_get(&app, &apps, &by_offer, &recruiter).await;
+    assert_eq!(r.body["count"], 1, "{}", r.body);
+    assert_eq!(
+        r.body["results"][0]["application"]["applicant"]["id"],
+        candidat_sub.as_str()
+    );
+    let r = apps_get(
+        &app,
+        &apps,
+        &format!("{by_offer}?status=ACCEPTED"),
+        &recruiter,
+    )
+    .await;
+    assert_eq!(r.body["count"], 0, "a status filter is ours: {}", r.body);
+    let r = apps_get(
+        &app,
+        &apps,
+        &format!("{by_offer}?status=PENDING"),
+        &recruiter,
+    )
+    .await;
+    assert_eq!(r.body["count"], 1, "{}", r.body);
+    let r = apps_get(
+        &app,
+        &apps,
+        &format!("{by_offer}?status=NONSENSE"),
+        &recruiter,
+    )
+    .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    let r = apps_get(
+        &app,
+        &apps,
+        "/api/applications/job/?status=REJECTED",
+        &recruiter,
+    )
+    .await;
+    assert_eq!(r.body["count"], 0, "{}", r.body);
 
     // Notifications: the recruiter was told of each application.
     let ours = app.get_auth("/api/notifications/", &recruiter).await.body;
@@ -1039,9 +1091,10 @@ async fn the_account_forms_store_what_they_send() {
     // The signup form, then the session it expects (emails are confirmed
     // on registration locally).
     let email = format!("signup-{}@example.ci", ulid::Ulid::new()).to_lowercase();
-    let form = json!({"username": "awa", "email": email, "password": PASSWORD,
-        "password2": "Autre!Passw0rd", "user_type": "CANDIDAT", "terms_accepted": true,
-        "first_name": "Awa", "last_name": "Koné"});
+    // Exactly what Signup.jsx sends (authService.js:13-21).
+    let form = json!({"username": "Awa", "email": email, "password": PASSWORD,
+        "password2": "Autre!Passw0rd", "user_type": "CANDIDAT", "phone": "",
+        "terms_accepted": true});
     let r = apps_send(
         &app,
         &apps,
@@ -1060,8 +1113,24 @@ async fn the_account_forms_store_what_they_send() {
     assert_eq!(r.body["user"]["user_type"], "CANDIDAT");
     let token = r.body["access"].as_str().expect("a session").to_string();
     let ours = app.get_auth("/api/auth/profile/", &token).await.body;
-    assert_eq!(ours["prenom"], "Awa");
+    assert_eq!(
+        (ours["prenom"].clone(), ours["nom"].clone()),
+        (json!("Awa"), json!("Awa"))
+    );
     assert_eq!(ours["type_compte"], "candidat");
+    // A recruiter's form has no company, which ours requires: named.
+    let r = apps_send(
+        &app,
+        &apps,
+        Method::POST,
+        "/api/auth/register/",
+        None,
+        json!({"username": "sahel", "email": format!("r-{email}"), "password": PASSWORD,
+               "password2": PASSWORD, "user_type": "RECRUTEUR", "terms_accepted": true}),
+    )
+    .await;
+    assert_eq!(r.status, 400, "{}", r.body);
+    assert!(r.body["company_name"].is_array(), "{}", r.body);
 
     // The profile form (the echoed email dropped), then reloaded.
     let r = apps_send(
@@ -1260,6 +1329,42 @@ async fn the_panel_and_recruiter_work_lists_act_through_ours() {
             .await;
         assert_eq!(r.status, 200, "{}", r.body);
     }
+    // A funding programme's id in the scholarships' bulk: a 404, undecided.
+    let programme = app.publish(&recruiter, "financements", "Programme").await;
+    let programme_id = programme["id"].as_str().unwrap().to_string();
+    let r = apps_send(
+        &app,
+        &apps,
+        Method::POST,
+        "/api/jobs/admin/bulk-actions-scholarship/",
+        Some(&admin),
+        json!({"action": "approve", "scholarship_ids": [programme_id]}),
+    )
+    .await;
+    assert_eq!(r.status, 404, "{}", r.body);
+    let pending = app
+        .get_auth(&format!("/api/admin/publications/{programme_id}/"), &admin)
+        .await
+        .body;
+    assert_eq!(pending["statut_validation"], "en_attente");
+    // The job list's detail does not read a programme as an offer.
+    let r = apps_get(
+        &app,
+        &apps,
+        &format!("/api/jobs/job-offers/{programme_id}/"),
+        &admin,
+    )
+    .await;
+    assert_eq!(r.status, 404, "{}", r.body);
+    let r = apps_get(
+        &app,
+        &apps,
+        &format!("/api/jobs/funding-offers/{programme_id}/"),
+        &admin,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["status"], "PENDING_APPROVAL");
     // Again: each already decided, our 409.
     let r = apps_send(
         &app,
@@ -1599,6 +1704,42 @@ async fn the_other_kinds_forms_create_and_edit_ours() {
         (ours["montant_max"].clone(), ours["montant_min"].clone()),
         (json!(8000000), json!(500000))
     );
+    // The edit form is filled from the apps' read (CreeFinacement.jsx:130):
+    // its names, the select's number, the checkbox; sending it back as
+    // it is, its empty fields included, changes nothing.
+    let r = apps_get(&app, &apps, &path, &recruiter).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let read = r.body.clone();
+    assert_eq!(read["title"], "Fonds agricole");
+    assert_eq!(read["min_amount"], 500000);
+    assert_eq!(read["max_amount"], 8000000);
+    assert_eq!(read["annual_interest_rate"], 3.5);
+    assert_eq!(read["sector"]["id"], agriculture);
+    assert_eq!(read["business_plan_required"], true);
+    assert_eq!(read["financial_statements_required"], false);
+    let refilled = json!({"title": read["title"], "sector": read["sector"]["id"],
+        "min_amount": read["min_amount"].to_string(), "max_amount": read["max_amount"].to_string(),
+        "annual_interest_rate": read["annual_interest_rate"].to_string(), "target": "",
+        "eligibility_conditions": "", "business_plan_required": read["business_plan_required"],
+        "max_applications": "", "contact_info": ""});
+    let r = apps_send(
+        &app,
+        &apps,
+        Method::PATCH,
+        &path,
+        Some(&recruiter),
+        refilled,
+    )
+    .await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    let again = app
+        .get_auth(&format!("/api/recruteur/financements/{id}/"), &recruiter)
+        .await
+        .body;
+    assert_eq!(again["montant_min"], 500000);
+    assert_eq!(again["secteur"]["id"], "agriculture");
+    assert_eq!(again["documents_requis"], json!(["business_plan"]));
+    assert_eq!(again["description"], "Pour les coopératives.");
     // A bad value is the form's field error.
     let r = apps_send(
         &app,
@@ -1641,6 +1782,18 @@ async fn the_other_kinds_forms_create_and_edit_ours() {
         .await
         .body;
     assert_eq!(ours["type_consultation"], "juridique");
+    let read = apps_get(
+        &app,
+        &apps,
+        &format!("/api/jobs/consultation-offers/{id}/"),
+        &recruiter,
+    )
+    .await
+    .body;
+    assert_eq!(read["consultation_type"]["id"], legal, "{read}");
+    assert_eq!(read["delivery_mode"], "HYBRID");
+    assert_eq!(read["pricing_type"], "DAILY");
+    assert_eq!(read["price"], 250000);
     assert_eq!(ours["mode_prestation"], "mixte");
     assert_eq!(ours["type_tarification"], "journalier");
     assert_eq!(ours["budget"], 250000);
@@ -1755,6 +1908,22 @@ async fn the_profile_forms_store_their_texts_and_files() {
     assert_eq!(ours["entreprise"], "Sahel Audit");
     assert_eq!(ours["taille_entreprise"], "11-50");
     assert!(ours["logo"]["url"].is_string(), "{ours}");
+    let theirs = app
+        .send(
+            app.http
+                .get(format!("{apps}/api/auth/profile/recruiter/"))
+                .bearer_auth(&recruiter),
+        )
+        .await
+        .body;
+    assert_eq!(
+        theirs["logo"], ours["logo"]["url"],
+        "the page shows the logo's URL"
+    );
+    assert_eq!(
+        theirs["company_documents"],
+        ours["documents_verification"][0]
+    );
     assert_eq!(
         ours["documents_verification"].as_array().map(Vec::len),
         Some(1),

@@ -324,9 +324,11 @@ pub fn user(profile: Value) -> Value {
         let size = mapping::COMPANY_SIZE.to_apps(size).map(Value::from);
         user.insert("company_size".into(), size.unwrap_or(Value::Null));
     }
-    // The apps show `image` as a picture's URL.
-    if let Some(url) = user.get("image").and_then(|i| i.get("url")).cloned() {
-        user.insert("image".into(), url);
+    // The apps show `image` and `logo` as a picture's URL.
+    for picture in ["image", "logo"] {
+        if let Some(url) = user.get(picture).and_then(|i| i.get("url")).cloned() {
+            user.insert(picture.into(), url);
+        }
     }
     // The recruiter's page reads one document as a text (its name after
     // the last `/`, linked under the API's origin): the latest id, the
@@ -531,10 +533,13 @@ fn page_of(query: &std::collections::HashMap<String, String>) -> Result<Paging, 
         },
     };
     let size = query.get("page_size").cloned();
+    // Ours takes 1 to 100 (and names any other size, sent as it is):
+    // read as at most 100 here, so no product overflows.
     let per_page = size
         .as_deref()
         .and_then(|s| s.parse::<usize>().ok())
-        .unwrap_or(crate::page::DEFAULT_PAGE_SIZE);
+        .unwrap_or(crate::page::DEFAULT_PAGE_SIZE)
+        .clamp(1, crate::page::MAX_PAGE_SIZE);
     if (page as usize - 1) * per_page > MAX_ITEMS_BEFORE {
         return Err(Answer::refused(
             StatusCode::NOT_FOUND,
@@ -668,7 +673,7 @@ async fn public_list(ours: Ours, segment: &'static str, request: Request) -> Res
         first,
         &paging,
         &fields,
-        mapping::job_offer,
+        forms::publication,
         as_is,
     )
     .await
@@ -739,6 +744,16 @@ async fn edit_publication(
     }
 }
 
+/// Our kind of a path segment.
+fn our_kind(segment: &str) -> &'static str {
+    match segment {
+        "financements" => "financement",
+        "bourses" => "bourse",
+        "consultations" => "consultation",
+        _ => "offre",
+    }
+}
+
 /// Our path segment of a kind.
 fn our_segment(kind: &str) -> &'static str {
     match kind {
@@ -773,13 +788,14 @@ async fn detail_of(ours: &Ours, caller: &Caller, segment: &str, id: &str) -> Res
             format!("/api/admin/publications/{id}/"),
         ] {
             let tried = call(ours, caller, Method::GET, &path, None).await;
-            if tried.status.is_success() {
+            // The admins' read takes any kind: the URL names one.
+            if tried.status.is_success() && tried.body["type_publication"] == our_kind(segment) {
                 found = tried;
                 break;
             }
         }
     }
-    answer(found, &mapping::JOB_OFFER, mapping::job_offer)
+    answer(found, &mapping::JOB_OFFER, forms::publication)
 }
 
 /// What the offer form sends that has no home here (docs/apps-api.md,
@@ -856,7 +872,7 @@ async fn create_job_offer(State(ours): State<Ours>, request: Request) -> Respons
         Some(offer_body(body)),
     )
     .await;
-    answer(found, &mapping::JOB_OFFER, mapping::job_offer)
+    answer(found, &mapping::JOB_OFFER, forms::publication)
 }
 
 /// `PATCH /api/jobs/job-offers/{id}/`: the same form, editing, as our
@@ -870,7 +886,7 @@ async fn edit_job_offer(
     let (caller, body) = read!(request);
     let path = format!("/api/recruteur/offres/{}/", urlencoding(&id));
     let found = call(&ours, &caller, Method::PUT, &path, Some(offer_body(body))).await;
-    answer(found, &mapping::JOB_OFFER, mapping::job_offer)
+    answer(found, &mapping::JOB_OFFER, forms::publication)
 }
 
 /// `POST /api/applications/ai/calculate-compatibility/` `{offer_id,
@@ -1217,7 +1233,7 @@ async fn approve_publication(
 ) -> Response {
     let (caller, _) = read!(request);
     let decided = decide_publication(&ours, &caller, &kind, &id, "valider", json!({})).await;
-    answer(decided, &mapping::JOB_OFFER, mapping::job_offer)
+    answer(decided, &mapping::JOB_OFFER, forms::publication)
 }
 
 /// `POST /api/jobs/admin/{kind}/{id}/reject/` `{rejection_reason}`: our
@@ -1231,7 +1247,7 @@ async fn reject_publication(
     let fields = Fields(&[("rejection_reason", "motif")]);
     let motif = Value::Object(fields.to_ours(body));
     let decided = decide_publication(&ours, &caller, &kind, &id, "refuser", motif).await;
-    answer(decided, &fields, mapping::job_offer)
+    answer(decided, &fields, forms::publication)
 }
 
 /// Our `PUT /api/admin/publications/{id}/<verb>/`, for a publication of
@@ -1245,17 +1261,29 @@ async fn decide_publication(
     verb: &str,
     body: Value,
 ) -> Answer {
-    let not_found = || Answer::refused(StatusCode::NOT_FOUND, "Pas trouvé.");
     let Some((_, _, ours_kind)) = ADMIN_KINDS.iter().find(|(k, _, _)| *k == kind) else {
-        return not_found();
+        return Answer::refused(StatusCode::NOT_FOUND, "Pas trouvé.");
     };
+    decide_of_kinds(ours, caller, &[ours_kind], id, verb, body).await
+}
+
+/// Our decision on a publication of one of our `kinds` (a 404 for
+/// another kind), after the admins' read of it.
+async fn decide_of_kinds(
+    ours: &Ours,
+    caller: &Caller,
+    kinds: &[&str],
+    id: &str,
+    verb: &str,
+    body: Value,
+) -> Answer {
     let path = format!("/api/admin/publications/{}/", urlencoding(id));
     let read = call(ours, caller, Method::GET, &path, None).await;
     if !read.status.is_success() {
         return read;
     }
-    if read.body["type_publication"] != *ours_kind {
-        return not_found();
+    if !kinds.iter().any(|k| read.body["type_publication"] == *k) {
+        return Answer::refused(StatusCode::NOT_FOUND, "Pas trouvé.");
     }
     call(
         ours,
@@ -1309,7 +1337,7 @@ async fn admin_publications(
         first,
         &paging,
         fields,
-        mapping::job_offer,
+        forms::publication,
         as_is,
     )
     .await

@@ -291,18 +291,44 @@ pub fn admin_stats(ours: &Value) -> Value {
         "jobs_by_status": {"PENDING_APPROVAL": p["en_attente"], "PUBLISHED": p["validee"],
                            "REJECTED": p["refuse"], "EXPIRED": p["fermee"]},
         "publications_by_type": by_kind,
+        "applications_by_status": application_statuses(&ours["candidatures"]["total"]),
     })
+}
+
+/// Applications per status, in the panel's names (ours count statuses,
+/// not the steps inside `en_cours`).
+fn application_statuses(c: &Value) -> Value {
+    json!({"PENDING": c["nouvelle"], "IN_PROGRESS": c["en_cours"], "APPROVED": c["acceptee"],
+           "ACCEPTED": c["acceptee"], "REJECTED": c["refusee"], "WITHDRAWN": c["retiree"]})
+}
+
+/// One application a recruiter received, as its lists read it: ours in
+/// the apps' names, and also as `{id, application{…, applicant}, job_offer}`
+/// (PostulationOffre.jsx), the applicant from the application's copy.
+pub fn received_application(ours: Value) -> Value {
+    let applicant = json!({
+        "id": ours["candidat"],
+        "first_name": ours["candidat_nom"],
+        "email": ours["candidat_email"],
+        "phone": ours["candidat_telephone"],
+    });
+    let offer = json!({"id": ours["publication"], "title": ours["publication_titre"]});
+    let mut flat = application(ours);
+    let mut nested = flat.clone();
+    nested["applicant"] = applicant.clone();
+    flat["application"] = nested;
+    flat["applicant"] = applicant;
+    flat["job_offer"] = offer;
+    flat
 }
 
 /// Every application's counters, for the panel (`GET
 /// /api/applications/stats/` as an admin), from the admins' figures.
 pub fn admin_application_stats(ours: &Value) -> Value {
     let mut stats = application_counts(&ours["candidatures"]);
-    let c = &ours["candidatures"]["total"];
     stats.insert(
         "applications_by_status".into(),
-        json!({"PENDING": c["nouvelle"], "IN_PROGRESS": c["en_cours"], "ACCEPTED": c["acceptee"],
-               "REJECTED": c["refusee"], "WITHDRAWN": c["retiree"]}),
+        application_statuses(&ours["candidatures"]["total"]),
     );
     let mut by_type = Map::new();
     for (apps, kind) in OFFER_KINDS {
@@ -419,6 +445,18 @@ pub fn notification_stats(ours: &Value) -> Value {
         "total_notifications": total,
         "read_count": total.saturating_sub(unread),
     })
+}
+
+/// Our `statut` filter of an apps' application status filter: the steps
+/// inside `en_cours` have no filter of their own (each is `en_cours`).
+pub fn application_filter(status: &str) -> Option<&'static str> {
+    match status {
+        "PENDING" => Some("nouvelle"),
+        "VIEWED" | "SHORTLISTED" | "INTERVIEW" => Some("en_cours"),
+        "ACCEPTED" => Some("acceptee"),
+        "REJECTED" => Some("refusee"),
+        _ => None,
+    }
 }
 
 /// The apps' page envelope `{count, next, previous, results}` around one
@@ -626,6 +664,21 @@ mod tests {
 
     fn object(v: Value) -> Map<String, Value> {
         v.as_object().unwrap().clone()
+    }
+
+    #[test]
+    fn a_received_application_reads_flat_and_as_the_recruiters_rows() {
+        let row = received_application(json!({"id": "a1", "statut": "nouvelle", "candidat": "c1",
+            "candidat_nom": "Awa Koné", "candidat_email": "awa@example.ci", "candidat_telephone": null,
+            "publication": "p1", "publication_titre": "Comptable"}));
+        assert_eq!(row["status"], "PENDING");
+        assert_eq!(row["application"]["status"], "PENDING");
+        assert_eq!(row["application"]["applicant"]["id"], "c1");
+        assert_eq!(row["applicant"]["email"], "awa@example.ci");
+        assert_eq!(row["job_offer"], json!({"id": "p1", "title": "Comptable"}));
+        assert_eq!(application_filter("SHORTLISTED"), Some("en_cours"));
+        assert_eq!(application_filter("PENDING"), Some("nouvelle"));
+        assert_eq!(application_filter("DRAFT"), None);
     }
 
     #[test]

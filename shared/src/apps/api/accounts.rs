@@ -129,7 +129,25 @@ async fn register(State(ours): State<Ours>, request: Request) -> Response {
     if body.remove("terms_accepted") == Some(Value::Bool(false)) {
         return field_error("terms_accepted", "Les conditions doivent être acceptées.");
     }
-    body.remove("username");
+    // The signup form asks a username and no names, which ours
+    // requires: both names start as the username (the profile form
+    // changes them). A recruiter's company and a provider's speciality,
+    // which it does not ask either, are ours 400 (docs/apps-api.md).
+    if let Some(username) = body
+        .remove("username")
+        .filter(|u| u.as_str().is_some_and(|u| !u.trim().is_empty()))
+    {
+        for name in ["first_name", "last_name"] {
+            body.entry(name).or_insert_with(|| username.clone());
+        }
+    }
+    if body
+        .get("phone")
+        .and_then(Value::as_str)
+        .is_some_and(|p| p.trim().is_empty())
+    {
+        body.remove("phone");
+    }
     if let Some(kind) = body.get("user_type").and_then(Value::as_str) {
         let ours_kind = mapping::USER_TYPE.to_ours(kind).unwrap_or(kind).to_string();
         body.insert("user_type".into(), ours_kind.into());

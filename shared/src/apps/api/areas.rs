@@ -245,7 +245,7 @@ async fn my_publications(
         first,
         &paging,
         fields,
-        mapping::job_offer,
+        super::forms::publication,
         as_is,
     )
     .await
@@ -314,6 +314,18 @@ async fn applications_of_kind(
     }
     let mut received_query = Vec::new();
     received_query.extend(ordering(&query));
+    let sent = query.get("status").or(query.get("application__status"));
+    if let Some(status) = sent.filter(|s| !s.is_empty()) {
+        match mapping::application_filter(status) {
+            Some(statut) => received_query.push(("statut", statut.to_string())),
+            None => {
+                return field_error(
+                    "status",
+                    "PENDING, VIEWED, SHORTLISTED, INTERVIEW, ACCEPTED ou REJECTED attendu.",
+                );
+            }
+        }
+    }
     received_query.extend(paging.size.clone().map(|s| ("page_size", s)));
     let first = format!("{received}{}", query_string(&received_query));
     list_page(
@@ -322,7 +334,7 @@ async fn applications_of_kind(
         first,
         &paging,
         &mapping::APPLICATION,
-        mapping::application,
+        mapping::received_application,
         as_is,
     )
     .await
@@ -334,7 +346,7 @@ async fn applications_of_kind(
 /// application keeps).
 fn applicant_item(ours: Value, card: &str, offer: Answer) -> Value {
     let offer = if offer.status.is_success() {
-        mapping::job_offer(offer.body)
+        super::forms::publication(offer.body)
     } else {
         json!({"id": ours["publication"], "title": ours["publication_titre"]})
     };
@@ -400,7 +412,7 @@ async fn all_received(State(ours): State<Ours>, request: Request) -> Response {
         .into_iter()
         .skip(start)
         .take(paging.per_page)
-        .map(mapping::application)
+        .map(mapping::received_application)
         .collect();
     let more = (start + page.len()) < count as usize;
     axum::Json(json!({

@@ -26,6 +26,9 @@ enum Reply {
     /// One of our lists, as numbered pages of items renamed by the
     /// function.
     Page(fn(Value) -> Value),
+    /// A recruiter's list of applications received: numbered pages, the
+    /// apps' `status` filter as ours (`mapping::application_filter`).
+    Received,
 }
 
 /// One apps' call and the call of ours that serves it.
@@ -104,13 +107,13 @@ const DIRECT: &[Direct] = &[
     direct!(GET "/api/common/stats/public/" => GET "/api/statistiques/publiques/", NONE, Renamed, Reply::One(public_stats)),
     direct!(GET "/api/core-admin/stats/users/" => GET "/api/admin/statistiques-globales/", NONE, Renamed, Reply::One(admin_stats)),
     direct!(GET "/api/core-admin/stats/content/" => GET "/api/admin/statistiques-globales/", NONE, Renamed, Reply::One(admin_stats)),
-    direct!(GET "/api/jobs/scholarships/public/{id}/" => GET "/api/bourses/{id}/", mapping::JOB_OFFER, Renamed, Reply::One(mapping::job_offer)),
-    direct!(GET "/api/jobs/consultation-offers/public/{id}/" => GET "/api/consultations/{id}/", mapping::JOB_OFFER, Renamed, Reply::One(mapping::job_offer)),
+    direct!(GET "/api/jobs/scholarships/public/{id}/" => GET "/api/bourses/{id}/", mapping::JOB_OFFER, Renamed, Reply::One(super::forms::publication)),
+    direct!(GET "/api/jobs/consultation-offers/public/{id}/" => GET "/api/consultations/{id}/", mapping::JOB_OFFER, Renamed, Reply::One(super::forms::publication)),
     direct!(GET "/api/notifications/preferences/" => GET "/api/notifications/preferences/", mapping::PREFERENCES, Only, Reply::One(preferences)),
     direct!(PUT "/api/notifications/preferences/" => PUT "/api/notifications/preferences/", mapping::PREFERENCES, Only, Reply::One(preferences)),
-    direct!(GET "/api/applications/job/by-offer/{id}/" => GET "/api/recruteur/candidatures/?publication={id}", mapping::APPLICATION, Renamed, Reply::Page(mapping::application)),
-    direct!(GET "/api/applications/funding/by-offer/{id}/" => GET "/api/recruteur/financements/postulations/?publication={id}", mapping::APPLICATION, Renamed, Reply::Page(mapping::application)),
-    direct!(GET "/api/applications/consultation/by-offer/{id}/" => GET "/api/recruteur/consultations/postulations/?publication={id}", mapping::APPLICATION, Renamed, Reply::Page(mapping::application)),
+    direct!(GET "/api/applications/job/by-offer/{id}/" => GET "/api/recruteur/candidatures/?publication={id}", mapping::APPLICATION, Renamed, Reply::Received),
+    direct!(GET "/api/applications/funding/by-offer/{id}/" => GET "/api/recruteur/financements/postulations/?publication={id}", mapping::APPLICATION, Renamed, Reply::Received),
+    direct!(GET "/api/applications/consultation/by-offer/{id}/" => GET "/api/recruteur/consultations/postulations/?publication={id}", mapping::APPLICATION, Renamed, Reply::Received),
 ];
 
 /// The table's routes: one method router per path, every other method
@@ -174,14 +177,35 @@ async fn serve(
             let found = call(&ours, &caller, row.ours_method.clone(), &path, body).await;
             answer(found, row.fields, rename)
         }
-        Reply::Page(item) => {
+        Reply::Page(_) | Reply::Received => {
             let paging = match page_of(&query) {
                 Ok(found) => found,
                 Err(refused) => return answer(refused, row.fields, |v| v),
             };
-            if let Some(size) = &paging.size {
+            let mut extra = Vec::new();
+            extra.extend(paging.size.clone().map(|size| ("page_size", size)));
+            let item = match row.reply {
+                Reply::Page(item) => item,
+                _ => {
+                    let sent = query.get("status").or(query.get("application__status"));
+                    if let Some(status) = sent.filter(|s| !s.is_empty()) {
+                        match mapping::application_filter(status) {
+                            Some(statut) => extra.push(("statut", statut.to_string())),
+                            None => {
+                                return field_error(
+                                    "status",
+                                    "PENDING, VIEWED, SHORTLISTED, INTERVIEW, ACCEPTED ou REJECTED attendu.",
+                                );
+                            }
+                        }
+                    }
+                    mapping::received_application
+                }
+            };
+            if !extra.is_empty() {
                 let joint = if path.contains('?') { '&' } else { '?' };
-                path = format!("{path}{joint}page_size={}", urlencoding(size));
+                let pairs = serde_urlencoded::to_string(&extra).unwrap_or_default();
+                path = format!("{path}{joint}{pairs}");
             }
             list_page(&ours, &caller, path, &paging, row.fields, item, as_is).await
         }

@@ -11,6 +11,8 @@ pub(super) struct Form {
     pub apps: &'static str,
     /// Ours (`financements`).
     pub segment: &'static str,
+    /// Our `type_publication` (`financement`).
+    kind: &'static str,
     fields: Fields,
     /// Fields the form sends that have no home here (docs/apps-api.md).
     without_home: &'static [&'static str],
@@ -48,6 +50,7 @@ pub(super) const FORMS: [Form; 3] = [
     Form {
         apps: "funding-offers",
         segment: "financements",
+        kind: "financement",
         fields: Fields(&[
             ("title", "titre"),
             ("sector", "secteur"),
@@ -96,6 +99,7 @@ pub(super) const FORMS: [Form; 3] = [
     Form {
         apps: "scholarships",
         segment: "bourses",
+        kind: "bourse",
         fields: Fields(&[
             ("title", "titre"),
             ("scholarship_type", "type_bourse"),
@@ -138,6 +142,7 @@ pub(super) const FORMS: [Form; 3] = [
     Form {
         apps: "consultation-offers",
         segment: "consultations",
+        kind: "consultation",
         fields: Fields(&[
             ("title", "titre"),
             ("consultation_type", "type_consultation"),
@@ -202,11 +207,13 @@ fn form_body(form: &Form, body: Map<String, Value>, creating: bool) -> Value {
             }
             continue;
         }
-        let value = match value {
-            Value::String(text) if text.trim().is_empty() => Value::Null,
-            other => other,
-        };
-        kept.insert(key, value);
+        let empty = value.is_null() || value.as_str().is_some_and(|t| t.trim().is_empty());
+        // An edit form sends every field, and one it could not fill on
+        // load empty: an empty field leaves ours as it is.
+        if empty && !creating {
+            continue;
+        }
+        kept.insert(key, if empty { Value::Null } else { value });
     }
     let mut ours = form.fields.to_ours(kept);
     ours.extend(lists);
@@ -251,13 +258,64 @@ fn form_body(form: &Form, body: Map<String, Value>, creating: bool) -> Value {
     Value::Object(ours)
 }
 
+/// One of our publications as the apps' pages of its kind read it: the
+/// common names (`mapping::job_offer`), then its form's (the fields
+/// under the form's names, each select's value as `{id, code, name}`
+/// or the form's own spelling, each checkbox from our list), so an edit
+/// form is filled with what was stored.
+pub(super) fn publication(ours: Value) -> Value {
+    let common = mapping::job_offer(ours);
+    let Some(form) = FORMS.iter().find(|f| common["type_publication"] == f.kind) else {
+        return common;
+    };
+    let Value::Object(common) = common else {
+        return common;
+    };
+    let mut apps = form.fields.to_apps(common);
+    let reference = crate::reference::get();
+    for (field, list, values) in form.choices {
+        let Some(&(name, _)) = form.fields.0.iter().find(|(_, o)| o == field) else {
+            continue;
+        };
+        let Some(value) = apps.get_mut(name) else {
+            continue;
+        };
+        match (values, value.as_str().map(String::from)) {
+            (Some(values), Some(ours)) => {
+                if let Some(spelled) = values.to_apps(&ours) {
+                    *value = spelled.into();
+                }
+            }
+            (None, Some(ours)) => {
+                let label = reference
+                    .list(list)
+                    .unwrap_or_default()
+                    .iter()
+                    .find(|e| e.id == ours)
+                    .map(|e| e.nom.clone());
+                *value = json!({"id": ours, "nom": label.unwrap_or_else(|| ours.clone())});
+                mapping::named(value);
+            }
+            _ => mapping::named(value),
+        }
+    }
+    for (flag, list, item) in form.flags {
+        let on = apps
+            .get(*list)
+            .and_then(Value::as_array)
+            .is_some_and(|l| l.iter().any(|v| v == *item));
+        apps.insert(flag.to_string(), on.into());
+    }
+    Value::Object(apps)
+}
+
 /// `POST /api/jobs/<form.apps>/`: our `POST /api/recruteur/<kind>/`.
 pub(super) async fn create(ours: Ours, form: &'static Form, request: Request) -> Response {
     let (caller, body) = read!(request);
     let path = format!("/api/recruteur/{}/", form.segment);
     let body = form_body(form, body, true);
     let found = call(&ours, &caller, Method::POST, &path, Some(body)).await;
-    answer(found, &form.fields, mapping::job_offer)
+    answer(found, &form.fields, publication)
 }
 
 /// `PATCH /api/jobs/<form.apps>/{id}/`: our `PUT /api/recruteur/<kind>/{id}/`.
@@ -266,7 +324,7 @@ pub(super) async fn edit(ours: Ours, form: &'static Form, id: &str, request: Req
     let path = format!("/api/recruteur/{}/{}/", form.segment, urlencoding(id));
     let body = form_body(form, body, false);
     let found = call(&ours, &caller, Method::PUT, &path, Some(body)).await;
-    answer(found, &form.fields, mapping::job_offer)
+    answer(found, &form.fields, publication)
 }
 
 /// The form of the apps' list segment `kind`.
@@ -321,6 +379,33 @@ mod tests {
                 .clone(),
             true,
         );
+        // Read back as the edit forms fill themselves.
+        let read = publication(json!({"type_publication": "consultation", "titre": "Audit",
+            "type_consultation": "juridique", "mode_prestation": "mixte", "budget": 5}));
+        assert_eq!(read["title"], "Audit");
+        assert_eq!(
+            read["consultation_type"]["id"],
+            mapping::numeric_id("juridique")
+        );
+        assert_eq!(read["delivery_mode"], "HYBRID");
+        assert_eq!(read["price"], 5);
+        let read = publication(
+            json!({"type_publication": "financement", "documents_requis": ["business_plan"],
+            "secteur": {"id": "agriculture", "nom": "Agriculture"}}),
+        );
+        assert_eq!(read["business_plan_required"], true);
+        assert_eq!(read["financial_statements_required"], false);
+        assert_eq!(read["sector"]["code"], "agriculture");
+        // An edit's empty field leaves ours as it is.
+        let edited = form_body(
+            funding,
+            json!({"title": "", "min_amount": null, "max_amount": "9"})
+                .as_object()
+                .unwrap()
+                .clone(),
+            false,
+        );
+        assert_eq!(edited, json!({"montant_max": 9}));
         // A level we do not have goes as sent: ours names it.
         assert_eq!(body["niveau_requis"], "POST_DOC");
         assert_eq!(body["couverture"], json!(["totale", "transport"]));

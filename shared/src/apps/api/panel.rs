@@ -35,31 +35,34 @@ pub(super) fn routes() -> Router<Ours> {
             "/api/applications/ai/analyze-compatibility/",
             post(stored_score).fallback(not_yet),
         );
-    for (path, ids) in BULK {
+    for (path, ids, kinds) in BULK {
         router = router.route(
             path,
-            post(move |ours, request| bulk(ours, ids, request)).fallback(not_yet),
+            post(move |ours, request| bulk(ours, ids, kinds, request)).fallback(not_yet),
         );
     }
     router
 }
 
-/// The panel's bulk decisions, and the key of the ids each sends.
-const BULK: [(&str, &str); 3] = [
-    ("/api/jobs/admin/bulk-actions/", "offer_ids"),
-    ("/api/jobs/admin/bulk-actions-consultation/", "offer_ids"),
-    (
-        "/api/jobs/admin/bulk-actions-scholarship/",
-        "scholarship_ids",
-    ),
+/// The panel's bulk decisions, the key of the ids each sends, and the
+/// kinds of ours its list shows (the job and funding lists share one).
+#[rustfmt::skip]
+const BULK: [(&str, &str, &[&str]); 3] = [
+    ("/api/jobs/admin/bulk-actions/", "offer_ids", &["offre", "financement"]),
+    ("/api/jobs/admin/bulk-actions-consultation/", "offer_ids", &["consultation"]),
+    ("/api/jobs/admin/bulk-actions-scholarship/", "scholarship_ids", &["bourse"]),
 ];
 
 /// `{action: approve|reject, <ids>: [...], rejection_reason?}`: our
 /// decision on each (at most 100), as its button would; each id's
-/// outcome under `results`, 200 when all were decided, else the first
-/// refusal's status. The list the panel sends them from holds one kind;
-/// the id decides, as in our admin route.
-async fn bulk(State(ours): State<Ours>, ids_key: &'static str, request: Request) -> Response {
+/// outcome under `results`, 200 when any was decided, else the first
+/// refusal's status; an id of a kind its list does not show is a 404.
+async fn bulk(
+    State(ours): State<Ours>,
+    ids_key: &'static str,
+    kinds: &'static [&'static str],
+    request: Request,
+) -> Response {
     let (caller, body) = read!(request);
     let verb = match body.get("action").and_then(Value::as_str) {
         Some("approve") => "valider",
@@ -83,8 +86,7 @@ async fn bulk(State(ours): State<Ours>, ids_key: &'static str, request: Request)
             .as_str()
             .map(String::from)
             .unwrap_or_else(|| id.to_string());
-        let path = format!("/api/admin/publications/{}/{verb}/", urlencoding(&id));
-        let done = call(&ours, &caller, Method::PUT, &path, Some(decision.clone())).await;
+        let done = decide_of_kinds(&ours, &caller, kinds, &id, verb, decision.clone()).await;
         let fields = Fields(&[("rejection_reason", "motif")]);
         let ok = done.status.is_success();
         results.push(json!({
