@@ -586,6 +586,17 @@ async fn list_page(
     })
 }
 
+/// The apps' query parameters (one value each, the last kept; what
+/// does not parse is none, as our lists read theirs).
+fn query_of(request: &Request) -> std::collections::HashMap<String, String> {
+    serde_urlencoded::from_str(request.uri().query().unwrap_or_default()).unwrap_or_default()
+}
+
+/// The panel reads the recruiters' list under `recruiters` too.
+fn under_recruiters(_: &Value, _: &Paging, envelope: &mut Value) {
+    envelope["recruiters"] = envelope["results"].clone();
+}
+
 /// A `list_page` with nothing more than the envelope.
 fn as_is(_: &Value, _: &Paging, _: &mut Value) {}
 
@@ -623,8 +634,7 @@ fn public_lists() -> Router<Ours> {
 
 /// Our public list of `segment` (our search of it with a filter).
 async fn public_list(ours: Ours, segment: &'static str, request: Request) -> Response {
-    let query: std::collections::HashMap<String, String> =
-        serde_urlencoded::from_str(request.uri().query().unwrap_or_default()).unwrap_or_default();
+    let query = query_of(&request);
     let (caller, _) = read!(request);
     let paging = match page_of(&query) {
         Ok(found) => found,
@@ -1306,8 +1316,7 @@ async fn admin_publications(
     let Some((_, _, ours_kind)) = ADMIN_KINDS.iter().find(|(_, list, _)| *list == kind) else {
         return unknown_kind();
     };
-    let query: std::collections::HashMap<String, String> =
-        serde_urlencoded::from_str(request.uri().query().unwrap_or_default()).unwrap_or_default();
+    let query = query_of(&request);
     let (caller, _) = read!(request);
     let paging = match page_of(&query) {
         Ok(found) => found,
@@ -1361,8 +1370,7 @@ fn pending_recruiter(ours: Value) -> Value {
 /// validation, as our `GET /api/admin/recruteurs-en-attente/`, under each
 /// key the panel reads (`recruiters`, `results`).
 async fn pending_recruiters(State(ours): State<Ours>, request: Request) -> Response {
-    let query: std::collections::HashMap<String, String> =
-        serde_urlencoded::from_str(request.uri().query().unwrap_or_default()).unwrap_or_default();
+    let query = query_of(&request);
     let (caller, _) = read!(request);
     let paging = match page_of(&query) {
         Ok(found) => found,
@@ -1376,10 +1384,6 @@ async fn pending_recruiters(State(ours): State<Ours>, request: Request) -> Respo
         None => "/api/admin/recruteurs-en-attente/".to_string(),
     };
     let (fields, item) = (&mapping::RECRUITER, pending_recruiter);
-    // The panel reads the list under `recruiters` too.
-    let under_recruiters = |_: &Value, _: &Paging, envelope: &mut Value| {
-        envelope["recruiters"] = envelope["results"].clone();
-    };
     list_page(
         &ours,
         &caller,

@@ -86,10 +86,6 @@ const APPLICATION_KINDS: [(&str, &str, &str, &str, &str); 4] = [
     ),
 ];
 
-fn query_of(request: &Request) -> HashMap<String, String> {
-    serde_urlencoded::from_str(request.uri().query().unwrap_or_default()).unwrap_or_default()
-}
-
 /// `?…` of `pairs` (empty when none).
 fn query_string(pairs: &[(&str, String)]) -> String {
     if pairs.is_empty() {

@@ -158,8 +158,7 @@ async fn serve(
     params: HashMap<String, String>,
     request: Request,
 ) -> Response {
-    let query: HashMap<String, String> =
-        serde_urlencoded::from_str(request.uri().query().unwrap_or_default()).unwrap_or_default();
+    let query = query_of(&request);
     let (caller, body) = read!(request);
     let mut path = row.ours.to_string();
     for (name, value) in &params {

@@ -128,8 +128,7 @@ fn account_filter(status: &str) -> Option<&'static str> {
 /// ?type_compte=recruteur`: admins only), each as the recruiters page
 /// reads one.
 async fn recruiters(State(ours): State<Ours>, request: Request) -> Response {
-    let query: std::collections::HashMap<String, String> =
-        serde_urlencoded::from_str(request.uri().query().unwrap_or_default()).unwrap_or_default();
+    let query = query_of(&request);
     let (caller, _) = read!(request);
     let paging = match page_of(&query) {
         Ok(found) => found,
@@ -145,9 +144,6 @@ async fn recruiters(State(ours): State<Ours>, request: Request) -> Response {
         serde_urlencoded::to_string(&ours_query).unwrap_or_default()
     );
     let (fields, item) = (&mapping::RECRUITER, pending_recruiter);
-    let under_recruiters = |_: &Value, _: &Paging, envelope: &mut Value| {
-        envelope["recruiters"] = envelope["results"].clone();
-    };
     list_page(
         &ours,
         &caller,
