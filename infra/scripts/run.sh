@@ -26,7 +26,7 @@ cleanup() { if [[ -n "$moto_pid" ]]; then kill "$moto_pid" 2>/dev/null || true; 
 trap cleanup EXIT INT TERM
 
 if [[ "$AWS_ENDPOINT_URL" == "$DEFAULT_ENDPOINT" ]] && ! curl -s -o /dev/null "$DEFAULT_ENDPOINT/moto-api/"; then
-  echo "Starting the emulator (moto) on $DEFAULT_ENDPOINT"
+  echo "Starting the emulator (moto) on $DEFAULT_ENDPOINT, its log in .moto.log"
   # moto with the project's fixes (infra/moto_server.py), as the tests run it.
   .venv/bin/python infra/moto_server.py -H 127.0.0.1 -p 4566 > .moto.log 2>&1 &
   moto_pid=$!

@@ -11,6 +11,8 @@ use tokio::process::{Child, ChildStdin, Command};
 pub struct Emulator {
     pub endpoint: String,
     pub port: u16,
+    /// Where moto writes its output (its tracebacks): `target/emulator/`.
+    pub log: std::path::PathBuf,
     /// Our end of the watcher's stdin: dropping it (with the Emulator, or
     /// when the process exits) stops moto. Killing the watcher instead
     /// would orphan moto.
@@ -41,11 +43,16 @@ impl Emulator {
                 moto.display()
             ));
         }
+        // Its output is kept: a 500 of the emulator leaves its traceback.
+        let logs = root.join("target/emulator");
+        std::fs::create_dir_all(&logs).map_err(|e| format!("{}: {e}", logs.display()))?;
+        let log = logs.join(format!("moto-{port}.log"));
         // `read` returns when our end of the pipe closes: then moto is killed.
         let script = format!(
-            "\"{}\" \"{}\" -H 127.0.0.1 -p {port} >/dev/null 2>&1 & pid=$!; read _; kill $pid",
+            "\"{}\" \"{}\" -H 127.0.0.1 -p {port} >\"{}\" 2>&1 & pid=$!; read _; kill $pid",
             bin.display(),
-            server.display()
+            server.display(),
+            log.display()
         );
         let mut child = Command::new("sh")
             .arg("-c")
@@ -63,9 +70,11 @@ impl Emulator {
                 .await
                 .is_ok()
             {
+                eprintln!("emulator on {endpoint}, its log in {}", log.display());
                 return Ok(Emulator {
                     endpoint,
                     port,
+                    log,
                     _stdin: stdin,
                     _child: child,
                 });

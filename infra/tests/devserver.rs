@@ -112,3 +112,33 @@ async fn devserver_bootstraps_creates_the_admin_and_serves_twice() {
         tokio::time::sleep(Duration::from_millis(1500)).await;
     }
 }
+
+#[tokio::test]
+async fn the_emulator_keeps_its_log() {
+    let emulator = Emulator::start(0).await.unwrap();
+    assert!(
+        emulator
+            .log
+            .starts_with(infra::local::project_root().join("target/emulator"))
+    );
+    let r = reqwest::Client::new()
+        .get(format!("{}/moto-api/", emulator.endpoint))
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success());
+    // Werkzeug writes each request it served, and any traceback.
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let log = std::fs::read_to_string(&emulator.log).unwrap_or_default();
+        if log.contains("GET /moto-api/") {
+            break;
+        }
+        assert!(
+            Instant::now() < deadline,
+            "the log at {} holds: {log}",
+            emulator.log.display()
+        );
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+}
