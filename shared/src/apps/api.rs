@@ -597,6 +597,38 @@ fn under_recruiters(_: &Value, _: &Paging, envelope: &mut Value) {
     envelope["recruiters"] = envelope["results"].clone();
 }
 
+/// A numbered page with nothing on it (a filter of the apps' that ours
+/// has no state for: `DRAFT`).
+fn empty_page() -> Value {
+    json!({"count": 0, "next": null, "previous": null, "results": []})
+}
+
+/// Our `{detail}` also under `message` (the admin panel reads it).
+fn with_message(mut v: Value) -> Value {
+    if v.is_object() {
+        v["message"] = v["detail"].clone();
+    }
+    v
+}
+
+/// The apps' application `status` filter (or `application__status`) as
+/// our `statut` parameter; an unknown status is its 400.
+fn status_filter(
+    query: &std::collections::HashMap<String, String>,
+) -> Result<Option<(&'static str, String)>, Response> {
+    let sent = query.get("status").or(query.get("application__status"));
+    let Some(status) = sent.filter(|s| !s.is_empty()) else {
+        return Ok(None);
+    };
+    match mapping::application_filter(status) {
+        Some(statut) => Ok(Some(("statut", statut.to_string()))),
+        None => Err(field_error(
+            "status",
+            "PENDING, VIEWED, SHORTLISTED, INTERVIEW, ACCEPTED ou REJECTED attendu.",
+        )),
+    }
+}
+
 /// A `list_page` with nothing more than the envelope.
 fn as_is(_: &Value, _: &Paging, _: &mut Value) {}
 
@@ -1330,8 +1362,7 @@ async fn admin_publications(
         }
         // DRAFT (we keep none) or a status we do not know: nothing.
         None => {
-            return axum::Json(json!({"count": 0, "next": null, "previous": null, "results": []}))
-                .into_response();
+            return axum::Json(empty_page()).into_response();
         }
     }
     ours_query.extend(paging.size.clone().map(|s| ("page_size", s)));

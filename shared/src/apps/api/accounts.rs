@@ -224,13 +224,6 @@ async fn verify_email(State(ours): State<Ours>, request: Request) -> Response {
     answer(done, &Fields(&[]), with_message)
 }
 
-fn with_message(mut v: Value) -> Value {
-    if v.is_object() {
-        v["message"] = v["detail"].clone();
-    }
-    v
-}
-
 /// `POST /api/auth/sessions/logout-all/` and `…/force-logout/`: every
 /// session of the account closed, this one last (our
 /// `logout-others`, then `logout`).

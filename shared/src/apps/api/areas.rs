@@ -247,10 +247,6 @@ async fn my_publications(
     .await
 }
 
-fn empty_page() -> Value {
-    json!({"count": 0, "next": null, "previous": null, "results": []})
-}
-
 /// The apps' `ordering` of applications, as ours.
 fn ordering(query: &HashMap<String, String>) -> Option<(&'static str, String)> {
     let sent = query.get("ordering").filter(|o| !o.is_empty())?;
@@ -310,17 +306,9 @@ async fn applications_of_kind(
     }
     let mut received_query = Vec::new();
     received_query.extend(ordering(&query));
-    let sent = query.get("status").or(query.get("application__status"));
-    if let Some(status) = sent.filter(|s| !s.is_empty()) {
-        match mapping::application_filter(status) {
-            Some(statut) => received_query.push(("statut", statut.to_string())),
-            None => {
-                return field_error(
-                    "status",
-                    "PENDING, VIEWED, SHORTLISTED, INTERVIEW, ACCEPTED ou REJECTED attendu.",
-                );
-            }
-        }
+    match status_filter(&query) {
+        Ok(statut) => received_query.extend(statut),
+        Err(refused) => return refused,
     }
     received_query.extend(paging.size.clone().map(|s| ("page_size", s)));
     let first = format!("{received}{}", query_string(&received_query));

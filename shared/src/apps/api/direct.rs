@@ -49,14 +49,6 @@ fn same(v: Value) -> Value {
     v
 }
 
-/// Our `{detail}` also under `message` (the admin panel reads it).
-fn with_message(mut v: Value) -> Value {
-    if v.is_object() {
-        v["message"] = v["detail"].clone();
-    }
-    v
-}
-
 fn preferences(v: Value) -> Value {
     match v {
         Value::Object(ours) => Value::Object(mapping::PREFERENCES.to_apps(ours)),
@@ -186,17 +178,9 @@ async fn serve(
             let item = match row.reply {
                 Reply::Page(item) => item,
                 _ => {
-                    let sent = query.get("status").or(query.get("application__status"));
-                    if let Some(status) = sent.filter(|s| !s.is_empty()) {
-                        match mapping::application_filter(status) {
-                            Some(statut) => extra.push(("statut", statut.to_string())),
-                            None => {
-                                return field_error(
-                                    "status",
-                                    "PENDING, VIEWED, SHORTLISTED, INTERVIEW, ACCEPTED ou REJECTED attendu.",
-                                );
-                            }
-                        }
+                    match status_filter(&query) {
+                        Ok(statut) => extra.extend(statut),
+                        Err(refused) => return refused,
                     }
                     mapping::received_application
                 }
