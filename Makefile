@@ -5,7 +5,7 @@ PY    ?= python3
 # The Lambda functions of template.yaml (one crate each).
 FUNCTIONS := auth admin docs messages notifications notifier offres financements bourses consultations candidatures rappels uploads recherche statistiques
 
-.PHONY: run test lint venv tools bench-tools watch build bench deploy clean
+.PHONY: run test fuzz lint venv tools bench-tools watch build bench deploy clean
 
 ## make run: emulator on 127.0.0.1:4566, resources, admin, API on :3000
 run: venv
@@ -19,6 +19,11 @@ test: venv
 	$(VENV)/bin/python infra/scripts/check_environments.py
 	cargo test --workspace --locked
 	infra/scripts/flows.sh
+
+## make fuzz: schemathesis against a fresh local stack, as five principals,
+## every phase, a longer budget (make test runs a bounded pass)
+fuzz: venv
+	infra/scripts/fuzz.sh
 
 venv: $(VENV)/.installed
 $(VENV)/.installed: infra/requirements.txt

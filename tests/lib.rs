@@ -93,8 +93,23 @@ pub struct Response {
     pub body: Value,
 }
 
+/// The rate limits lifted (tests make many users and calls from one
+/// address), then `overrides`.
+pub fn lifted<'a>(overrides: &[(&'a str, &'a str)]) -> Vec<(&'a str, &'a str)> {
+    let mut all: Vec<(&str, &str)> = shared::throttle::RateLimits::DEFAULTS
+        .iter()
+        .map(|(env, rate)| {
+            let lifted: &'static str =
+                Box::leak(format!("1000000/{}", rate.window).into_boxed_str());
+            (*env, lifted)
+        })
+        .collect();
+    all.extend_from_slice(overrides);
+    all
+}
+
 /// Serves `router` on a free local port, in the background: its base URL.
-async fn serve(router: axum::Router) -> String {
+pub async fn serve(router: axum::Router) -> String {
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     let addr = listener.local_addr().unwrap();
     tokio::spawn(async move {
@@ -118,26 +133,35 @@ impl TestApp {
     /// lifted (tests make many users and calls from one address); tests
     /// of the limits use `spawn_limited`.
     pub async fn spawn_with(overrides: &[(&str, &str)]) -> TestApp {
-        let lifted: Vec<(String, String)> = shared::throttle::RateLimits::DEFAULTS
-            .iter()
-            .map(|(env, rate)| (env.to_string(), format!("1000000/{}", rate.window)))
-            .collect();
-        let mut all: Vec<(&str, &str)> = lifted
-            .iter()
-            .map(|(k, v)| (k.as_str(), v.as_str()))
-            .collect();
-        all.extend_from_slice(overrides);
-        Self::spawn_limited(&all).await
+        let stack = stack().await;
+        Self::spawn_on(
+            stack,
+            &stack.emulator.endpoint,
+            &stack.sdk,
+            &lifted(overrides),
+        )
+        .await
     }
 
     /// An app with the production rate limits (the defaults), unless
     /// `overrides` says otherwise.
     pub async fn spawn_limited(overrides: &[(&str, &str)]) -> TestApp {
+        let stack = stack().await;
+        Self::spawn_on(stack, &stack.emulator.endpoint, &stack.sdk, overrides).await
+    }
+
+    /// An app on `stack`'s resources, reaching AWS at `endpoint` with
+    /// `sdk` (a proxy in front of the emulator, say).
+    pub async fn spawn_on(
+        stack: &'static Stack,
+        endpoint: &str,
+        sdk: &aws_config::SdkConfig,
+        overrides: &[(&str, &str)],
+    ) -> TestApp {
         // `TEST_LOGS=1` shows the server's logs (with `--nocapture`).
         if std::env::var_os("TEST_LOGS").is_some() {
             shared::telemetry::init();
         }
-        let stack = stack().await;
         let mut vars: HashMap<String, String> = HashMap::from([
             // Tests come from one address: each picks its own client address.
             ("TRUST_X_FORWARDED_FOR".to_string(), "true".to_string()),
@@ -147,11 +171,9 @@ impl TestApp {
                 .iter()
                 .map(|(k, v)| (k.to_string(), v.to_string())),
         );
-        let config = local::config(&stack.emulator.endpoint, REGION, &stack.resources, |k| {
-            vars.get(k).cloned()
-        })
-        .expect("config");
-        let app = local::app(config.clone(), &stack.sdk).expect("app");
+        let config = local::config(endpoint, REGION, &stack.resources, |k| vars.get(k).cloned())
+            .expect("config");
+        let app = local::app(config.clone(), sdk).expect("app");
         TestApp {
             base: serve(app).await,
             http: reqwest::Client::new(),

@@ -6,12 +6,11 @@
 # examples/flows.sh (curl); last, the real web app and admin panel in
 # headless Chromium (tests/browser/flows.py), whose hard-coded API is
 # http://localhost:8000: the apps' API of this stack serves that port.
+# Then a bounded, fixed-seed schemathesis pass on a stack of its own.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 
-free_port() { .venv/bin/python -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-MOTO_PORT=$(free_port)
-API_PORT=$(free_port)
+source infra/scripts/stack.sh
 # The apps call http://localhost:8000 and are served on :4173 and :4174.
 APPS_PORT=8000
 for port in 8000 4173 4174; do
@@ -20,29 +19,10 @@ for port in 8000 4173 4174; do
     exit 1
   fi
 done
-ENDPOINT="http://127.0.0.1:$MOTO_PORT"
-export BASE_URL="http://127.0.0.1:$API_PORT"
 export ADMIN_EMAIL="admin-flows@destinyjobs.local" ADMIN_PASSWORD="Admin-Flows-2026!"
-LOGS="target/flows"
-mkdir -p "$LOGS"
-
-pids=()
-cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
-trap cleanup EXIT INT TERM
 
 [[ -d postman/node_modules/newman ]] || npm ci --prefix postman --no-audit --no-fund --loglevel=error
-cargo build --quiet --locked -p infra --bin devserver
-
-.venv/bin/python infra/moto_server.py -H 127.0.0.1 -p "$MOTO_PORT" > "$LOGS/moto.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 100); do curl -s -o /dev/null "$ENDPOINT/moto-api/" && break; sleep 0.1; done
-
-AWS_ENDPOINT_URL="$ENDPOINT" AWS_REGION=eu-west-3 AWS_ACCESS_KEY_ID=test AWS_SECRET_ACCESS_KEY=test \
-  STACK_NAME=destinyjobs-flows PORT="$API_PORT" APPS_PORT="$APPS_PORT" WRITE_LOCAL_ENV=false LOG_LEVEL=warn \
-  target/debug/devserver > "$LOGS/devserver.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 1 300); do curl -s -o /dev/null "$BASE_URL/api/openapi.json" && break; sleep 0.2; done
-curl -sf -o /dev/null "$BASE_URL/api/openapi.json" || { cat "$LOGS/devserver.log"; exit 1; }
+start_stack destinyjobs-flows target/flows APPS_PORT="$APPS_PORT"
 
 echo "== newman: the collection's flows folder"
 postman/node_modules/.bin/newman run postman/destinyjobs.postman_collection.json \
@@ -59,3 +39,7 @@ bash examples/flows.sh
 
 echo "== the apps in Chromium (tests/browser/flows.py; on failure: target/browser/)"
 .venv/bin/python tests/browser/flows.py
+cleanup
+
+echo "== schemathesis, bounded (tests/fuzz/fuzz.py; make fuzz runs the full pass)"
+infra/scripts/fuzz.sh --bounded

@@ -27,6 +27,9 @@ pub async fn sdk_config(endpoint: &str, region: &str) -> aws_config::SdkConfig {
     let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .http_client(shared::http_client())
         .endpoint_url(endpoint)
+        .timeout_config(shared::platform::timeouts(|name| {
+            std::env::var(name).ok().or_else(|| local_default(name))
+        }))
         .region(aws_config::Region::new(region.to_string()));
     if std::env::var_os("AWS_ACCESS_KEY_ID").is_none() {
         loader = loader.credentials_provider(aws_sdk_dynamodb::config::Credentials::new(
@@ -34,6 +37,24 @@ pub async fn sdk_config(endpoint: &str, region: &str) -> aws_config::SdkConfig {
         ));
     }
     loader.load().await
+}
+
+/// The emulator's time limits, unless the environment sets them: moto
+/// answers DynamoDB one request at a time (infra/moto_server.py), so under
+/// a test's load a call waits behind the others far longer than in AWS.
+/// The AWS defaults (`platform::timeouts`, `REQUEST_TIMEOUT_MS`) are the
+/// functions'; tests of the limits set their own (tests/tests/outage.rs).
+fn local_default(name: &str) -> Option<String> {
+    let ms = match name {
+        // Under 200 requests at once moto accepts connections slowly
+        // (over 1 s, tests/tests/mass_mailing.rs).
+        "AWS_CONNECT_TIMEOUT_MS" => 5_000,
+        "AWS_ATTEMPT_TIMEOUT_MS" => 10_000,
+        "AWS_OPERATION_TIMEOUT_MS" => 25_000,
+        "REQUEST_TIMEOUT_MS" => 30_000,
+        _ => return None,
+    };
+    Some(ms.to_string())
 }
 
 /// Creates the template's resources in the emulator.
@@ -90,6 +111,7 @@ pub fn config(
                 res.user_pool_id
             )),
             "AUTO_CONFIRM_EMAIL" => Some("true".into()),
+            "REQUEST_TIMEOUT_MS" => local_default(key),
             "EVENTS_TOPIC_ARN" => res.id("EventsTopic").map(String::from),
             "PUSH_PLATFORM_FCM_ARN" => res.parameters.get("PushPlatformFcmArn").cloned(),
             "PUSH_PLATFORM_APNS_ARN" => res.parameters.get("PushPlatformApnsArn").cloned(),
@@ -113,6 +135,16 @@ pub fn app(
     sdk: &aws_config::SdkConfig,
 ) -> Result<Router, shared::config::ConfigError> {
     apps::ours(Services::new(config, sdk), sdk)
+}
+
+/// `app`, reaching DynamoDB and S3 through `data` and the other services
+/// (Cognito, SNS) through `sdk`: to see the API with one of them failing.
+pub fn app_split(
+    config: Config,
+    data: &aws_config::SdkConfig,
+    sdk: &aws_config::SdkConfig,
+) -> Result<Router, shared::config::ConfigError> {
+    apps::ours(Services::new(config, data), sdk)
 }
 
 /// The apps' API (#19, docs/apps-api.md): their routes, translated to
@@ -203,8 +235,7 @@ pub fn start_reminders(
     sdk: &aws_config::SdkConfig,
     every: std::time::Duration,
 ) -> Result<tokio::task::JoinHandle<()>, shared::config::ConfigError> {
-    let state =
-        shared::notifications::events::Notifying::new(Services::new(config.clone(), sdk), sdk)?;
+    let state = rappels::Jobs::new(Services::new(config.clone(), sdk), sdk)?;
     Ok(tokio::spawn(async move {
         let mut tick = tokio::time::interval(every);
         loop {

@@ -37,8 +37,8 @@ pub fn file() -> std::path::PathBuf {
 
 /// The document as the docs function serves it.
 pub fn render() -> String {
-    let mut text =
-        serde_json::to_string_pretty(&document()).expect("the OpenAPI document serializes");
+    let mut text = serde_json::to_string_pretty(&shared::docs::served(&document()))
+        .expect("the OpenAPI document serializes");
     text.push('\n');
     text
 }

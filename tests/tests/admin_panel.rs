@@ -613,12 +613,15 @@ async fn the_moderation_and_public_reads_make_their_documented_dynamodb_calls() 
         (
             r,
             "/api/recruteur/candidatures/".to_string(),
-            "dynamodb.GetItem=1,dynamodb.Query=2",
+            // The session, and the recruiter's profile (contacts are
+            // hidden from a recruiter refused after validation, #20).
+            "dynamodb.GetItem=2,dynamodb.Query=2",
         ),
         (
             r,
             format!("/api/recruteur/candidatures/?publication={pid}"),
-            "dynamodb.GetItem=2,dynamodb.Query=1",
+            // The session, the publication and the recruiter's profile.
+            "dynamodb.GetItem=3,dynamodb.Query=1",
         ),
         (
             c,

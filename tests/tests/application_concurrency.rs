@@ -204,3 +204,45 @@ async fn fifty_at_once_and_twenty_duplicates_count_exactly() {
         41
     );
 }
+
+/// #20: five rounds of 40 concurrent applications (30 candidates and 10
+/// second tries), each on an offer of its own, answer only 201s and 409s,
+/// leave exact counts, and the emulator answers no 500 (its log, kept in
+/// target/emulator/, would show one: a 1-in-5 failure shows here with a
+/// probability of about 2/3 per run, each round 1/5).
+#[tokio::test]
+async fn five_rounds_of_forty_at_once_answer_no_server_error() {
+    let app = TestApp::spawn().await;
+    let (_, admin) = app.admin().await;
+    let (_, _, recruiter) = app.verified_recruiter(&admin).await;
+    let candidates = join_all((0..30).map(|_| app.applicant("candidat", json!({})))).await;
+    for round in 0..5 {
+        let offre = app
+            .open_publication(&admin, &recruiter, "offres", &format!("Tour {round}"))
+            .await;
+        let pid = id(&offre);
+        let attempts = candidates
+            .iter()
+            .chain(candidates.iter().take(10))
+            .map(|(_, _, token)| app.apply(token, "offres", &pid, json!({})));
+        let statuses: Vec<u16> = join_all(attempts).await.iter().map(|r| r.status).collect();
+        let created = statuses.iter().filter(|s| **s == 201).count();
+        let duplicates = statuses.iter().filter(|s| **s == 409).count();
+        assert_eq!(
+            (created, duplicates),
+            (30, 10),
+            "round {round}: {statuses:?}"
+        );
+        assert_eq!(count(&app, &recruiter, &pid).await, 30, "round {round}");
+    }
+    let log = std::fs::read_to_string(&app.stack.emulator.log).unwrap();
+    let errors: Vec<&str> = log
+        .lines()
+        .filter(|l| l.contains("HTTP/1.1\" 500") || l.contains("Traceback"))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "the emulator answered 500 ({}): {errors:?}",
+        app.stack.emulator.log.display()
+    );
+}

@@ -96,6 +96,8 @@ const EXPECTED: &[(&str, u16)] = &[
     ("auth/sessions-list", 200),
     ("auth/session-close-unknown", 404),
     ("auth/change-password-wrong", 400),
+    ("auth/profile-export-no-token", 401),
+    ("auth/profile-delete-wrong", 400),
     ("auth/resend-code", 200),
     ("offres/compatibilite-unknown", 404),
     ("recherche/profil-recruteur-unknown", 404),
@@ -498,7 +500,7 @@ async fn the_scheduled_reminders_run_sends_a_due_reminder_once() {
             .unwrap(),
     )
     .unwrap();
-    let state = shared::notifications::events::Notifying::new(
+    let state = rappels::Jobs::new(
         shared::Services::new(app.config.clone(), &app.stack.sdk),
         &app.stack.sdk,
     )

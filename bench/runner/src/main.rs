@@ -1092,6 +1092,11 @@ async fn self_service_routes(
     for _ in 0..REQUESTS_PER_ROUTE {
         login_as(http, base, &email, PASSWORD).await;
     }
+    // The deletion consumes its account: one per request (docs/privacy.md).
+    let mut doomed = Vec::new();
+    for _ in 0..REQUESTS_PER_ROUTE {
+        doomed.push(candidate_account(http, base, "erase", "Erase").await.1);
+    }
     let mut others = Vec::new();
     let mut next = Some(format!("{base}/api/auth/sessions/?page_size=100"));
     while let Some(url) = next {
@@ -1146,6 +1151,19 @@ async fn self_service_routes(
                 None,
             ),
         ),
+        (
+            "GET /api/auth/profile/export/",
+            200,
+            with(reqwest::Method::GET, "/api/auth/profile/export/", None),
+        ),
+        ("DELETE /api/auth/profile/", 204, {
+            let (h, b) = (h.clone(), b.clone());
+            Box::new(move |i| {
+                h.delete(format!("{b}/api/auth/profile/"))
+                    .bearer_auth(&doomed[i])
+                    .json(&json!({"mot_de_passe": PASSWORD}))
+            })
+        }),
         (
             "POST /api/auth/change-password/",
             200,

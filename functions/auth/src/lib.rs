@@ -13,6 +13,8 @@ shared::area!(AuthState;
     reset_password_confirm,
     get_profile,
     put_profile,
+    delete_profile,
+    export_profile,
     change_password,
     resend_code,
     sessions_list,

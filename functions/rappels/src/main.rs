@@ -7,7 +7,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     shared::telemetry::init();
     let config = shared::Config::from_env()?;
     let sdk = shared::aws_config().await;
-    let state = &*Box::leak(Box::new(shared::notifications::events::Notifying::new(
+    let state = &*Box::leak(Box::new(rappels::Jobs::new(
         shared::Services::new(config, &sdk),
         &sdk,
     )?));

@@ -162,9 +162,9 @@ async fn fetch_jwks(url: &str) -> ApiResult<JwkSet> {
         let response = client
             .get(uri)
             .await
-            .map_err(|e| ApiError::internal(format!("JWKS fetch: {e}")))?;
+            .map_err(|e| ApiError::Unavailable(format!("JWKS fetch: {e}")))?;
         if !response.status().is_success() {
-            return Err(ApiError::internal(format!(
+            return Err(ApiError::Unavailable(format!(
                 "JWKS fetch: HTTP {}",
                 response.status()
             )));
@@ -173,13 +173,15 @@ async fn fetch_jwks(url: &str) -> ApiResult<JwkSet> {
             .into_body()
             .collect()
             .await
-            .map_err(|e| ApiError::internal(format!("JWKS body: {e}")))?;
+            .map_err(|e| ApiError::Unavailable(format!("JWKS body: {e}")))?;
         serde_json::from_slice::<JwkSet>(&body.to_bytes())
-            .map_err(|e| ApiError::internal(format!("JWKS parse: {e}")))
+            .map_err(|e| ApiError::Unavailable(format!("JWKS parse: {e}")))
     };
-    tokio::time::timeout(Duration::from_secs(5), fetch)
+    // The key set is Cognito's: when it cannot be had, Cognito is
+    // unavailable (a 503), in at most 3 s.
+    tokio::time::timeout(Duration::from_secs(3), fetch)
         .await
-        .map_err(|_| ApiError::internal("JWKS fetch timed out"))?
+        .map_err(|_| ApiError::Unavailable("JWKS fetch timed out".into()))?
 }
 
 /// The caller, authenticated: a valid access token whose session is live.

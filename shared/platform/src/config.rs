@@ -36,6 +36,11 @@ pub struct Config {
     pub server_timing: bool,
     /// A request slower than this is recorded in the admin log.
     pub slow_request: Duration,
+    /// The longest a request may run (`REQUEST_TIMEOUT_MS`, default 30000,
+    /// the longest of the API functions' timeouts); inside Lambda the
+    /// invocation's deadline, less a margin, comes first (9.7 s in a 10 s
+    /// function). Past it the answer is a 503 (`monitoring::record`).
+    pub request_timeout: Duration,
     /// The SNS topic domain events are published to (areas that notify).
     pub events_topic_arn: Option<String>,
     /// Sender of every email (an address of the SES identity).
@@ -190,6 +195,7 @@ impl Config {
             trust_forwarded_for: parse_bool("TRUST_X_FORWARDED_FOR")?,
             server_timing: parse_bool("SERVER_TIMING")?,
             slow_request: Duration::from_millis(parse_num("SLOW_REQUEST_MS", 1000)?),
+            request_timeout: Duration::from_millis(parse_num("REQUEST_TIMEOUT_MS", 30_000)?),
             events_topic_arn: get("EVENTS_TOPIC_ARN").filter(|v| !v.is_empty()),
             mail_from: get("MAIL_FROM")
                 .filter(|v| !v.is_empty())

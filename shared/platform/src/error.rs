@@ -3,6 +3,7 @@
 
 use std::collections::BTreeMap;
 
+use aws_sdk_dynamodb::error::{ProvideErrorMetadata, SdkError};
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use serde_json::json;
@@ -44,9 +45,62 @@ pub enum ApiError {
     /// 429 with a Retry-After header, in seconds.
     #[error("throttled for {retry_after}s")]
     Throttled { retry_after: u64 },
+    /// 503 with Retry-After: a dependency (DynamoDB, Cognito, S3, SNS,
+    /// SES) failed after the SDK's retries (refused, timed out, throttled,
+    /// or a 5xx), or the request ran out of time. The cause is logged.
+    #[error("unavailable: {0}")]
+    Unavailable(String),
     /// Anything we did not expect. The cause is logged, never sent.
     #[error("internal: {0}")]
     Internal(String),
+}
+
+/// The raw answer of every AWS SDK's calls (`SdkError<E, HttpResponse>`).
+pub type HttpResponse = aws_smithy_runtime_api::http::Response;
+
+/// Seconds a client is asked to wait after a 503.
+pub const RETRY_AFTER_UNAVAILABLE: u64 = 5;
+
+/// Error codes AWS services answer when they are overloaded or throttle
+/// (the SDK's own retry classifier's list, less Cognito's
+/// `LimitExceededException`, which is a per-account limit the handlers
+/// map themselves).
+const TRANSIENT_CODES: [&str; 15] = [
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "RequestTimeout",
+    "RequestTimeoutException",
+    "ServiceUnavailable",
+];
+
+/// True when an AWS call failed because the service could not serve it
+/// (after the SDK's retries): no connection, a timeout, an unreadable
+/// answer (an HTML 500 page), a 5xx, or throttling. Not a refusal of the
+/// request itself (a failed condition, a bad parameter), which is ours.
+pub fn is_unavailable<E: ProvideErrorMetadata>(err: &SdkError<E, HttpResponse>) -> bool {
+    match err {
+        SdkError::TimeoutError(_) | SdkError::DispatchFailure(_) | SdkError::ResponseError(_) => {
+            true
+        }
+        SdkError::ServiceError(ctx) => {
+            ctx.raw().status().is_server_error()
+                || ctx
+                    .err()
+                    .code()
+                    .is_some_and(|code| TRANSIENT_CODES.contains(&code))
+        }
+        _ => false,
+    }
 }
 
 pub type ApiResult<T> = Result<T, ApiError>;
@@ -91,6 +145,7 @@ impl ApiError {
             ApiError::PayloadTooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ApiError::Throttled { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -114,6 +169,10 @@ impl ApiError {
                 "reinitialisation": crate::text::rfc3339(*reset),
             }),
             ApiError::Internal(_) => json!({ "detail": "Erreur interne du serveur." }),
+            ApiError::Unavailable(_) => json!({
+                "detail": "Service momentanément indisponible. Réessayez dans quelques secondes.",
+                "code": "service_indisponible",
+            }),
             ApiError::BadRequest(d)
             | ApiError::Forbidden(d)
             | ApiError::Conflict(d)
@@ -127,8 +186,12 @@ impl ApiError {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let status = self.status();
-        if let ApiError::Internal(cause) = &self {
-            tracing::error!(error = %cause, "internal error");
+        match &self {
+            ApiError::Internal(cause) => tracing::error!(error = %cause, "internal error"),
+            ApiError::Unavailable(cause) => {
+                tracing::error!(error = %cause, event = "dependency_unavailable", "a dependency failed")
+            }
+            _ => {}
         }
         let mut response = (status, axum::Json(self.body())).into_response();
         match &self {
@@ -136,6 +199,12 @@ impl IntoResponse for ApiError {
                 response
                     .headers_mut()
                     .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after));
+            }
+            ApiError::Unavailable(_) => {
+                response.headers_mut().insert(
+                    header::RETRY_AFTER,
+                    HeaderValue::from(RETRY_AFTER_UNAVAILABLE),
+                );
             }
             ApiError::Unauthorized { .. } => {
                 response.headers_mut().insert(
@@ -161,21 +230,74 @@ impl From<serde_dynamo::Error> for ApiError {
     }
 }
 
-impl<E, R> From<aws_sdk_dynamodb::error::SdkError<E, R>> for ApiError
+/// Any AWS SDK's error (they share `SdkError`): a 503 when the service
+/// was unavailable (`is_unavailable`), else a 500. DisplayErrorContext
+/// prints the whole chain for the log; the client only sees the generic
+/// body of either.
+impl<E> From<SdkError<E, HttpResponse>> for ApiError
 where
-    E: std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
-    fn from(err: aws_sdk_dynamodb::error::SdkError<E, R>) -> Self {
-        // DisplayErrorContext prints the whole chain for the log; the client
-        // only ever sees the generic 500 body.
-        ApiError::internal(aws_sdk_dynamodb::error::DisplayErrorContext(err))
+    fn from(err: SdkError<E, HttpResponse>) -> Self {
+        let unavailable = is_unavailable(&err);
+        let cause = aws_sdk_dynamodb::error::DisplayErrorContext(err).to_string();
+        if unavailable {
+            ApiError::Unavailable(cause)
+        } else {
+            ApiError::Internal(cause)
+        }
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An SDK error as DynamoDB's client would return it.
+    fn service_error(
+        status: u16,
+        code: &str,
+    ) -> SdkError<aws_sdk_dynamodb::operation::get_item::GetItemError, HttpResponse> {
+        use aws_sdk_dynamodb::operation::get_item::GetItemError;
+        let meta = aws_smithy_types::error::ErrorMetadata::builder()
+            .code(code)
+            .build();
+        let raw = HttpResponse::new(
+            status.try_into().unwrap(),
+            aws_smithy_types::body::SdkBody::empty(),
+        );
+        SdkError::service_error(GetItemError::generic(meta), raw)
+    }
+
+    #[test]
+    fn a_dependency_that_cannot_serve_is_a_503_and_a_refusal_is_not() {
+        let unavailable = |e| matches!(ApiError::from(e), ApiError::Unavailable(_));
+        assert!(unavailable(service_error(500, "InternalServerError")));
+        assert!(unavailable(service_error(503, "ServiceUnavailable")));
+        assert!(unavailable(service_error(
+            400,
+            "ProvisionedThroughputExceededException"
+        )));
+        assert!(unavailable(service_error(400, "ThrottlingException")));
+        assert!(unavailable(SdkError::timeout_error("no answer")));
+        assert!(!unavailable(service_error(
+            400,
+            "ConditionalCheckFailedException"
+        )));
+        assert!(!unavailable(service_error(400, "ValidationException")));
+    }
+
+    #[tokio::test]
+    async fn a_503_says_when_to_retry_and_hides_its_cause() {
+        let (status, body, headers) = render(ApiError::Unavailable(
+            "dispatch failure: 127.0.0.1:4566".into(),
+        ))
+        .await;
+        assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+        assert_eq!(headers[header::RETRY_AFTER], "5");
+        assert_eq!(body["code"], "service_indisponible");
+        assert!(!body.to_string().contains("4566"));
+    }
 
     async fn render(err: ApiError) -> (StatusCode, serde_json::Value, axum::http::HeaderMap) {
         let response = err.into_response();

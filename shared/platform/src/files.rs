@@ -32,10 +32,12 @@ pub struct Files {
     url_ttl: Duration,
 }
 
-fn s3_error<E: std::error::Error + Send + Sync + 'static, R: std::fmt::Debug>(
-    err: aws_sdk_s3::error::SdkError<E, R>,
-) -> ApiError {
-    ApiError::internal(aws_sdk_s3::error::DisplayErrorContext(err))
+/// An S3 failure: a 503 when S3 was unavailable, else a 500 (`ApiError`'s `From`).
+fn s3_error<E>(err: aws_sdk_s3::error::SdkError<E, crate::error::HttpResponse>) -> ApiError
+where
+    E: aws_sdk_s3::error::ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    ApiError::from(err)
 }
 
 /// Path-style addressing when an endpoint is configured (an emulator on

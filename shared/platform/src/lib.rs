@@ -97,7 +97,8 @@ impl Services {
 ///   variables Lambda sets, so the provider chains (profile files, IMDS,
 ///   SSO) are not built.
 pub async fn aws_config() -> aws_config::SdkConfig {
-    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest());
+    let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
+        .timeout_config(timeouts(|name| std::env::var(name).ok()));
     if std::env::var("TLS_NATIVE_ROOTS").as_deref() != Ok("true") {
         loader = loader.http_client(http_client());
     }
@@ -110,6 +111,30 @@ pub async fn aws_config() -> aws_config::SdkConfig {
         }
     }
     loader.load().await
+}
+
+/// The time limits of every AWS client, so a dead or slow dependency
+/// fails a request in bounded time (then a 503, `ApiError::Unavailable`):
+/// - `AWS_CONNECT_TIMEOUT_MS` (default 1000): to open a connection;
+/// - `AWS_ATTEMPT_TIMEOUT_MS` (3000): one attempt, connection included;
+/// - `AWS_OPERATION_TIMEOUT_MS` (7000): a call with all its retries (the
+///   SDK's standard mode: 3 attempts, exponential backoff).
+///
+/// `REQUEST_TIMEOUT_MS` (`Config::request_timeout`) bounds the whole
+/// request, and inside Lambda the invocation's own deadline does too.
+pub fn timeouts(get: impl Fn(&str) -> Option<String>) -> aws_config::timeout::TimeoutConfig {
+    let ms = |name: &str, default: u64| {
+        std::time::Duration::from_millis(
+            get(name)
+                .and_then(|v| v.trim().parse().ok())
+                .unwrap_or(default),
+        )
+    };
+    aws_config::timeout::TimeoutConfig::builder()
+        .connect_timeout(ms("AWS_CONNECT_TIMEOUT_MS", 1000))
+        .operation_attempt_timeout(ms("AWS_ATTEMPT_TIMEOUT_MS", 3000))
+        .operation_timeout(ms("AWS_OPERATION_TIMEOUT_MS", 7000))
+        .build()
 }
 
 /// The SDK's HTTPS client, trusting the Amazon roots only.

@@ -173,6 +173,26 @@ impl Intercept for AwsCallRecorder {
         if operation == "Scan" {
             tracing::warn!(event = "dynamodb_scan", "a Scan ran on a request path");
         }
+        // A call the service could not serve, after the retries: named here
+        // (service and operation; the request's span adds its id), its cause
+        // in the error the handler turns into a 503.
+        if let Some(Err(err)) = ctx.output_or_error() {
+            let status = ctx.response().map(|r| r.status().as_u16());
+            if err.is_timeout_error()
+                || err.is_connector_error()
+                || err.is_response_error()
+                || status.is_some_and(|s| s >= 500 || s == 429)
+            {
+                tracing::error!(
+                    event = "aws_call_failed",
+                    service = %service,
+                    operation = %operation,
+                    status = status.unwrap_or_default(),
+                    error = %err,
+                    "an AWS call failed"
+                );
+            }
+        }
         let model = cfg.load::<ModelUnits>().copied();
         let mut capacity = 0.0;
         if let Some(Ok(output)) = ctx.output_or_error() {

@@ -13,14 +13,14 @@
 //! query string or a body.
 
 use std::sync::{Arc, Mutex};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::extract::{MatchedPath, Request, State};
 use axum::middleware::Next;
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use serde_json::{Value, json};
 
-use crate::Services;
+use crate::{ApiError, Services};
 
 /// CloudWatch namespace of the metrics.
 pub const NAMESPACE: &str = "DestinyJobs";
@@ -192,7 +192,13 @@ pub async fn record<L: RequestLog>(
         .get(&crate::http::X_REQUEST_ID)
         .and_then(|v| v.to_str().ok())
         .map(String::from);
-    let response = next.run(request).await;
+    let budget = request_budget(services.config.request_timeout, &request);
+    let response = match tokio::time::timeout(budget, next.run(request)).await {
+        Ok(response) => response,
+        Err(_) => {
+            ApiError::Unavailable(format!("{action}: no answer within {budget:?}")).into_response()
+        }
+    };
     let answered = Answered {
         caller,
         action,
@@ -200,9 +206,63 @@ pub async fn record<L: RequestLog>(
         elapsed: started.elapsed(),
         request_id,
     };
-    L::record(&services, answered).await;
+    // The log's write is bounded too: what is left of the request's time,
+    // but at least `LOG_GRACE`, so a request that ran out of time is still
+    // recorded when the table answers (inside Lambda the grace fits in the
+    // margin kept from the deadline); never more than `LOG_BUDGET`, so a
+    // dead table does not double the wait.
+    let left = budget
+        .saturating_sub(started.elapsed())
+        .max(LOG_GRACE)
+        .min(LOG_BUDGET);
+    if tokio::time::timeout(left, L::record(&services, answered))
+        .await
+        .is_err()
+    {
+        tracing::error!(
+            event = "log_entry_dropped",
+            "the request's log entry was not written in time"
+        );
+    }
     response
 }
+
+/// The longest the request log's write may add to an answer.
+const LOG_BUDGET: Duration = Duration::from_secs(1);
+
+/// What is left for this request: the configured limit, or less inside
+/// Lambda, where the invocation's deadline (less a margin to answer in)
+/// comes first.
+fn request_budget(limit: Duration, request: &Request) -> Duration {
+    match lambda_deadline(request) {
+        Some(deadline) => limit.min(until(deadline).saturating_sub(ANSWER_MARGIN)),
+        None => limit,
+    }
+}
+
+/// The invocation's deadline (ms since the epoch), inside Lambda.
+fn lambda_deadline(request: &Request) -> Option<u64> {
+    use lambda_http::RequestExt;
+    request
+        .extensions()
+        .lambda_context_ref()
+        .map(|c| c.deadline)
+        .filter(|d| *d > 0)
+}
+
+/// The time left until `deadline` (ms since the epoch).
+fn until(deadline: u64) -> Duration {
+    let now_ms = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.as_millis() as u64)
+        .unwrap_or_default();
+    Duration::from_millis(deadline.saturating_sub(now_ms))
+}
+
+/// Kept from the Lambda deadline to write the log and send the answer.
+const ANSWER_MARGIN: Duration = Duration::from_millis(300);
+/// What the log's write always has, even after the request's time is up.
+const LOG_GRACE: Duration = Duration::from_millis(250);
 
 #[cfg(test)]
 mod tests {

@@ -106,17 +106,10 @@ pub async fn open(
         .await;
     match result {
         Ok(_) => Ok(Opened::Yes),
-        Err(err) => {
-            let cancelled = err
-                .as_service_error()
-                .map(|e| e.is_transaction_canceled_exception())
-                .unwrap_or(false);
-            if cancelled {
-                Ok(Opened::AccountInactive)
-            } else {
-                Err(err.into())
-            }
-        }
+        // Only a failed condition says the account is inactive; a
+        // collision or throttling is a 429 or a 503.
+        Err(err) if crate::store::canceled_by_condition(&err) => Ok(Opened::AccountInactive),
+        Err(err) => Err(crate::store::transaction_failure(err)),
     }
 }
 

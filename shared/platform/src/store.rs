@@ -137,6 +137,24 @@ pub mod keys {
     pub fn deadlines() -> String {
         "DEADLINES".into()
     }
+    /// A closing still to finish: a recruiter's public publications, once
+    /// its validation was withdrawn (P10), one per recruiter.
+    pub fn pending_closing(sub: &str) -> (String, String) {
+        (pending_closings(), format!("{CLOSING_PREFIX}{sub}"))
+    }
+    pub const CLOSING_PREFIX: &str = "CLOSING#";
+    pub fn pending_closings() -> String {
+        "CLOSINGS".into()
+    }
+    /// An account deletion still to finish (A13): written with the
+    /// profile's mark, deleted with the profile; one per account.
+    pub fn pending_deletion(sub: &str) -> (String, String) {
+        (pending_deletions(), format!("{DELETION_PREFIX}{sub}"))
+    }
+    pub const DELETION_PREFIX: &str = "DELETION#";
+    pub fn pending_deletions() -> String {
+        "DELETIONS".into()
+    }
     /// Publications an author created in one calendar month (P5).
     pub fn quota(sub: &str, month: &str) -> (String, String) {
         (format!("USER#{sub}"), format!("QUOTA#{month}"))
@@ -165,6 +183,14 @@ pub mod keys {
             format!("USER#{recruiter}"),
             format!("APPLICANT#{applicant}"),
         )
+    }
+    /// An event whose publication failed after its action was written,
+    /// kept until the scheduled job publishes it (E1, by date).
+    pub fn unsent_event(order: &str) -> (String, String) {
+        (unsent_events(), order.into())
+    }
+    pub fn unsent_events() -> String {
+        "EVENTS#UNSENT".into()
     }
     /// An interview reminder, by the day it is due (C8).
     pub fn reminder(day: &str, order: &str) -> (String, String) {
@@ -442,7 +468,7 @@ impl Store {
                 return Ok(Err(code("ConditionalCheckFailed").collect()));
             }
             if !code("TransactionConflict").any(|conflict| conflict) {
-                return Err(err.into());
+                return Err(transaction_failure(err));
             }
             let jitter = std::time::SystemTime::now()
                 .duration_since(std::time::UNIX_EPOCH)
@@ -625,8 +651,9 @@ impl Store {
                 .filter(|k| !k.keys().is_empty());
         }
         if pending.is_some() {
-            return Err(crate::ApiError::internal(
-                "BatchGetItem left keys unprocessed",
+            // DynamoDB kept them back after every retry: it is throttling.
+            return Err(crate::ApiError::Unavailable(
+                "BatchGetItem left keys unprocessed".into(),
             ));
         }
         Ok(keys.iter().map(|k| found.get(k).cloned()).collect())
@@ -658,6 +685,38 @@ pub fn canceled_by_condition<R>(
             .iter()
             .any(|r| r.code() == Some("ConditionalCheckFailed")),
         _ => false,
+    }
+}
+
+/// A transaction that failed for another reason than a condition: a
+/// 429 (retry soon) when it collided with another one, a 503 when DynamoDB
+/// throttled it, else what any AWS error is (`ApiError`'s `From`).
+pub fn transaction_failure(
+    err: aws_sdk_dynamodb::error::SdkError<
+        aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError,
+        crate::error::HttpResponse,
+    >,
+) -> crate::ApiError {
+    use aws_sdk_dynamodb::operation::transact_write_items::TransactWriteItemsError as E;
+    let reasons: Vec<String> = match err.as_service_error() {
+        Some(E::TransactionCanceledException(e)) => e
+            .cancellation_reasons()
+            .iter()
+            .filter_map(|r| r.code().map(String::from))
+            .collect(),
+        _ => Vec::new(),
+    };
+    let any = |codes: &[&str]| reasons.iter().any(|r| codes.contains(&r.as_str()));
+    if any(&[
+        "ThrottlingError",
+        "ProvisionedThroughputExceeded",
+        "RequestLimitExceeded",
+    ]) {
+        crate::ApiError::Unavailable(format!("transaction throttled: {reasons:?}"))
+    } else if any(&["TransactionConflict"]) {
+        crate::ApiError::Throttled { retry_after: 1 }
+    } else {
+        err.into()
     }
 }
 

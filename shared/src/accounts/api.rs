@@ -27,6 +27,8 @@ use validator::Validate;
 pub struct AuthState {
     pub services: Arc<Services>,
     pub cognito: Cognito,
+    /// Push endpoints, deleted with their account (docs/privacy.md).
+    pub sns: aws_sdk_sns::Client,
 }
 
 impl FromRef<AuthState> for Arc<Services> {
@@ -40,6 +42,7 @@ impl AuthState {
         AuthState {
             services,
             cognito: crate::metrics::cognito_client(sdk),
+            sns: crate::metrics::sns_client(sdk),
         }
     }
 }
@@ -608,8 +611,11 @@ pub async fn refresh(
 /// A code-mailing call's outcome, told the caller the same way whether
 /// the account exists, is unusable or already verified (no enumeration):
 /// those refusals are only logged; any other failure is the server's.
-fn hide_refusal<T, E, R>(
-    sent: Result<T, aws_sdk_cognitoidentityprovider::error::SdkError<E, R>>,
+fn hide_refusal<T, E>(
+    sent: Result<
+        T,
+        aws_sdk_cognitoidentityprovider::error::SdkError<E, crate::error::HttpResponse>,
+    >,
     event: &'static str,
 ) -> ApiResult<()>
 where
@@ -618,7 +624,6 @@ where
         + Send
         + Sync
         + 'static,
-    R: std::fmt::Debug + Send + Sync + 'static,
 {
     match sent {
         Ok(_) => Ok(()),
@@ -799,6 +804,56 @@ pub async fn put_profile(
     Ok(AxumJson(profile))
 }
 
+// ----------------------------------------------------------------- privacy
+
+#[utoipa::path(get, path = "/api/auth/profile/export/", tag = "auth", security(("bearer" = [])),
+    responses((status = 200, body = accounts::privacy::Export, description = "Tout ce que la plateforme garde de moi, en un document (docs/privacy.md) : profil, publications, candidatures (pour un recruteur, le nombre reçu), messages reçus et envoyés, notifications, fichiers avec un lien de téléchargement, sessions, appareils, entrées du journal"),
+        (status = 401, description = "Non authentifié"),
+        (status = 404, description = "Compte en cours de suppression : il n'a plus de profil")))]
+pub async fn export_profile(
+    State(state): State<AuthState>,
+    user: AuthUser,
+) -> ApiResult<AxumJson<accounts::privacy::Export>> {
+    Ok(AxumJson(
+        accounts::privacy::export(&state.services, &user).await?,
+    ))
+}
+
+/// The confirmation of an account's deletion.
+#[derive(Deserialize, Validate, ToSchema)]
+pub struct DeleteAccountRequest {
+    /// The account's password.
+    #[validate(required, length(min = 1, max = 256))]
+    pub mot_de_passe: Option<String>,
+}
+
+#[utoipa::path(delete, path = "/api/auth/profile/", tag = "auth", security(("bearer" = [])),
+    request_body = DeleteAccountRequest,
+    responses((status = 204, description = "Compte supprimé (docs/privacy.md) : identité, profil, sessions (les jetons sont refusés), appareils, fichiers, messages et notifications reçus ; candidatures retirées ; publications fermées et anonymisées (supprimées si personne n'y a postulé). L'adresse e-mail peut servir à une nouvelle inscription"),
+        (status = 400, description = "Mot de passe absent ou incorrect (rien n'est supprimé)"),
+        (status = 401, description = "Non authentifié"),
+        (status = 403, description = "Compte administrateur, ou désactivé"),
+        (status = 409, description = "Des données ont changé pendant la suppression : renvoyer la même demande la termine"),
+        (status = 429, description = "Trop de mots de passe incorrects : réessayer après Retry-After secondes")))]
+pub async fn delete_profile(
+    State(state): State<AuthState>,
+    user: AuthUser,
+    body: Result<Json<DeleteAccountRequest>, ApiError>,
+) -> ApiResult<StatusCode> {
+    // Who may before what they sent (the authorization matrix, #20).
+    accounts::privacy::check_deletable(user.role)?;
+    let Json(body) = body?;
+    accounts::privacy::erase(
+        &state.services,
+        &state.cognito,
+        &state.sns,
+        &user,
+        body.mot_de_passe.as_deref().unwrap_or_default(),
+    )
+    .await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
 /// The request's `User-Agent` (bytes that are not UTF-8 replaced).
 fn user_agent(headers: &axum::http::HeaderMap) -> Option<String> {
     headers
@@ -933,6 +988,20 @@ pub struct SessionView {
     pub courante: bool,
 }
 
+impl SessionView {
+    /// `session` as its holder sees it, `current` being this request's.
+    pub fn of(session: sessions::Session, current: &str) -> SessionView {
+        SessionView {
+            id: session.id().to_string(),
+            courante: session.id() == current,
+            date_creation: epoch_text(session.created_at),
+            derniere_utilisation: epoch_text(session.last_used.max(session.created_at)),
+            client: session.user_agent,
+            adresse: session.ip,
+        }
+    }
+}
+
 fn epoch_text(secs: u64) -> String {
     time::OffsetDateTime::from_unix_timestamp(secs as i64)
         .map(crate::text::rfc3339)
@@ -986,14 +1055,7 @@ pub async fn sessions_list(
     let mut page = page?;
     let results = std::mem::take(&mut page.results)
         .into_iter()
-        .map(|s| SessionView {
-            id: s.id().to_string(),
-            courante: s.id() == user.session_id,
-            date_creation: epoch_text(s.created_at),
-            derniere_utilisation: epoch_text(s.last_used.max(s.created_at)),
-            client: s.user_agent,
-            adresse: s.ip,
-        })
+        .map(|s| SessionView::of(s, &user.session_id))
         .collect();
     Ok(AxumJson(
         page.with_results(results).counted(count?.map(|n| n as i64)),

@@ -26,15 +26,15 @@ pub fn error_message<E: ProvideErrorMetadata, R>(
         .unwrap_or("")
 }
 
-/// An unexpected Cognito failure: logged in full, a plain 500 outside.
-pub fn internal<E, R>(err: aws_sdk_cognitoidentityprovider::error::SdkError<E, R>) -> ApiError
+/// A Cognito failure no handler expects: logged in full, a 503 when
+/// Cognito was unavailable, else a plain 500 (`ApiError`'s `From`).
+pub fn internal<E>(
+    err: aws_sdk_cognitoidentityprovider::error::SdkError<E, crate::error::HttpResponse>,
+) -> ApiError
 where
-    E: std::error::Error + Send + Sync + 'static,
-    R: std::fmt::Debug,
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
-    ApiError::internal(aws_sdk_cognitoidentityprovider::error::DisplayErrorContext(
-        err,
-    ))
+    ApiError::from(err)
 }
 
 /// Deactivates or reactivates an account, at once: the profile flag (login
@@ -50,7 +50,13 @@ pub async fn set_active(
     active: bool,
     admin: Option<&str>,
 ) -> ApiResult<accounts::Profile> {
-    let mut profile = accounts::get(store, sub).await?.ok_or(ApiError::NotFound)?;
+    let (mut profile, deleting) = accounts::privacy::profile_item(store, sub)
+        .await?
+        .ok_or(ApiError::NotFound)?;
+    // Its owner is deleting it: it stays inactive until it is gone.
+    if active && deleting {
+        return Err(accounts::privacy::reactivation_refused());
+    }
     let entry = admin.map(|a| {
         let action = if active {
             "reactiver_compte"
@@ -83,6 +89,14 @@ pub async fn set_active(
             .send()
             .await
             .map_err(internal)?;
+    }
+    if !flipped
+        && active
+        && accounts::privacy::profile_item(store, sub)
+            .await?
+            .is_some_and(|(_, d)| d)
+    {
+        return Err(accounts::privacy::reactivation_refused());
     }
     if !flipped {
         return Err(ApiError::Conflict(if active {
@@ -195,5 +209,44 @@ pub async fn sub_of(cognito: &Cognito, config: &Config, email: &str) -> ApiResul
         Ok(user) => Ok(sub_attribute(user.user_attributes()).map(String::from)),
         Err(e) if error_code(&e) == Some("UserNotFoundException") => Ok(None),
         Err(e) => Err(internal(e)),
+    }
+}
+
+/// What the identity provider says of a password.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum PasswordCheck {
+    Right,
+    Wrong,
+    /// No identity of that name (any more).
+    NoIdentity,
+}
+
+/// Checks `password` for the identity `email` with the sign-in the login
+/// uses (USER_PASSWORD_AUTH); nothing changes. The tokens it mints open
+/// no session, so they are good for nothing here and are dropped.
+pub async fn check_password(
+    cognito: &Cognito,
+    config: &Config,
+    email: &str,
+    password: &str,
+) -> ApiResult<PasswordCheck> {
+    let auth = cognito
+        .initiate_auth()
+        .client_id(&config.user_pool_client_id)
+        .auth_flow(aws_sdk_cognitoidentityprovider::types::AuthFlowType::UserPasswordAuth)
+        .auth_parameters("USERNAME", email)
+        .auth_parameters("PASSWORD", password)
+        .send()
+        .await;
+    match auth {
+        Ok(_) => Ok(PasswordCheck::Right),
+        Err(e) => match error_code(&e) {
+            Some("NotAuthorizedException" | "InvalidParameterException") => {
+                Ok(PasswordCheck::Wrong)
+            }
+            Some("UserNotFoundException") => Ok(PasswordCheck::NoIdentity),
+            Some("TooManyRequestsException") => Err(ApiError::Throttled { retry_after: 1 }),
+            _ => Err(internal(e)),
+        },
     }
 }

@@ -5,6 +5,7 @@
 pub mod api;
 #[cfg(feature = "cognito")]
 pub mod cognito;
+pub mod privacy;
 pub mod public;
 
 use aws_sdk_dynamodb::types::{AttributeValue, ReturnValue};
@@ -723,6 +724,14 @@ pub async fn get(store: &Store, sub: &str) -> ApiResult<Option<Profile>> {
     store.get(&keys::user(sub), false).await
 }
 
+/// Whether an admin validates the account `sub` now (its profile, one
+/// consistent GetItem: a withdrawal applies at once). What a recruiter may
+/// see of its applicants, and whether it may decide, depend on it.
+pub async fn admin_verified(store: &Store, sub: &str) -> ApiResult<bool> {
+    let profile: Option<Profile> = store.get(&keys::user(sub), true).await?;
+    Ok(profile.and_then(|p| p.details.admin_validation()) == Some(Verification::Verifie))
+}
+
 /// Applies an edit (base fields plus the type's fields) and returns the
 /// updated profile. Only the fields present in the body change. A field
 /// that points to a file (a candidat's `cv`, `lettre_motivation`) must
@@ -846,7 +855,8 @@ pub async fn mark_email_verified(store: &Store, sub: &str) -> ApiResult<()> {
 
 /// Activates or deactivates an account in the table, counted, with the
 /// admin's audit entry, in one transaction; `Ok(false)` when the account
-/// was not in the other state (or is gone). Callers also close the user's
+/// was not in the other state (or is gone), or, to activate it, when its
+/// deletion marked it (`privacy::DELETING`). Callers also close the user's
 /// sessions and disable the identity (see `accounts`).
 pub async fn set_active(
     store: &Store,
@@ -854,10 +864,17 @@ pub async fn set_active(
     active: bool,
     audit: Option<&crate::logs::audit::Entry>,
 ) -> ApiResult<bool> {
-    let update = aws_sdk_dynamodb::types::Update::builder()
+    let mut update = aws_sdk_dynamodb::types::Update::builder()
         .table_name(&store.table)
-        .set_key(Some(store::key(&keys::user(&profile.id))))
-        .condition_expression("is_active = :was")
+        .set_key(Some(store::key(&keys::user(&profile.id))));
+    update = if active {
+        update
+            .condition_expression("is_active = :was AND attribute_not_exists(#deleting)")
+            .expression_attribute_names("#deleting", privacy::DELETING)
+    } else {
+        update.condition_expression("is_active = :was")
+    };
+    let update = update
         .update_expression("SET is_active = :a, date_modification = :now")
         .expression_attribute_values(":a", AttributeValue::Bool(active))
         .expression_attribute_values(":was", AttributeValue::Bool(!active))

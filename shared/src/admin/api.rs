@@ -186,14 +186,48 @@ async fn decide(
 ) -> ApiResult<AxumJson<Profile>> {
     let id = crate::store::path_id(id)?;
     let motif = motif.map(|m| m.trim().to_string());
-    let profile = review::decide(&state.services.store, &user.sub, id, to, motif.clone()).await?;
+    let store = &state.services.store;
+    let (profile, from) = review::decide(store, &user.sub, id, to, motif.clone()).await?;
+    let withdrawn = review::withdraws_validation(profile.details.role(), from, to);
     let event = match to {
         Verification::Verifie => Event::compte_valide(id),
+        _ if withdrawn => Event::compte_retire(id, motif.as_deref()),
         _ => Event::compte_refuse(id, motif.as_deref()),
     };
+    // The holder is told first: closing may take the rest of the time.
     state.notify(&event).await;
+    if withdrawn {
+        close_publications(state, id, profile.date_modification).await;
+    }
     Ok(AxumJson(profile))
 }
+
+/// Closes the open publications of a recruiter whose validation was
+/// just withdrawn (`publications::api::close_refused`). The refusal stands
+/// whatever happens here: its transaction wrote the pending closing, which
+/// the scheduled job finishes if this run could not (more publications
+/// than a run takes, a failure).
+async fn close_publications(state: &AreaState, id: &str, date: time::OffsetDateTime) {
+    let closing = publications::api::Closing {
+        recruteur: id.to_string(),
+        date,
+    };
+    let closed =
+        publications::api::close_refused(&state.services.store, &state.publisher, &closing);
+    match tokio::time::timeout(INLINE_CLOSING, closed).await {
+        Ok(Ok(true)) => {}
+        Ok(Ok(false)) | Err(_) => {
+            tracing::info!(recruteur = %id, "closing left to the scheduled job")
+        }
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, recruteur = %id, "closing left to the scheduled job")
+        }
+    }
+}
+
+/// The longest a refusal's answer waits for its closings: the rest is the
+/// scheduled job's, so the admin never gets a 503 for a refusal made.
+const INLINE_CLOSING: std::time::Duration = std::time::Duration::from_secs(3);
 
 #[utoipa::path(put, path = "/api/admin/recruteurs/{id}/valider/", tag = "admin", security(("bearer" = [])),
     params(("id" = String, Path, description = "Id du compte recruteur ou prestataire")),

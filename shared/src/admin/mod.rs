@@ -45,6 +45,15 @@ pub fn check(from: Verification, to: Verification) -> ApiResult<()> {
     Ok(())
 }
 
+/// Whether a decision withdraws a recruiter's validation: a validated
+/// recruteur refused. Its public publications close then, and it loses
+/// its applicants' contact details and decisions until an admin validates
+/// it again (docs/admin.md). A prestataire publishes nothing; an account
+/// refused before any validation never published.
+pub fn withdraws_validation(role: Role, from: Verification, to: Verification) -> bool {
+    role == Role::Recruteur && from == Verification::Verifie && to == Verification::Refuse
+}
+
 /// The counter update that goes with a change of state (`from` None: a
 /// new account).
 pub fn count(
@@ -91,14 +100,15 @@ pub async fn statistics(store: &Store) -> ApiResult<Statistics> {
 
 /// Records an admin's decision on an account: its state, its validation
 /// list (GSI2), the counters and the audit entry change together, and only
-/// if nobody decided in between (409 then). Returns the updated profile.
+/// if nobody decided in between (409 then). Returns the updated profile
+/// and the state it left.
 pub async fn decide(
     store: &Store,
     admin: &str,
     sub: &str,
     to: Verification,
     motif: Option<String>,
-) -> ApiResult<Profile> {
+) -> ApiResult<(Profile, Verification)> {
     let mut profile = accounts::get(store, sub).await?.ok_or(ApiError::NotFound)?;
     let role = profile.details.role();
     let from = profile
@@ -127,14 +137,22 @@ pub async fn decide(
         Verification::Verifie => "valider_compte",
         _ => "refuser_compte",
     };
-    let written = store
+    let mut write = store
         .client
         .transact_write_items()
         .transact_items(TransactWriteItem::builder().update(account).build())
         .transact_items(count(store, role, Some(from), to)?)
-        .transact_items(audit::Entry::new(admin, action, "utilisateur", sub, motif).put(store)?)
-        .send()
-        .await;
+        .transact_items(audit::Entry::new(admin, action, "utilisateur", sub, motif).put(store)?);
+    if withdraws_validation(role, from, to) {
+        // Its public publications close: recorded here, so no withdrawal
+        // goes without its closing (`publications::api::close_refused`).
+        let closing = crate::publications::store::Closing {
+            recruteur: sub.to_string(),
+            date: now,
+        };
+        write = write.transact_items(closing.put(store)?);
+    }
+    let written = write.send().await;
     match written {
         Ok(_) => {}
         Err(e) if canceled_by_condition(&e) => {
@@ -142,11 +160,11 @@ pub async fn decide(
                 "Ce compte vient d'être traité par un autre administrateur ; rechargez-le.".into(),
             ));
         }
-        Err(e) => return Err(e.into()),
+        Err(e) => return Err(crate::store::transaction_failure(e)),
     }
     profile.details.set_admin_validation(to);
     profile.date_modification = now;
-    Ok(profile)
+    Ok((profile, from))
 }
 
 /// Sets a recruiter's monthly publication quota, audited (the reason
@@ -212,6 +230,14 @@ mod tests {
             check(Verifie, EnAttente),
             Err(ApiError::BadRequest(_))
         ));
+    }
+
+    #[test]
+    fn only_a_validated_recruiter_refused_loses_its_validation() {
+        assert!(withdraws_validation(Role::Recruteur, Verifie, Refuse));
+        assert!(!withdraws_validation(Role::Recruteur, EnAttente, Refuse));
+        assert!(!withdraws_validation(Role::Recruteur, Refuse, Verifie));
+        assert!(!withdraws_validation(Role::Prestataire, Verifie, Refuse));
     }
 
     #[test]

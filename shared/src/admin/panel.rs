@@ -226,7 +226,7 @@ pub async fn deactivate(
     params(("id" = String, Path, description = "Id du compte")),
     responses((status = 200, body = Profile, description = "Réactivé : il peut se reconnecter"),
         (status = 401, description = "Non authentifié"), (status = 403, description = "Réservé aux administrateurs"),
-        (status = 404, description = "Pas de compte de ce numéro"), (status = 409, description = "Déjà actif")))]
+        (status = 404, description = "Pas de compte de ce numéro"), (status = 409, description = "Déjà actif, ou en cours de suppression à la demande de son titulaire (docs/privacy.md)")))]
 pub async fn reactivate(
     State(state): State<AreaState>,
     admin: AdminUser,

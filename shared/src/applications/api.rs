@@ -456,23 +456,54 @@ pub async fn list_received(
             )),
         })
     };
-    let (page, count) = tokio::join!(list.respond(&state.services, &scope, uri), count);
-    Ok(AxumJson(page?.counted(count?)))
+    let (page, count, verified) = tokio::join!(
+        list.respond::<Application>(&state.services, &scope, uri),
+        count,
+        crate::accounts::admin_verified(store, &user.sub)
+    );
+    let (mut page, verified) = (page?.counted(count?), verified?);
+    page.results = page
+        .results
+        .into_iter()
+        .map(|a| a.for_recruiter(verified))
+        .collect();
+    Ok(AxumJson(page))
 }
 
 /// An application to one of the caller's publications (or, for an admin,
-/// any); another recruiter's is 404.
-async fn received(state: &Notifying, user: &AuthUser, id: &str) -> ApiResult<Application> {
-    super::store::get(&state.services.store, path_id(id)?)
+/// any); another recruiter's is 404. With it, whether the caller sees it
+/// whole: an admin does; a recruiter while an admin validates it (its
+/// profile, read with the application in one BatchGetItem).
+async fn received(state: &Notifying, user: &AuthUser, id: &str) -> ApiResult<(Application, bool)> {
+    let db = &state.services.store;
+    if user.is_admin() {
+        let a = super::store::get(db, path_id(id)?).await?;
+        return a.map(|a| (a, true)).ok_or(ApiError::NotFound);
+    }
+    let (publication, applicant) = split_id(path_id(id)?).ok_or(ApiError::NotFound)?;
+    let mut found = db
+        .get_many_consistent(&[
+            keys::application(publication, applicant),
+            keys::user(&user.sub),
+        ])
         .await?
-        .filter(|a| a.recruteur == user.sub || user.is_admin())
-        .ok_or(ApiError::NotFound)
+        .into_iter();
+    let a: Option<Application> = found.next().flatten().map(table::from_item).transpose()?;
+    let caller: Option<Profile> = found.next().flatten().map(table::from_item).transpose()?;
+    let a = a
+        .filter(|a| a.recruteur == user.sub)
+        .ok_or(ApiError::NotFound)?;
+    let verified = caller.and_then(|p| p.details.admin_validation()) == Some(Verification::Verifie);
+    Ok((a, verified))
 }
 
-/// One application received, with the recruiter's notes and the history.
+/// One application received, with the recruiter's notes and the history
+/// (without the applicant's contact details for a recruiter whose
+/// validation was withdrawn).
 pub async fn detail_received(state: &Notifying, user: &AuthUser, id: &str) -> ItemResponse {
     user.require(&[Role::Recruteur, Role::Admin])?;
-    received(state, user, id).await.map(AxumJson)
+    let (a, verified) = received(state, user, id).await?;
+    Ok(AxumJson(a.for_recruiter(verified)))
 }
 
 /// A status change by the recruiter.
@@ -500,14 +531,18 @@ pub async fn set_status(
     state: &Notifying,
     user: &AuthUser,
     id: &str,
-    body: StatusBody,
+    body: ApiResult<StatusBody>,
 ) -> ItemResponse {
     user.require(&[Role::Recruteur]).map_err(|_| {
         ApiError::Forbidden(
             "Seul le recruteur de la publication change le statut d'une candidature.".into(),
         )
     })?;
-    let before = received(state, user, id).await?;
+    let (before, verified) = received(state, user, id).await?;
+    // The body's errors only once the caller is known to be the
+    // publication's recruiter: the guard runs first.
+    let body = body?;
+    super::check_recruiter_decides(verified)?;
     let to = body
         .statut
         .ok_or_else(|| ApiError::field("statut", "Ce champ est obligatoire."))?;
@@ -573,9 +608,10 @@ pub struct BulkQueued {
 pub async fn bulk_message(
     state: &Notifying,
     user: &AuthUser,
-    body: BulkBody,
+    body: ApiResult<BulkBody>,
 ) -> ApiResult<(StatusCode, AxumJson<BulkQueued>)> {
     recruiter_only(user)?;
+    let body = body?;
     let publication = body.publication.unwrap_or_default();
     let mut errors = FieldErrors::new();
     let (sujet, contenu) = crate::messages::clean_content(body.sujet, body.contenu, &mut errors);
@@ -612,15 +648,25 @@ pub async fn bulk_message(
         ));
     }
     let applicants = super::store::applicants(db, &publication, body.statut).await?;
+    let now = OffsetDateTime::now_utc();
     let bulk = Bulk {
-        id: ulid::Ulid::new().to_string(),
+        // The same mailing sent again soon (a retry after a 503 whose
+        // first batches went out) has the same id: nobody gets it twice.
+        id: crate::messages::bulk_id(
+            &user.sub,
+            &publication,
+            &format!("{:?}", body.statut),
+            &sujet,
+            &contenu,
+            now,
+        ),
         expediteur: user.sub.clone(),
         expediteur_nom: format!("{} {}", sender.prenom, sender.nom),
         sujet,
         contenu,
         type_message: body.type_message.unwrap_or(TypeMessage::Candidature),
         offre_liee: Some(publication),
-        date_envoi: OffsetDateTime::now_utc(),
+        date_envoi: now,
         destinataires: applicants
             .into_iter()
             .map(|a| Recipient {

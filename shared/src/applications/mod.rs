@@ -146,10 +146,12 @@ pub struct Application {
     /// The publication's author.
     pub recruteur: String,
     /// The applicant's id, and their contact details as they were when
-    /// applying (the recruiter may contact them).
+    /// applying (the recruiter may contact them). Null, with the files
+    /// below, for a recruiter whose validation an admin withdrew
+    /// (`for_recruiter`).
     pub candidat: String,
     pub candidat_nom: String,
-    pub candidat_email: String,
+    pub candidat_email: Option<String>,
     pub candidat_telephone: Option<String>,
     /// candidat or prestataire.
     pub type_compte: Role,
@@ -295,6 +297,19 @@ pub fn check_transition(
     Ok(())
 }
 
+/// A recruiter changes an application's status only while an admin
+/// validates its account: once the validation is withdrawn, 403.
+pub fn check_recruiter_decides(verified: bool) -> ApiResult<()> {
+    if verified {
+        return Ok(());
+    }
+    Err(ApiError::Forbidden(
+        "La validation de votre compte recruteur a été retirée : vous ne pouvez plus traiter les \
+         candidatures. Complétez votre profil et vos documents, puis demandez une nouvelle validation."
+            .into(),
+    ))
+}
+
 /// The applicant may withdraw an application still open; a decided one
 /// stays as the recruiter's record (409).
 pub fn check_withdrawal(statut: Statut) -> ApiResult<()> {
@@ -410,7 +425,7 @@ impl Application {
             recruteur: p.recruteur.clone(),
             candidat: who.id.clone(),
             candidat_nom: format!("{} {}", who.prenom, who.nom),
-            candidat_email: who.email.clone(),
+            candidat_email: Some(who.email.clone()),
             candidat_telephone: who.telephone.clone(),
             type_compte: who.details.role(),
             statut: Statut::Nouvelle,
@@ -486,6 +501,24 @@ impl Application {
         }
         after.date_modification = now;
         after
+    }
+
+    /// As its recruiter sees it: all of it while an admin validates the
+    /// recruiter's account; once the validation is withdrawn, without the
+    /// applicant's contact details and files (the ids that would open
+    /// them), which the recruiter may no longer use.
+    pub fn for_recruiter(mut self, verified: bool) -> Self {
+        if !verified {
+            self.candidat_email = None;
+            self.candidat_telephone = None;
+            self.cv = None;
+            self.lettre_motivation_fichier = None;
+            self.diplomes = Vec::new();
+            self.certificats = Vec::new();
+            self.portfolio = None;
+            self.business_plan = None;
+        }
+        self
     }
 
     /// As its applicant sees it: without the recruiter's notes.
@@ -835,6 +868,35 @@ mod tests {
         }
     }
 
+    #[test]
+    fn a_recruiter_whose_validation_was_withdrawn_loses_contacts_and_decisions() {
+        let mut a = sample();
+        a.candidat_telephone = Some("+2250700000000".into());
+        a.cv = Some("01CV".into());
+        a.lettre_motivation_fichier = Some("01LET".into());
+        a.diplomes = vec!["01DIP".into()];
+        a.certificats = vec!["01CER".into()];
+        a.portfolio = Some("01POR".into());
+        a.business_plan = Some("01BP".into());
+        a.lettre_motivation = Some("<p>Motivé</p>".into());
+        let shown = a.clone().for_recruiter(true);
+        assert_eq!(shown.candidat_email.as_deref(), Some("a@b.c"));
+        assert_eq!(shown.cv.as_deref(), Some("01CV"));
+        assert_eq!(shown.files().len(), 6);
+        let hidden = a.for_recruiter(false);
+        assert_eq!(hidden.candidat_email, None);
+        assert_eq!(hidden.candidat_telephone, None);
+        assert!(hidden.files().is_empty(), "{:?}", hidden.files());
+        // What it wrote stays, as the record of the application.
+        assert_eq!(hidden.candidat_nom, "A B");
+        assert_eq!(hidden.lettre_motivation.as_deref(), Some("<p>Motivé</p>"));
+        assert!(check_recruiter_decides(true).is_ok());
+        assert!(matches!(
+            check_recruiter_decides(false),
+            Err(ApiError::Forbidden(m)) if m.contains("retirée")
+        ));
+    }
+
     fn sample() -> Application {
         Application {
             id: "p.c".into(),
@@ -844,7 +906,7 @@ mod tests {
             recruteur: "r".into(),
             candidat: "c".into(),
             candidat_nom: "A B".into(),
-            candidat_email: "a@b.c".into(),
+            candidat_email: Some("a@b.c".into()),
             candidat_telephone: None,
             type_compte: Role::Candidat,
             statut: Statut::Nouvelle,

@@ -45,8 +45,12 @@ pub async fn mine(
 pub async fn create(
     State(state): State<AreaState>,
     user: AuthUser,
-    crate::json::JsonObject(body): crate::json::JsonObject,
+    body: Result<crate::json::JsonObject, ApiError>,
 ) -> Result<(StatusCode, AxumJson<Application>), ApiError> {
+    // Who may apply before what they sent: a refused account learns
+    // nothing from the body's errors (the authorization matrix, #20).
+    super::check_applicant(Kind::Offre, user.role, true)?;
+    let crate::json::JsonObject(body) = body?;
     // Two parts, so a key neither takes is named (a flattened struct
     // would swallow it).
     let mut body = crate::json::Parts::new(body)?;
@@ -112,9 +116,9 @@ pub async fn set_status(
     State(state): State<AreaState>,
     user: AuthUser,
     Path(id): Path<String>,
-    Json(body): Json<StatusBody>,
+    body: Result<Json<StatusBody>, ApiError>,
 ) -> ItemResponse {
-    api::set_status(&state, &user, &id, body).await
+    api::set_status(&state, &user, &id, body.map(|Json(b)| b)).await
 }
 
 #[utoipa::path(post, path = "/api/recruteur/messages/envoi-masse/", tag = "candidatures", security(("bearer" = [])),
@@ -127,7 +131,7 @@ pub async fn set_status(
 pub async fn bulk_message(
     State(state): State<AreaState>,
     user: AuthUser,
-    Json(body): Json<BulkBody>,
+    body: Result<Json<BulkBody>, ApiError>,
 ) -> Result<(StatusCode, AxumJson<BulkQueued>), ApiError> {
-    api::bulk_message(&state, &user, body).await
+    api::bulk_message(&state, &user, body.map(|Json(b)| b)).await
 }

@@ -360,6 +360,16 @@ pub async fn applicants(
     publication: &str,
     statut: Option<Statut>,
 ) -> ApiResult<Vec<Applicant>> {
+    applicants_in(store, publication, statut.as_slice()).await
+}
+
+/// Every applicant of a publication whose application is in one of
+/// `states` (every state if none), as `applicants`.
+pub async fn applicants_in(
+    store: &Store,
+    publication: &str,
+    states: &[Statut],
+) -> ApiResult<Vec<Applicant>> {
     let mut query = store
         .client
         .query()
@@ -368,10 +378,13 @@ pub async fn applicants(
         .expression_attribute_values(":app", AttributeValue::S(keys::APPLICATION_PREFIX.into()))
         .projection_expression("candidat, candidat_nom")
         .consistent_read(true);
-    if let Some(statut) = statut {
-        query = query
-            .filter_expression("statut = :statut")
-            .expression_attribute_values(":statut", AttributeValue::S(statut.as_str().into()));
+    if !states.is_empty() {
+        let names: Vec<String> = (0..states.len()).map(|i| format!(":statut{i}")).collect();
+        query = query.filter_expression(format!("statut IN ({})", names.join(", ")));
+        for (name, statut) in names.iter().zip(states) {
+            query =
+                query.expression_attribute_values(name, AttributeValue::S(statut.as_str().into()));
+        }
     }
     store.query_all(query).await
 }

@@ -132,6 +132,8 @@ pub struct Caller {
     headers: Vec<(header::HeaderName, header::HeaderValue)>,
     peer: Option<ConnectInfo<std::net::SocketAddr>>,
     context: Option<lambda_http::request::RequestContext>,
+    /// The invocation's (its deadline bounds each of our calls too).
+    lambda: Option<lambda_http::Context>,
 }
 
 impl Caller {
@@ -148,6 +150,7 @@ impl Caller {
                 .collect(),
             peer: parts.extensions.get().copied(),
             context: parts.extensions.get().cloned(),
+            lambda: parts.extensions.get().cloned(),
         }
     }
 }
@@ -192,6 +195,9 @@ async fn call_with(
     }
     if let Some(context) = &caller.context {
         request.extensions_mut().insert(context.clone());
+    }
+    if let Some(lambda) = &caller.lambda {
+        request.extensions_mut().insert(lambda.clone());
     }
     let response = ours.0.clone().oneshot(request).await.expect("infallible");
     let status = response.status();

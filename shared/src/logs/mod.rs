@@ -21,8 +21,8 @@ use crate::page::{self, Listing, PageParams};
 use crate::store::{self, Item, Store, attr, keys};
 use crate::{Services, stats};
 
-/// How long entries other than admin actions are kept (the TTL; reads
-/// check it too). Admin actions are kept.
+/// How long entries other than admin actions and account deletions are
+/// kept (the TTL; reads check it too). Those two are kept.
 pub const RETENTION_DAYS: i64 = 90;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
@@ -33,15 +33,19 @@ pub enum LogKind {
     ActionAdmin,
     Erreur,
     RequeteLente,
+    /// An account deleted by its owner (docs/privacy.md): no id, no name,
+    /// no address, only that one was, when, and its type.
+    SuppressionCompte,
 }
 
 impl LogKind {
-    pub const ALL: [LogKind; 5] = [
+    pub const ALL: [LogKind; 6] = [
         LogKind::Connexion,
         LogKind::EchecConnexion,
         LogKind::ActionAdmin,
         LogKind::Erreur,
         LogKind::RequeteLente,
+        LogKind::SuppressionCompte,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -51,7 +55,14 @@ impl LogKind {
             LogKind::ActionAdmin => "action_admin",
             LogKind::Erreur => "erreur",
             LogKind::RequeteLente => "requete_lente",
+            LogKind::SuppressionCompte => "suppression_compte",
         }
+    }
+
+    /// Kept without end: the record of an admin's action, or of an
+    /// erasure (what proves it was done). The others expire.
+    pub fn is_kept(self) -> bool {
+        matches!(self, LogKind::ActionAdmin | LogKind::SuppressionCompte)
     }
 }
 
@@ -112,7 +123,7 @@ impl LogEntry {
             k.push((attr::GSI3SK, order));
         }
         let mut item = store::to_item(&k, self)?;
-        if kind != LogKind::ActionAdmin {
+        if !kind.is_kept() {
             let expires = (date + time::Duration::days(RETENTION_DAYS)).unix_timestamp();
             item.insert(
                 attr::EXPIRES_AT.into(),
@@ -176,8 +187,12 @@ impl crate::monitoring::RequestLog for SystemLog {
             answered.elapsed,
             services.config.slow_request,
         ) {
+            // The account deletion's caller is no one once it answers.
+            let utilisateur = answered
+                .user()
+                .filter(|_| crate::accounts::privacy::logs_its_caller(&answered.action));
             let entry = LogEntry {
-                utilisateur: answered.user(),
+                utilisateur,
                 action: Some(answered.action),
                 statut: Some(answered.status),
                 latence_ms: Some(answered.elapsed.as_millis() as u64),
@@ -193,7 +208,8 @@ impl crate::monitoring::RequestLog for SystemLog {
 #[derive(Debug, Default, Deserialize, IntoParams)]
 #[into_params(parameter_in = Query)]
 pub struct LogParams {
-    /// connexion, echec_connexion, action_admin, erreur, requete_lente.
+    /// connexion, echec_connexion, action_admin, erreur, requete_lente,
+    /// suppression_compte.
     #[serde(rename = "type")]
     #[param(rename = "type")]
     pub kind: Option<String>,

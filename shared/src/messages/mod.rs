@@ -163,6 +163,33 @@ pub struct Bulk {
     pub destinataires: Vec<Recipient>,
 }
 
+/// How long a mass mailing sent again is the same one (`bulk_id`).
+pub const BULK_RETRY_WINDOW_SECONDS: i64 = 600;
+
+/// A mass mailing's id: a ULID whose time is the start of its
+/// `BULK_RETRY_WINDOW_SECONDS` window and whose random part is a hash of
+/// what it is (sender, publication, filter, subject, content). The same
+/// mailing sent again within the window (a retry) has the same id, so its
+/// messages, whose ids derive from it, are stored once.
+pub fn bulk_id(
+    sender: &str,
+    publication: &str,
+    filter: &str,
+    sujet: &str,
+    contenu: &str,
+    now: OffsetDateTime,
+) -> String {
+    use std::hash::{Hash, Hasher};
+    let half = |salt: u8| {
+        let mut h = std::hash::DefaultHasher::new();
+        (salt, sender, publication, filter, sujet, contenu).hash(&mut h);
+        h.finish() as u128
+    };
+    let random = ((half(1) << 64) | half(2)) & ((1u128 << 80) - 1);
+    let window = now.unix_timestamp() - now.unix_timestamp().rem_euclid(BULK_RETRY_WINDOW_SECONDS);
+    ulid::Ulid::from_parts(window as u64 * 1000, random).to_string()
+}
+
 /// Recipients per queue message of a mass mailing.
 pub const BULK_BATCH: usize = 50;
 
@@ -266,9 +293,82 @@ pub async fn delete(store: &Store, sub: &str, id: &str) -> ApiResult<bool> {
     Ok(false)
 }
 
+/// Which of a deleted account's copies of a message `forget` handles.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Side {
+    /// Its inbox copy: a message addressed to it.
+    Received,
+    /// Its sent-box copy: a message it wrote.
+    Sent,
+}
+
+/// The other party's copy of `m`, from `side`, and the field of it that
+/// names the deleted account.
+pub fn other_copy(m: &Message, side: Side) -> ((String, String), &'static str) {
+    match side {
+        Side::Received => (keys::outbox(&m.expediteur, &m.id), "destinataire_nom"),
+        Side::Sent => (keys::inbox(&m.destinataire, &m.id), "expediteur_nom"),
+    }
+}
+
+/// Forgets a deleted account in one of its messages (docs/privacy.md):
+/// the other party keeps their copy, where the account's name becomes
+/// `accounts::privacy::DELETED_ACCOUNT`; a recipient loses the right to
+/// reply to it; then the account's own copy is deleted. Each step can be
+/// done again, so a deletion retried finishes it.
+pub async fn forget(store: &Store, m: &Message, side: Side) -> ApiResult<()> {
+    let (other, field) = other_copy(m, side);
+    let renamed = store
+        .client
+        .update_item()
+        .table_name(&store.table)
+        .set_key(Some(store::key(&other)))
+        .condition_expression("attribute_exists(PK)")
+        .update_expression("SET #name = :anonymous")
+        .expression_attribute_names("#name", field)
+        .expression_attribute_values(
+            ":anonymous",
+            AttributeValue::S(crate::accounts::privacy::DELETED_ACCOUNT.into()),
+        )
+        .send()
+        .await;
+    match renamed {
+        Ok(_) => {}
+        Err(e) if condition_failed(&e) => {} // they deleted theirs
+        Err(e) => return Err(e.into()),
+    }
+    let mut gone = vec![match side {
+        Side::Received => keys::inbox(&m.destinataire, &m.id),
+        Side::Sent => keys::outbox(&m.expediteur, &m.id),
+    }];
+    if side == Side::Sent {
+        gone.push(keys::contact(&m.destinataire, &m.expediteur));
+    }
+    for k in gone {
+        store
+            .client
+            .delete_item()
+            .table_name(&store.table)
+            .set_key(Some(store::key(&k)))
+            .send()
+            .await?;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_mass_mailing_sent_again_within_its_window_keeps_its_id() {
+        let t = time::macros::datetime!(2026-12-03 10:00:10 UTC);
+        let id = |sujet: &str, at| bulk_id("rec", "pub", "None", sujet, "<p>x</p>", at);
+        assert_eq!(id("A", t), id("A", t + time::Duration::minutes(9)));
+        assert_ne!(id("A", t), id("B", t));
+        assert_ne!(id("A", t), id("A", t + time::Duration::minutes(10)));
+        assert_eq!(id("A", t).len(), 26, "a ULID");
+    }
     use Role::*;
 
     #[test]
@@ -310,6 +410,33 @@ mod tests {
         assert_eq!(ids.len(), 120);
         let text = serde_json::to_string(&batches[2]).unwrap();
         assert!(text.starts_with(r#"{"envoi_masse":"#), "{text}");
+    }
+
+    #[test]
+    fn a_deleted_account_is_forgotten_in_the_other_partys_copy() {
+        let m = Message {
+            id: "01M".into(),
+            expediteur: "alice".into(),
+            expediteur_nom: "Awa K".into(),
+            destinataire: "bob".into(),
+            destinataire_nom: "Bob Y".into(),
+            sujet: "s".into(),
+            contenu: "c".into(),
+            type_message: TypeMessage::General,
+            date_envoi: OffsetDateTime::UNIX_EPOCH,
+            lu: false,
+            offre_liee: None,
+        };
+        // Bob deleted: Alice's sent copy forgets his name.
+        assert_eq!(
+            other_copy(&m, Side::Received),
+            (keys::outbox("alice", "01M"), "destinataire_nom")
+        );
+        // Alice deleted: Bob's inbox copy forgets hers.
+        assert_eq!(
+            other_copy(&m, Side::Sent),
+            (keys::inbox("bob", "01M"), "expediteur_nom")
+        );
     }
 
     #[test]

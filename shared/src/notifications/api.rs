@@ -381,7 +381,7 @@ pub async fn add_device(
         {
             return Err(ApiError::field("token", "Jeton refusé par la plateforme."));
         }
-        Err(e) => return Err(ApiError::internal(e)),
+        Err(e) => return Err(e.into()),
     };
     // SNS hands back an existing endpoint as it is: one it disabled (the
     // app was reinstalled, say) must be enabled again with the new token.
@@ -392,8 +392,7 @@ pub async fn add_device(
         .attributes("Enabled", "true")
         .attributes("Token", &token)
         .send()
-        .await
-        .map_err(ApiError::internal)?;
+        .await?;
     let device = Device {
         id: notifications::device_id(platform, &token),
         plateforme: platform,

@@ -24,6 +24,9 @@ pub enum Kind {
     PublicationRefusee,
     /// To its author: a publication closed at its deadline.
     PublicationExpiree,
+    /// To an applicant: the publication closed because an admin withdrew
+    /// its recruiter's validation.
+    PublicationFermee,
     /// To admins: a publication awaits review.
     PublicationAValider,
     CompteValide,
@@ -34,12 +37,13 @@ pub enum Kind {
 }
 
 impl Kind {
-    pub const ALL: [Kind; 11] = [
+    pub const ALL: [Kind; 12] = [
         Kind::NouvelleCandidature,
         Kind::StatutCandidature,
         Kind::PublicationValidee,
         Kind::PublicationRefusee,
         Kind::PublicationExpiree,
+        Kind::PublicationFermee,
         Kind::PublicationAValider,
         Kind::CompteValide,
         Kind::CompteRefuse,
@@ -64,6 +68,7 @@ impl Kind {
             Kind::PublicationValidee => "publication_validee",
             Kind::PublicationRefusee => "publication_refusee",
             Kind::PublicationExpiree => "publication_expiree",
+            Kind::PublicationFermee => "publication_fermee",
             Kind::PublicationAValider => "publication_a_valider",
             Kind::CompteValide => "compte_valide",
             Kind::CompteRefuse => "compte_refuse",
@@ -153,9 +158,29 @@ impl Event {
 
     /// An admin refused a recruiter's (or prestataire's) account.
     pub fn compte_refuse(user: &str, motif: Option<&str>) -> Self {
-        let mut message = "Un administrateur n'a pas pu valider votre compte.".to_string();
+        Event::refusal(user, motif, false)
+    }
+
+    /// An admin withdrew a recruiter's validation: the refusal, and what
+    /// it closed (docs/admin.md).
+    pub fn compte_retire(user: &str, motif: Option<&str>) -> Self {
+        Event::refusal(user, motif, true)
+    }
+
+    fn refusal(user: &str, motif: Option<&str>, withdrawn: bool) -> Self {
+        let mut message = if withdrawn {
+            "Un administrateur a retiré la validation de votre compte.".to_string()
+        } else {
+            "Un administrateur n'a pas pu valider votre compte.".to_string()
+        };
         if let Some(motif) = motif.filter(|m| !m.trim().is_empty()) {
             message.push_str(&format!(" Motif : {}", motif.trim()));
+        }
+        if withdrawn {
+            message.push_str(
+                " Vos publications ouvertes sont fermées, leurs candidats sont prévenus, et leurs \
+                 coordonnées ne vous sont plus accessibles.",
+            );
         }
         message.push_str(
             " Vous pouvez compléter votre profil et vos documents, puis nous recontacter.",
@@ -252,6 +277,27 @@ impl Event {
         )
     }
 
+    /// To an applicant of `p`: it closed because an admin withdrew its
+    /// recruiter's validation at `at`. Its id is fixed by the closing, the
+    /// publication and the applicant (`stable_id`), so a closing run again
+    /// tells nobody twice.
+    pub fn publication_fermee(p: &Publication, applicant: &str, at: OffsetDateTime) -> Self {
+        let application = crate::applications::application_id(&p.id, applicant);
+        Event::new(
+            Kind::PublicationFermee,
+            Event::user(applicant),
+            format!("Publication fermée : {}", p.titre),
+            format!(
+                "Le compte du recruteur de « {} » n'est plus validé par DestinyJobs : cette publication \
+                 est fermée et ne reçoit plus de candidatures. Votre candidature reste dans votre espace ; \
+                 elle ne sera pas traitée pour le moment.",
+                p.titre,
+            ),
+            Some(format!("/candidat/candidatures/{application}")),
+        )
+        .with_id(stable_id(at, &format!("fermee#{application}#{}", at.unix_timestamp())))
+    }
+
     /// To the recruiter: someone applied to one of their publications.
     pub fn nouvelle_candidature(a: &Application) -> Self {
         let kind = a.type_publication;
@@ -296,14 +342,7 @@ impl Event {
     /// notification sorts by time among the others.
     pub fn rappel_entretien(r: &Reminder) -> Self {
         let due = r.date_entretien - crate::applications::REMINDER_BEFORE;
-        let digest = aws_lc_rs::digest::digest(
-            &aws_lc_rs::digest::SHA256,
-            format!("{}#{}", r.application, r.date_entretien.unix_timestamp()).as_bytes(),
-        );
-        let mut first = [0u8; 16];
-        first.copy_from_slice(&digest.as_ref()[..16]);
-        let random = u128::from_be_bytes(first) & ((1u128 << 80) - 1);
-        let millis = (due.unix_timestamp_nanos() / 1_000_000).max(0) as u64;
+        let what = format!("{}#{}", r.application, r.date_entretien.unix_timestamp());
         Event::new(
             Kind::RappelEntretien,
             Event::user(&r.candidat),
@@ -315,7 +354,7 @@ impl Event {
             ),
             Some(format!("/candidat/candidatures/{}", r.application)),
         )
-        .with_id(ulid::Ulid::from_parts(millis, random).to_string())
+        .with_id(stable_id(due, &what))
     }
 
     /// This event with a given id: one derived from what it is about, so
@@ -346,6 +385,18 @@ impl Event {
             Audience::Role { .. } => None,
         }
     }
+}
+
+/// A ULID fixed by what an event is about: its time is `at`, its random
+/// part a hash of `what`. Published twice, the event is delivered once, and
+/// its notification sorts by `at` among the others.
+pub fn stable_id(at: OffsetDateTime, what: &str) -> String {
+    let digest = aws_lc_rs::digest::digest(&aws_lc_rs::digest::SHA256, what.as_bytes());
+    let mut first = [0u8; 16];
+    first.copy_from_slice(&digest.as_ref()[..16]);
+    let random = u128::from_be_bytes(first) & ((1u128 << 80) - 1);
+    let millis = (at.unix_timestamp_nanos() / 1_000_000).max(0) as u64;
+    ulid::Ulid::from_parts(millis, random).to_string()
 }
 
 /// `27/11/2026 à 14:30 (UTC)`.
@@ -394,14 +445,30 @@ impl Notifying {
 #[cfg(feature = "sns")]
 impl Notifying {
     /// Publishes the event of an action already done. The action stands
-    /// if this fails; only its notification is missing, which is logged
-    /// (the error alarm sees it).
+    /// if this fails: the event is kept and published by the scheduled
+    /// job (`unsent`), so its notification is late, not lost. Were the
+    /// table unreachable too, the whole event goes to the log.
     pub async fn notify(&self, event: &Event) {
-        if let Err(e) = self.publisher.publish(event).await {
-            tracing::error!(error = %e, event_id = %event.id, kind = event.kind.as_str(), "event not published");
+        // Bounded below the request's own limit, so a slow topic leaves
+        // time to keep the event (a publish cut short may have gone out:
+        // the notifier delivers an event id once).
+        let published = tokio::time::timeout(PUBLISH_BUDGET, self.publisher.publish(event));
+        let e = match published.await {
+            Ok(Ok(())) => return,
+            Ok(Err(e)) => e.to_string(),
+            Err(_) => format!("no answer within {PUBLISH_BUDGET:?}"),
+        };
+        tracing::warn!(error = %e, event_id = %event.id, kind = event.kind.as_str(), "event not published: kept to be sent again");
+        if let Err(kept) = super::unsent::keep(&self.services.store, event).await {
+            let whole = serde_json::to_string(event).unwrap_or_default();
+            tracing::error!(error = %kept, event_lost = %whole, "event neither published nor kept");
         }
     }
 }
+
+/// The longest an action's answer waits for its event's publication.
+#[cfg(feature = "sns")]
+const PUBLISH_BUDGET: std::time::Duration = std::time::Duration::from_secs(2);
 
 #[cfg(feature = "sns")]
 impl axum::extract::FromRef<Notifying> for std::sync::Arc<crate::Services> {
@@ -430,8 +497,7 @@ impl Publisher {
             .topic_arn(&self.topic_arn)
             .message(serde_json::to_string(event).map_err(crate::ApiError::internal)?)
             .send()
-            .await
-            .map_err(crate::ApiError::internal)?;
+            .await?;
         Ok(())
     }
 
@@ -467,8 +533,7 @@ impl Publisher {
                 .topic_arn(&self.topic_arn)
                 .set_publish_batch_request_entries(Some(entries))
                 .send()
-                .await
-                .map_err(crate::ApiError::internal)?;
+                .await?;
             if !out.failed().is_empty() {
                 return Err(crate::ApiError::internal(format!(
                     "{} events not published",
@@ -585,6 +650,52 @@ mod tests {
         assert_ne!(
             a.id,
             Event::rappel_entretien(&r("p.c", datetime!(2026-12-04 09:00 UTC))).id
+        );
+    }
+
+    #[test]
+    fn a_closing_tells_each_applicant_once() {
+        use time::macros::datetime;
+        let content = crate::publications::Content::parse(
+            crate::publications::Kind::Offre,
+            serde_json::json!({"titre": "Développeur Rust", "description": "<p>Abidjan</p>",
+                "entreprise": "Acme", "type_contrat": "cdi"}),
+        )
+        .unwrap();
+        let at = datetime!(2026-12-03 09:00 UTC);
+        let p = Publication::new("rec", content, at);
+        let e = Event::publication_fermee(&p, "cand", at);
+        assert_eq!(e.kind, Kind::PublicationFermee);
+        assert_eq!(e.recipient(), Some("cand"));
+        assert!(e.message.contains("Développeur Rust"), "{}", e.message);
+        assert_eq!(
+            e.lien,
+            Some(format!("/candidat/candidatures/{}.cand", p.id))
+        );
+        // Run again, the same closing gives the same id; another applicant
+        // or another closing, another.
+        assert_eq!(e.id, Event::publication_fermee(&p, "cand", at).id);
+        assert_ne!(e.id, Event::publication_fermee(&p, "autre", at).id);
+        let later = at + time::Duration::days(1);
+        assert_ne!(e.id, Event::publication_fermee(&p, "cand", later).id);
+        let id: ulid::Ulid = e.id.parse().expect("a ULID");
+        assert_eq!(
+            id.timestamp_ms() as i128 * 1_000_000,
+            at.unix_timestamp_nanos()
+        );
+        // The recruiter's own notice says what it lost.
+        let withdrawn = Event::compte_retire("rec", Some("Fraude"));
+        assert_eq!(withdrawn.kind, Kind::CompteRefuse);
+        assert!(withdrawn.message.contains("Motif : Fraude"));
+        assert!(
+            withdrawn
+                .message
+                .contains("publications ouvertes sont fermées")
+        );
+        assert!(
+            !Event::compte_refuse("rec", None)
+                .message
+                .contains("fermées")
         );
     }
 

@@ -6,6 +6,8 @@
 
 pub mod events;
 pub mod mail;
+#[cfg(feature = "sns")]
+pub mod unsent;
 
 #[cfg(feature = "notifications")]
 pub mod api;
@@ -327,15 +329,10 @@ pub async fn save_device(store: &Store, sub: &str, device: &Device) -> ApiResult
         .await;
     match written {
         Ok(_) => Ok(()),
-        Err(e)
-            if e.as_service_error()
-                .is_some_and(|e| e.is_transaction_canceled_exception()) =>
-        {
-            Err(ApiError::Conflict(
-                "Cet appareil vient d'être enregistré par un autre compte ; réessayez.".into(),
-            ))
-        }
-        Err(e) => Err(e.into()),
+        Err(e) if crate::store::canceled_by_condition(&e) => Err(ApiError::Conflict(
+            "Cet appareil vient d'être enregistré par un autre compte ; réessayez.".into(),
+        )),
+        Err(e) => Err(crate::store::transaction_failure(e)),
     }
 }
 

@@ -219,8 +219,9 @@ pub async fn update(
     let after = before.edited(content, now);
     let resubmitted = after.statut_validation == StatutValidation::EnAttente
         && before.statut_validation != StatutValidation::EnAttente;
-    if resubmitted {
-        // A recruiter whose account was refused since cannot resubmit.
+    if super::needs_verified_author(&before, &after) {
+        // A recruiter whose account was refused since can neither
+        // resubmit nor reopen (its publications were closed then).
         verified(state, user).await?;
     }
     store::save(&state.services.store, &before, &after, None).await?;
@@ -258,7 +259,7 @@ pub async fn close_expired(state: &Notifying, now: OffsetDateTime) -> ApiResult<
         if !before.is_public() || !before.is_expired_at(now) {
             continue;
         }
-        let after = before.expired(now);
+        let after = before.closed(now);
         match store::save(db, &before, &after, None).await {
             Ok(()) => {
                 closed += 1;
@@ -271,6 +272,110 @@ pub async fn close_expired(state: &Notifying, now: OffsetDateTime) -> ApiResult<
         }
     }
     Ok(closed)
+}
+
+pub use store::Closing;
+
+/// Most publications one run of a closing takes; the scheduled job takes
+/// the rest.
+pub const MAX_CLOSED_PER_RUN: usize = 100;
+
+/// Closes the open publications of a recruiter whose validation was
+/// withdrawn, ten at a time: the public ones, and those in review or
+/// refused, which an admin's later validation must not make public. Each
+/// closes as its author would close it (a state change with its counters,
+/// under the same condition), after its applicants with an open
+/// application are told (`Event::publication_fermee`).
+/// Idempotent: a publication already closed is left, a notification
+/// already delivered is not sent again. A recruiter validated again
+/// meanwhile keeps what is still open. Once nothing is left, the pending
+/// closing is dropped; answers whether it was.
+pub async fn close_refused(
+    db: &crate::store::Store,
+    publisher: &crate::notifications::events::Publisher,
+    closing: &Closing,
+) -> ApiResult<bool> {
+    use futures_util::{StreamExt, TryStreamExt};
+    if !accounts::admin_verified(db, &closing.recruteur).await? {
+        let (ids, more) = store::open_of(db, &closing.recruteur, MAX_CLOSED_PER_RUN).await?;
+        futures_util::stream::iter(ids)
+            .map(|id| close_for_refusal(db, publisher, closing, id))
+            .buffer_unordered(10)
+            .try_collect::<Vec<()>>()
+            .await?;
+        if more {
+            return Ok(false);
+        }
+    }
+    store::closing_done(db, closing).await?;
+    Ok(true)
+}
+
+/// Most pending closings one run of the scheduled job takes.
+pub const MAX_CLOSINGS_PER_RUN: usize = 10;
+
+/// The scheduled job's part (the `rappels` function, every few minutes):
+/// finishes the closings a refusal left (more publications than a run
+/// takes, a failure). One that fails is logged and left to the next run.
+/// Answers how many it finished.
+pub async fn finish_closings(state: &Notifying) -> ApiResult<usize> {
+    let db = &state.services.store;
+    let mut finished = 0;
+    for closing in store::pending_closings(db, MAX_CLOSINGS_PER_RUN).await? {
+        match close_refused(db, &state.publisher, &closing).await {
+            Ok(true) => finished += 1,
+            Ok(false) => {}
+            Err(e) => {
+                tracing::error!(error = %e, recruteur = %closing.recruteur, "closing not finished");
+            }
+        }
+    }
+    Ok(finished)
+}
+
+/// One publication of `close_refused`: its open applicants told, then
+/// closed; read again if it changed in between (an edit of its author).
+async fn close_for_refusal(
+    db: &crate::store::Store,
+    publisher: &crate::notifications::events::Publisher,
+    closing: &Closing,
+    id: String,
+) -> ApiResult<()> {
+    use crate::applications::{self, Statut as ApplicationState};
+    let open: Vec<ApplicationState> = ApplicationState::ALL
+        .into_iter()
+        .filter(|s| s.is_open())
+        .collect();
+    for _ in 0..3 {
+        let Some(before) = store::get(db, &id, true).await? else {
+            return Ok(());
+        };
+        if before.statut != Statut::Active || before.recruteur != closing.recruteur {
+            return Ok(());
+        }
+        let events: Vec<Event> = applications::store::applicants_in(db, &id, &open)
+            .await?
+            .iter()
+            .map(|a| Event::publication_fermee(&before, &a.candidat, closing.date))
+            .collect();
+        // Closed first: with SNS down the publication must still leave the
+        // public lists; its events are then kept and sent by the job.
+        match store::save(db, &before, &before.closed(OffsetDateTime::now_utc()), None).await {
+            Err(ApiError::Conflict(_)) => continue,
+            Err(e) => return Err(e),
+            Ok(()) => {}
+        }
+        if let Err(e) = publisher.publish_all(&events).await {
+            tracing::warn!(error = %e, publication = %id, "closing's events not published: kept to be sent again");
+            for event in &events {
+                crate::notifications::unsent::keep(db, event).await?;
+            }
+        }
+        return Ok(());
+    }
+    Err(ApiError::internal(format!(
+        "publication {id} kept changing while it was closed"
+    )))
 }
 
 /// Deletes a publication without applications, by its author or an admin

@@ -897,14 +897,62 @@ impl Publication {
         self.is_public() && !self.is_expired_at(now)
     }
 
-    /// The publication closed at its deadline by the job.
-    pub fn expired(&self, now: OffsetDateTime) -> Publication {
+    /// The publication closed by the platform, as its author would close
+    /// it: at its deadline (the job), or when an admin withdraws its
+    /// author's validation (`api::close_refused`).
+    pub fn closed(&self, now: OffsetDateTime) -> Publication {
         Publication {
             statut: Statut::Fermee,
             date_fermeture: Some(now),
             date_modification: now,
             ..self.clone()
         }
+    }
+
+    /// The publication of an account being deleted (docs/privacy.md),
+    /// for every kind: closed as its author would close it, without what
+    /// names or reaches its author (logo, company or organisation, links,
+    /// the free texts where contacts are written), its description a
+    /// notice. The title, the kind's figures and its applications stay:
+    /// applicants keep the record of what they applied to.
+    pub fn anonymised(&self, now: OffsetDateTime) -> Publication {
+        let mut details = self.details.clone();
+        match &mut details {
+            Details::Offre(o) => {
+                o.entreprise = crate::accounts::privacy::DELETED_ACCOUNT.into();
+                o.profil_recherche = None;
+                o.informations_complementaires = None;
+            }
+            Details::Financement(f) => f.processus = None,
+            Details::Bourse(b) => {
+                b.organisation = None;
+                b.lien_candidature = None;
+            }
+            Details::Consultation(_) => {}
+        }
+        let closed = self.statut == Statut::Fermee;
+        Publication {
+            description: crate::accounts::privacy::DELETED_PUBLICATION.into(),
+            logo: None,
+            statut: Statut::Fermee,
+            date_fermeture: if closed {
+                self.date_fermeture
+            } else {
+                Some(now)
+            },
+            date_modification: now,
+            details,
+            ..self.clone()
+        }
+    }
+
+    /// Whether `anonymised` has nothing left to do (a deletion retried;
+    /// the logo goes with the author's, `store::set_logo`).
+    pub fn is_anonymised(&self) -> bool {
+        let again = self.anonymised(self.date_modification);
+        self.statut == Statut::Fermee
+            && self.description == again.description
+            && self.details == again.details
     }
 
     /// The publication after an admin's decision (checked by `check_decision`).
@@ -926,6 +974,18 @@ impl Publication {
             ..self.clone()
         }
     }
+}
+
+/// Whether an author's edit from `before` to `after` needs a verified
+/// account: one that sends it to review (resubmitted), or that reopens it
+/// (in any review state: a publication in review reopened would be public
+/// once validated). A recruiter whose validation was withdrawn keeps its
+/// publications closed until an admin validates it again.
+pub fn needs_verified_author(before: &Publication, after: &Publication) -> bool {
+    let resubmitted = after.statut_validation == StatutValidation::EnAttente
+        && before.statut_validation != StatutValidation::EnAttente;
+    let reopened = before.statut == Statut::Fermee && after.statut == Statut::Active;
+    resubmitted || reopened
 }
 
 /// Whether an admin may move a publication from `from` to `to`: validate
@@ -1242,6 +1302,59 @@ mod tests {
     }
 
     #[test]
+    fn a_closed_publication_leaves_the_public_and_reopening_needs_a_verified_author() {
+        let now = OffsetDateTime::now_utc();
+        let content = Content::parse(Kind::Offre, offre()).unwrap();
+        let open = Publication::new("r1", content.clone(), now).decided(
+            StatutValidation::Validee,
+            None,
+            now,
+        );
+        let later = now + time::Duration::minutes(5);
+        let closed = open.closed(later);
+        assert!(!closed.is_public());
+        assert_eq!(closed.statut_validation, StatutValidation::Validee);
+        assert_eq!(closed.date_fermeture, Some(later));
+        assert_eq!(
+            closed.date_modification, later,
+            "the condition of a later write"
+        );
+        // Counted as closed, in its review state, by the same moves.
+        assert_eq!(
+            count_changes(Some(&open), Some(&closed)),
+            [
+                ("offre_fermee".to_string(), 1),
+                ("offre_validee_fermee".to_string(), 1)
+            ]
+        );
+        // Reopening a validated publication makes it public: a verified
+        // author only. Closing it, or an edit that stays closed, is free.
+        let mut reopen = content.clone();
+        reopen.statut = Statut::Active;
+        let reopened = closed.edited(reopen, later);
+        assert!(reopened.is_public());
+        assert!(needs_verified_author(&closed, &reopened));
+        assert!(!needs_verified_author(&open, &closed));
+        let mut still_closed = content.clone();
+        still_closed.statut = Statut::Fermee;
+        assert!(!needs_verified_author(
+            &closed,
+            &closed.edited(still_closed, later)
+        ));
+        // A resubmission too (a change an admin must see again), and a
+        // publication in review reopened.
+        let mut changed = content.clone();
+        changed.titre = "Autre titre".into();
+        assert!(needs_verified_author(&open, &open.edited(changed, later)));
+        let pending = Publication::new("r1", content.clone(), now).closed(later);
+        let mut reopen = content;
+        reopen.statut = Statut::Active;
+        let reopened = pending.edited(reopen, later);
+        assert!(!reopened.is_public());
+        assert!(needs_verified_author(&pending, &reopened));
+    }
+
+    #[test]
     fn review_fields_are_every_field_but_statut() {
         let old = Content::parse(Kind::Offre, offre()).unwrap();
         let mut closed = old.clone();
@@ -1430,6 +1543,71 @@ mod tests {
                     assert_eq!(count(&values, k, r, s), expected, "{k:?} {r:?} {s:?}");
                 }
             }
+        }
+    }
+
+    #[test]
+    fn an_anonymised_publication_is_closed_without_its_author() {
+        let now = OffsetDateTime::UNIX_EPOCH + time::Duration::days(20_000);
+        let body = json!({"titre": "Développeur Rust", "description": "<p>Écrire à awa@acme.ci</p>",
+            "entreprise": "Acme", "type_contrat": "cdi", "informations_complementaires": "Tél. 0102030405"});
+        let open = Publication::new("r1", Content::parse(Kind::Offre, body).unwrap(), now).decided(
+            StatutValidation::Validee,
+            None,
+            now,
+        );
+        assert!(open.is_public() && !open.is_anonymised());
+        let later = now + time::Duration::hours(1);
+        let gone = open.anonymised(later);
+        assert_eq!(gone.statut, Statut::Fermee);
+        assert_eq!(gone.date_fermeture, Some(later));
+        assert_eq!(gone.statut_validation, StatutValidation::Validee);
+        assert_eq!(
+            gone.titre, open.titre,
+            "applicants keep what they applied to"
+        );
+        assert!(!gone.description.contains("awa@acme.ci"));
+        match &gone.details {
+            Details::Offre(o) => {
+                assert_eq!(o.entreprise, crate::accounts::privacy::DELETED_ACCOUNT);
+                assert_eq!(o.informations_complementaires, None);
+            }
+            other => panic!("{other:?}"),
+        }
+        assert!(gone.is_anonymised());
+        // Counted as a closing, from the state it was in.
+        let moves = count_changes(Some(&open), Some(&gone));
+        assert_eq!(
+            moves,
+            vec![
+                ("offre_fermee".to_string(), 1),
+                ("offre_validee_fermee".to_string(), 1)
+            ]
+        );
+        // Once is enough: a retry finds nothing to change.
+        let again = gone.anonymised(later + time::Duration::hours(1));
+        assert_eq!(again.date_fermeture, gone.date_fermeture);
+        for kind in [Kind::Financement, Kind::Bourse, Kind::Consultation] {
+            let body = match kind {
+                Kind::Financement => {
+                    json!({"type_financement": "subvention", "processus": "Appeler M. Koné"})
+                }
+                Kind::Bourse => {
+                    json!({"type_bourse": "excellence", "organisation": "Fondation Koné", "lien_candidature": "https://kone.example"})
+                }
+                _ => json!({"type_consultation": "informatique"}),
+            };
+            let mut body = body;
+            body["titre"] = json!("Un programme");
+            body["description"] = json!("<p>Contact : kone@example.ci</p>");
+            let p =
+                Publication::new("r1", Content::parse(kind, body).unwrap(), now).anonymised(later);
+            assert!(p.is_anonymised(), "{kind:?}");
+            let text = serde_json::to_string(&p).unwrap();
+            assert!(
+                !text.contains("Koné") && !text.contains("kone"),
+                "{kind:?}: {text}"
+            );
         }
     }
 }

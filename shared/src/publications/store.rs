@@ -290,6 +290,78 @@ pub async fn past_deadline(
     Ok(list.read_where(store, max, &keep).await?.0)
 }
 
+/// The ids of `recruteur`'s open publications (`statut` active, in any
+/// review state), at most `max`, and whether more remain (GSI2: its own
+/// partition, the state as a FilterExpression).
+pub async fn open_of(store: &Store, recruteur: &str, max: usize) -> ApiResult<(Vec<String>, bool)> {
+    let active = AttributeValue::S(super::Statut::Active.as_str().into());
+    let list = crate::page::Listing::index("GSI2", keys::publications_by_owner(recruteur))
+        .filter(crate::page::Filter::equal(vec![("statut", active)]));
+    let keep = |item: &store::Item| item.get("id")?.as_s().ok().cloned();
+    list.read_where(store, max, &keep).await
+}
+
+/// A closing still to finish (P10): a recruiter's public publications,
+/// once an admin withdrew its validation. Written in the refusal's
+/// transaction, so no withdrawal goes without it; dropped once every
+/// publication is closed (`api::close_refused`), by the refusal itself or
+/// by the scheduled job that finishes what it could not.
+#[derive(Clone, Debug, PartialEq, serde::Serialize, serde::Deserialize)]
+pub struct Closing {
+    pub recruteur: String,
+    /// When the validation was withdrawn: it fixes the ids of the
+    /// applicants' notifications, so a closing run twice tells nobody
+    /// twice.
+    #[serde(with = "time::serde::rfc3339")]
+    pub date: OffsetDateTime,
+}
+
+impl Closing {
+    /// Its Put, for the refusal's transaction (a later refusal replaces it).
+    pub fn put(&self, store: &Store) -> ApiResult<TransactWriteItem> {
+        let (pk, sk) = keys::pending_closing(&self.recruteur);
+        let item = store::to_item(&[(attr::PK, pk), (attr::SK, sk)], self)?;
+        let put = Put::builder()
+            .table_name(&store.table)
+            .set_item(Some(item))
+            .build()
+            .map_err(ApiError::internal)?;
+        Ok(TransactWriteItem::builder().put(put).build())
+    }
+}
+
+/// Drops a finished closing, unless a later refusal replaced it.
+pub async fn closing_done(store: &Store, closing: &Closing) -> ApiResult<()> {
+    let deleted = store
+        .client
+        .delete_item()
+        .table_name(&store.table)
+        .set_key(Some(store::key(&keys::pending_closing(&closing.recruteur))))
+        .condition_expression("#date = :date")
+        .expression_attribute_names("#date", "date")
+        .expression_attribute_values(":date", AttributeValue::S(rfc3339(closing.date)))
+        .send()
+        .await;
+    match deleted {
+        Ok(_) => Ok(()),
+        Err(e)
+            if e.as_service_error()
+                .is_some_and(|e| e.is_conditional_check_failed_exception()) =>
+        {
+            Ok(())
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+/// The closings still to finish, at most `max` (one Query of their
+/// partition: a handful at a time, each gone once done).
+pub async fn pending_closings(store: &Store, max: usize) -> ApiResult<Vec<Closing>> {
+    let list = crate::page::Listing::table(keys::pending_closings(), keys::CLOSING_PREFIX);
+    let keep = |item: &store::Item| store::from_item::<Closing>(item.clone()).ok();
+    Ok(list.read_where(store, max, &keep).await?.0)
+}
+
 /// Deletes a publication that has no application yet. One that has
 /// applications is kept (409): its author closes it instead, so no
 /// application is ever lost.

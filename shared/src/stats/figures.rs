@@ -237,8 +237,11 @@ pub struct RecruiterStatistics {
     pub taux_acceptation: Option<f64>,
 }
 
-/// An applicant's figures: their applications.
+/// An applicant's figures: their applications. Nothing else (in the
+/// schema too: `additionalProperties: false`), so a recruiter's figures,
+/// which also hold `candidatures`, never read as an applicant's.
 #[derive(Clone, Debug, Serialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 pub struct ApplicantStatistics {
     pub candidatures: ApplicationStatistics,
     /// Applications a recruiter answered (en_cours, acceptee, refusee) among those standing, in %.

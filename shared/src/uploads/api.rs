@@ -353,6 +353,7 @@ pub async fn list(
     params(("id" = String, Path, description = "Id du fichier")),
     responses((status = 200, body = Upload, description = "Le fichier et un lien de téléchargement de courte durée (url, url_expiration)"),
         (status = 401, description = "Non authentifié"),
+        (status = 403, description = "Recruteur dont un administrateur a retiré la validation : les pièces de ses candidats ne lui sont plus accessibles"),
         (status = 404, description = "Pas de fichier de ce numéro que vous puissiez lire : le vôtre, ou pour un recruteur le cv ou la lettre d'une candidature à l'une de ses publications ; tout fichier pour un administrateur")))]
 pub async fn detail(
     State(services): State<AreaState>,
@@ -366,13 +367,27 @@ pub async fn detail(
     let mut u = u;
     match uploads::access(&u, &user) {
         Access::Granted => {}
-        Access::IfAttachedToMine
-            if uploads::store::attached_for(&services.store, &u.id, &user.sub).await? =>
-        {
+        Access::IfAttachedToMine => {
+            // Attached to an application it received, and an admin still
+            // validates it: both read at once.
+            let (attached, verified) = tokio::join!(
+                uploads::store::attached_for(&services.store, &u.id, &user.sub),
+                crate::accounts::admin_verified(&services.store, &user.sub)
+            );
+            if !attached? {
+                return Err(ApiError::NotFound);
+            }
+            if !verified? {
+                return Err(ApiError::Forbidden(
+                    "La validation de votre compte recruteur a été retirée : les pièces des \
+                     candidats ne vous sont plus accessibles."
+                        .into(),
+                ));
+            }
             // How many applications use it is the candidate's business.
             u.candidatures = 0;
         }
-        _ => return Err(ApiError::NotFound),
+        Access::Denied => return Err(ApiError::NotFound),
     }
     Ok(AxumJson(
         crate::uploads::with_link(services.files()?, u).await?,
