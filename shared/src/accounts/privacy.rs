@@ -14,8 +14,11 @@
 //! 2. applications withdrawn, publications closed and anonymised (or
 //!    deleted when nobody applied), files and images removed, messages
 //!    forgotten, devices and every other item of the account deleted;
+//!    the others' notifications that name the person (a recruiter's of
+//!    each application, a recipient's of each message sent) deleted;
 //! 3. the identity deleted at Cognito (the email is free again), if it
-//!    still is this account's (its `sub`);
+//!    still is this account's (its `sub`), then the system log's entries
+//!    about the account (by id and by address), but the admin actions;
 //! 4. the profile deleted with its counters, the pending deletion and the
 //!    audit entry, in one transaction; then the sessions, so the caller's
 //!    token stops working last.
@@ -32,7 +35,7 @@ use time::OffsetDateTime;
 
 use crate::auth::Role;
 use crate::error::{ApiError, ApiResult};
-use crate::logs::LogEntry;
+use crate::logs::{LogEntry, LogKind};
 use crate::publications::Publication;
 use crate::store::{self, Store, keys};
 
@@ -168,6 +171,16 @@ pub fn merge_log(by_user: Vec<LogEntry>, by_email: Vec<LogEntry>) -> Vec<LogEntr
     all.into_values().rev().collect()
 }
 
+/// Whether the erasure of account `sub` deletes a log entry found under
+/// its id or its address: not an admin action (the admins' record; it
+/// names the account only by its id, as `cible`), nor an erasure's own
+/// entry, nor one about another account (a new account of the same
+/// address, whose logins carry its own id).
+pub fn log_entry_erased(kind: Option<&str>, utilisateur: Option<&str>, sub: &str) -> bool {
+    let kept = [LogKind::ActionAdmin, LogKind::SuppressionCompte].map(LogKind::as_str);
+    !kind.is_some_and(|k| kept.contains(&k)) && utilisateur.is_none_or(|u| u == sub)
+}
+
 /// The application counters among a recruiter's counters (`offre:nouvelle`
 /// ...; the publication counters are `offre_validee`...): what its export
 /// says of the applications it received, which are their applicants'.
@@ -207,7 +220,7 @@ mod erasure {
     use crate::logs::{LogEntry, LogKind};
     use crate::messages::{self, Message, Side};
     use crate::notifications;
-    use crate::page::Listing;
+    use crate::page::{Filter, Listing};
     use crate::publications::{self, Publication};
     use crate::store::{self, Item, Store, attr, keys};
     use crate::throttle::{self, Limit};
@@ -492,6 +505,10 @@ mod erasure {
             if !recruiters.contains(&listed.recruteur) {
                 recruiters.push(listed.recruteur.clone());
             }
+            // The recruiter's notification names the applicant: it goes
+            // first, while the application still lists it for a retry.
+            let lien = notifications::events::Event::nouvelle_candidature_link(&listed.id);
+            delete_notifications(store, &listed.recruteur, lien).await?;
             let mut done = false;
             for _ in 0..TRIES {
                 let Some(a) = applications::store::get(store, &listed.id).await? else {
@@ -637,7 +654,15 @@ mod erasure {
             let (found, _) =
                 read::<Message>(store, Listing::table(partition.clone(), prefix)).await?;
             futures_util::stream::iter(found)
-                .map(|m| async move { messages::forget(store, &m, side).await })
+                .map(|m| async move {
+                    // Its recipient's notification names the sender: it
+                    // goes before the copy that lists it for a retry.
+                    if side == Side::Sent {
+                        let lien = notifications::events::Event::message_link(&m.id);
+                        delete_notifications(store, &m.destinataire, lien).await?;
+                    }
+                    messages::forget(store, &m, side).await
+                })
                 .buffer_unordered(10)
                 .try_collect::<Vec<()>>()
                 .await?;
@@ -665,6 +690,50 @@ mod erasure {
     /// Deletes every item of `list` but those `spare` keeps, ten at a time.
     async fn delete_items(store: &Store, list: Listing, spare: fn(&str) -> bool) -> ApiResult<()> {
         let found = read_keys(store, list, spare).await?;
+        delete_keys(store, found).await
+    }
+
+    /// The notifications of `owner` that link to `lien` (one Query of its
+    /// `NOTIF#` items, filtered), deleted. An unread one leaves its
+    /// sparse index with it, so the unread count (a COUNT of that index)
+    /// stays exact.
+    async fn delete_notifications(store: &Store, owner: &str, lien: String) -> ApiResult<()> {
+        let list = Listing::table(keys::user(owner).0, keys::NOTIFICATION_PREFIX)
+            .filter(Filter::equal(vec![("lien", AttributeValue::S(lien))]));
+        delete_items(store, list, nothing).await
+    }
+
+    /// The system log's entries about the account, by its id (GSI2) and
+    /// by its address (GSI3), deleted, each list read to its end (up to
+    /// `MAX_PER_PART`), but those `super::log_entry_erased` keeps: admin
+    /// actions and erasures, and the entries of another account of the
+    /// same address.
+    async fn forget_log(store: &Store, sub: &str, email: &str) -> ApiResult<()> {
+        let keep = |item: &Item| {
+            let field = |name: &str| {
+                item.get(name)
+                    .and_then(|v| v.as_s().ok())
+                    .map(String::as_str)
+            };
+            if !super::log_entry_erased(field("type"), field("utilisateur"), sub) {
+                return None;
+            }
+            Some((field(attr::PK)?.to_string(), field(attr::SK)?.to_string()))
+        };
+        let by_user = Listing::index("GSI2", keys::logs_by_user(sub));
+        let by_email = Listing::index("GSI3", keys::logs_by_email(email));
+        let (by_user, by_email) = tokio::join!(
+            by_user.read_where(store, MAX_PER_PART, &keep),
+            by_email.read_where(store, MAX_PER_PART, &keep),
+        );
+        // An entry of both lists (a login: its id and its address) once.
+        let found: std::collections::BTreeSet<_> =
+            by_user?.0.into_iter().chain(by_email?.0).collect();
+        delete_keys(store, found.into_iter().collect()).await
+    }
+
+    /// Deletes these items, ten at a time.
+    async fn delete_keys(store: &Store, found: Vec<(String, String)>) -> ApiResult<()> {
         futures_util::stream::iter(found)
             .map(|k| async move {
                 store
@@ -868,6 +937,10 @@ mod erasure {
             delete_items(store, whole(keys::stats_partition(&scope)), nothing).await?;
         }
         delete_identity(cognito, &services.config, &profile.email, sub).await?;
+        // Late: no login of the account can be written any more (the
+        // identity is gone), and the request log names no one for this
+        // route. Before the profile, so that a retry still does it.
+        forget_log(store, sub, &profile.email).await?;
         delete_profile(store, profile).await?;
         sessions::close_all(store, sub).await?;
         Ok(())
@@ -996,6 +1069,23 @@ mod tests {
         );
         let ids: Vec<&str> = merged.iter().map(|e| e.id.as_str()).collect();
         assert_eq!(ids, ["c", "b", "a"]);
+    }
+
+    #[test]
+    fn the_erasure_deletes_the_accounts_log_entries_but_the_admins_record() {
+        assert!(log_entry_erased(Some("connexion"), Some("s"), "s"));
+        assert!(
+            log_entry_erased(Some("echec_connexion"), None, "s"),
+            "a failed login with its address"
+        );
+        assert!(log_entry_erased(Some("requete_lente"), Some("s"), "s"));
+        assert!(log_entry_erased(Some("erreur"), Some("s"), "s"));
+        assert!(!log_entry_erased(Some("action_admin"), Some("s"), "s"));
+        assert!(!log_entry_erased(Some("suppression_compte"), None, "s"));
+        assert!(
+            !log_entry_erased(Some("connexion"), Some("new"), "s"),
+            "a newer account of the same address keeps its own"
+        );
     }
 
     #[test]

@@ -141,8 +141,19 @@ impl Event {
             Event::user(recipient),
             format!("Nouveau message de {sender_name}"),
             format!("{sender_name} vous a écrit : « {sujet} »."),
-            Some(format!("/messages/{message_id}")),
+            Some(Event::message_link(message_id)),
         )
+    }
+
+    /// The link of `message_recu`: the message in its recipient's inbox.
+    pub fn message_link(message_id: &str) -> String {
+        format!("/messages/{message_id}")
+    }
+
+    /// The link of `nouvelle_candidature`: the application on its
+    /// recruiter's side.
+    pub fn nouvelle_candidature_link(application_id: &str) -> String {
+        format!("/recruteur/candidatures/{application_id}")
     }
 
     /// An admin validated a recruiter's (or prestataire's) account.
@@ -312,7 +323,7 @@ impl Event {
                 a.publication_titre,
                 a.score_compatibilite
             ),
-            Some(format!("/recruteur/candidatures/{}", a.id)),
+            Some(Event::nouvelle_candidature_link(&a.id)),
         )
     }
 
