@@ -509,24 +509,13 @@ mod erasure {
             // first, while the application still lists it for a retry.
             let lien = notifications::events::Event::nouvelle_candidature_link(&listed.id);
             delete_notifications(store, &listed.recruteur, lien).await?;
-            let mut done = false;
-            for _ in 0..TRIES {
-                let Some(a) = applications::store::get(store, &listed.id).await? else {
-                    done = true;
-                    break;
-                };
-                match applications::store::withdraw(store, &a).await {
-                    Ok(()) => {
-                        done = true;
-                        break;
-                    }
-                    Err(ApiError::Conflict(_)) => continue,
-                    Err(e) => return Err(e),
+            settled(|| async {
+                match applications::store::get(store, &listed.id).await? {
+                    Some(a) => applications::store::withdraw(store, &a).await,
+                    None => Ok(()),
                 }
-            }
-            if !done {
-                return Err(again());
-            }
+            })
+            .await?;
         }
         for recruiter in recruiters {
             let out = store
@@ -547,6 +536,23 @@ mod erasure {
         Ok(())
     }
 
+    /// Runs `step` (a read, then a write on the condition that nothing
+    /// changed) until it is not a 409: a write that crossed another is
+    /// read and tried again, `TRIES` times at most.
+    async fn settled<F, Fut>(mut step: F) -> ApiResult<()>
+    where
+        F: FnMut() -> Fut,
+        Fut: Future<Output = ApiResult<()>>,
+    {
+        for _ in 0..TRIES {
+            match step().await {
+                Err(ApiError::Conflict(_)) => continue,
+                done => return done,
+            }
+        }
+        Err(again())
+    }
+
     fn again() -> ApiError {
         ApiError::Conflict(
             "Vos données ont changé pendant la suppression : renvoyez la même demande pour la terminer."
@@ -564,11 +570,9 @@ mod erasure {
         )
         .await?;
         for listed in found {
-            let mut done = false;
-            for _ in 0..TRIES {
+            settled(|| async {
                 let Some(p) = publications::store::get(store, &listed.id, true).await? else {
-                    done = true;
-                    break;
+                    return Ok(());
                 };
                 let written = match fate(&p) {
                     Fate::Keep => Ok(()),
@@ -579,17 +583,11 @@ mod erasure {
                     }
                 };
                 match written {
-                    Ok(()) | Err(ApiError::NotFound) => {
-                        done = true;
-                        break;
-                    }
-                    Err(ApiError::Conflict(_)) => continue,
-                    Err(e) => return Err(e),
+                    Err(ApiError::NotFound) => Ok(()),
+                    other => other,
                 }
-            }
-            if !done {
-                return Err(again());
-            }
+            })
+            .await?;
         }
         Ok(())
     }
@@ -605,28 +603,22 @@ mod erasure {
             return Ok(());
         }
         let bucket = services.files()?;
+        let profile_gone = std::sync::atomic::AtomicBool::new(false);
         for u in found {
             bucket.delete(&u).await?;
-            let mut done = false;
-            for _ in 0..TRIES {
+            settled(|| async {
                 let Some(profile) = accounts::get(store, sub).await? else {
+                    profile_gone.store(true, std::sync::atomic::Ordering::Relaxed);
                     return Ok(());
                 };
-                let Some(u) = uploads::store::get(store, &u.id).await? else {
-                    done = true;
-                    break;
-                };
-                match uploads::store::remove(store, &u, &profile).await {
-                    Ok(()) => {
-                        done = true;
-                        break;
-                    }
-                    Err(ApiError::Conflict(_)) => continue,
-                    Err(e) => return Err(e),
+                match uploads::store::get(store, &u.id).await? {
+                    Some(u) => uploads::store::remove(store, &u, &profile).await,
+                    None => Ok(()),
                 }
-            }
-            if !done {
-                return Err(again());
+            })
+            .await?;
+            if profile_gone.load(std::sync::atomic::Ordering::Relaxed) {
+                return Ok(());
             }
         }
         Ok(())
