@@ -3,7 +3,7 @@ SHELL := /bin/bash
 VENV  := .venv
 PY    ?= python3
 # The Lambda functions of template.yaml (one crate each).
-FUNCTIONS := auth admin docs messages notifications notifier offres financements bourses consultations candidatures rappels uploads recherche statistiques
+FUNCTIONS := auth admin apps docs messages notifications notifier offres financements bourses consultations candidatures rappels uploads recherche statistiques
 
 .PHONY: run test fuzz lint venv tools bench-tools watch build bench deploy clean
 
