@@ -574,6 +574,17 @@ impl Store {
     }
 
     /// Puts an item unless one with its key exists; false when it did.
+    /// Deletes the item at `at`, whether or not it is there.
+    pub async fn delete(&self, at: &(String, String)) -> ApiResult<()> {
+        self.client
+            .delete_item()
+            .table_name(&self.table)
+            .set_key(Some(key(at)))
+            .send()
+            .await?;
+        Ok(())
+    }
+
     pub async fn put_new(&self, item: Item) -> ApiResult<bool> {
         let result = self
             .client

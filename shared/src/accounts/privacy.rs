@@ -727,17 +727,7 @@ mod erasure {
     /// Deletes these items, ten at a time.
     async fn delete_keys(store: &Store, found: Vec<(String, String)>) -> ApiResult<()> {
         futures_util::stream::iter(found)
-            .map(|k| async move {
-                store
-                    .client
-                    .delete_item()
-                    .table_name(&store.table)
-                    .set_key(Some(store::key(&k)))
-                    .send()
-                    .await
-                    .map(|_| ())
-                    .map_err(ApiError::from)
-            })
+            .map(|k| async move { store.delete(&k).await })
             .buffer_unordered(10)
             .try_collect::<Vec<()>>()
             .await?;
@@ -987,15 +977,7 @@ mod erasure {
             // Never written so (the mark and the pending item go
             // together, and so do the profile and the pending item): the
             // stray item goes, nothing of the account is touched.
-            Some((_, false)) | None => {
-                store
-                    .client
-                    .delete_item()
-                    .table_name(&store.table)
-                    .set_key(Some(store::key(&keys::pending_deletion(sub))))
-                    .send()
-                    .await?;
-            }
+            Some((_, false)) | None => store.delete(&keys::pending_deletion(sub)).await?,
         }
         tracing::info!(
             event = "account_deleted",

@@ -336,14 +336,7 @@ pub async fn due_reminders(
 
 /// Drops a reminder once sent.
 pub async fn reminder_sent(store: &Store, key: &(String, String)) -> ApiResult<()> {
-    store
-        .client
-        .delete_item()
-        .table_name(&store.table)
-        .set_key(Some(store::key(key)))
-        .send()
-        .await?;
-    Ok(())
+    store.delete(key).await
 }
 
 /// One applicant of a publication: who, and their name.

@@ -345,13 +345,7 @@ pub async fn forget(store: &Store, m: &Message, side: Side) -> ApiResult<()> {
         gone.push(keys::contact(&m.destinataire, &m.expediteur));
     }
     for k in gone {
-        store
-            .client
-            .delete_item()
-            .table_name(&store.table)
-            .set_key(Some(store::key(&k)))
-            .send()
-            .await?;
+        store.delete(&k).await?;
     }
     Ok(())
 }

@@ -76,11 +76,7 @@ pub async fn resend(store: &Store, publisher: &Publisher) -> ApiResult<usize> {
         publisher.publish_all(&events).await?;
         for unsent in chunk {
             store
-                .client
-                .delete_item()
-                .table_name(&store.table)
-                .set_key(Some(store::key(&(unsent.pk.clone(), unsent.sk.clone()))))
-                .send()
+                .delete(&(unsent.pk.clone(), unsent.sk.clone()))
                 .await?;
         }
         sent += events.len();
