@@ -2,10 +2,12 @@
 SHELL := /bin/bash
 VENV  := .venv
 PY    ?= python3
+# The Django + DRF peer of make bench (issue #21): its own venv, never make test's.
+PEER_VENV := target/peer-venv
 # The Lambda functions of template.yaml (one crate each).
 FUNCTIONS := auth admin apps docs messages notifications notifier offres financements bourses consultations candidatures rappels uploads recherche statistiques
 
-.PHONY: run test fuzz lint venv tools bench-tools watch build bench deploy clean
+.PHONY: run test fuzz lint venv tools bench-tools peer-venv watch build bench deploy clean
 
 ## make run: emulator on 127.0.0.1:4566, resources, admin, API on :3000
 run: venv
@@ -41,18 +43,19 @@ $(VENV)/.bench: infra/requirements-bench.txt venv
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/requirements-bench.txt
 	touch $@
 
+peer-venv: $(PEER_VENV)/.installed
+$(PEER_VENV)/.installed: bench/peer/requirements.txt
+	$(PY) -m venv $(PEER_VENV)
+	$(PEER_VENV)/bin/pip install --quiet --disable-pip-version-check -r bench/peer/requirements.txt
+	touch $@
+
 ## make bench: release builds, then measure and write bench/report.md (+ results.json, report.png)
-bench: tools bench-tools
-	rustup target add aarch64-unknown-linux-gnu
-	# One build per function, as SAM builds them: no features merged across crates.
-	for f in $(FUNCTIONS) hello; do cargo build --release --locked -p $$f || exit 1; done
-	cargo build --release --locked -p infra --bin devserver
-	cargo build --release --locked -p bench
-	for f in $(FUNCTIONS) hello; do \
-	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda build --release --arm64 --locked -p $$f && \
-	  PATH="$(CURDIR)/$(VENV)/bin:$$PATH" cargo lambda build --release --arm64 --locked -p $$f --output-format zip || exit 1; \
-	done
-	target/release/bench
+bench: tools bench-tools peer-venv
+	# One build per function, as SAM builds them (no features merged across
+	# crates), with the template's release profile; built once, for the
+	# host, and both timed and weighed (docs/performance.md says why not arm64).
+	FUNCTIONS="$(FUNCTIONS)" infra/scripts/bench-build.sh
+	PEER_PYTHON=$(CURDIR)/$(PEER_VENV)/bin/python target/release/bench
 	$(VENV)/bin/python bench/plot.py
 
 ## make watch: the functions under `cargo lambda watch` (needs `make run` running)

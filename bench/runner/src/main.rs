@@ -2,7 +2,7 @@
 //! bench/results.json and bench/report.md (bench/plot.py draws the PNG).
 //!
 //! Expects the release binaries (target/release/<fn>, hello and devserver)
-//! and the arm64 Lambda artifacts (target/lambda/<fn>/bootstrap{,.zip});
+//! (each function built alone, with the template's release profile);
 //! the Makefile builds them first.
 
 mod report;
@@ -24,7 +24,12 @@ use runtime::FakeRuntime;
 
 pub const COLD_RUNS: usize = 11;
 pub const BURST: usize = 300;
-pub const REQUESTS_PER_ROUTE: usize = 300;
+/// Requests per route counted, after `WARMUP` sent and not counted; a
+/// route that consumes what it acts on (a deletion, a decision) is given
+/// `REQUESTS_PER_ROUTE` of them.
+pub const MEASURED: usize = 200;
+pub const WARMUP: usize = 10;
+pub const REQUESTS_PER_ROUTE: usize = WARMUP + MEASURED;
 /// One request at a time: on 2 cores shared with the emulator, more would
 /// measure waiting for a CPU, not our work.
 pub const CONCURRENCY: usize = 1;
@@ -40,6 +45,15 @@ pub struct FunctionResult {
     pub burst_route: String,
     pub burst_requests: usize,
     pub peak_rss_mb: f64,
+    /// Exec to the first answer of the main route (AWS calls included),
+    /// and the main route's median invocation once warm: what init left
+    /// to the first request shows as their difference, beyond the calls.
+    pub cold_main_ms: f64,
+    pub warm_main_ms: f64,
+    /// The `init` event's phases (medians, µs): `main_us` from main to
+    /// serving, and within it `telemetry_us`, `sdk_config_us`,
+    /// `services_us`, `other_us`. None for the functions that log none.
+    pub init_us: Option<BTreeMap<String, f64>>,
     pub binary_mb: Option<f64>,
     pub zip_mb: Option<f64>,
 }
@@ -48,6 +62,7 @@ pub struct FunctionResult {
 pub struct RouteResult {
     pub route: String,
     pub requests: usize,
+    pub warmup: usize,
     pub concurrency: usize,
     pub client_p50_ms: f64,
     pub client_p99_ms: f64,
@@ -57,6 +72,9 @@ pub struct RouteResult {
     pub aws_p99_ms: f64,
     pub own_p50_ms: f64,
     pub own_p99_ms: f64,
+    /// The interval the true own-time p99 lies in (`p99_bounds`).
+    pub own_p99_low_ms: f64,
+    pub own_p99_high_ms: f64,
     /// Our own work per unit of emulator time (p50); none without AWS calls.
     pub overhead_ratio: Option<f64>,
     /// Mean of each request's duration rounded up to the millisecond, as
@@ -67,6 +85,13 @@ pub struct RouteResult {
     /// The most DynamoDB calls any request of the route made.
     pub dynamodb_calls_max: u32,
     pub dynamodb_minimum: Option<u32>,
+    /// Requests above the minimum, and of those the ones whose one extra
+    /// call is the system log's entry of a slow request.
+    pub over_minimum: usize,
+    pub over_minimum_logged: usize,
+    /// The critical path in AWS round trips (`X-Aws-Depth`): median, most.
+    pub depth: u32,
+    pub depth_max: u32,
     /// Capacity as the emulator reported it, per request.
     pub read_units: f64,
     pub write_units: f64,
@@ -79,9 +104,13 @@ pub struct RouteResult {
 #[derive(Serialize)]
 pub struct Results {
     pub date: String,
+    pub commit: String,
     pub machine: String,
     pub functions: Vec<FunctionResult>,
     pub routes: Vec<RouteResult>,
+    pub phases: Vec<Phase>,
+    /// The warm-path comparison with the Django peer (bench/peer).
+    pub peer: Option<Peer>,
 }
 
 fn root() -> PathBuf {
@@ -98,10 +127,23 @@ pub fn percentile(values: &[f64], p: f64) -> f64 {
     v[rank.min(v.len()) - 1]
 }
 
+/// The size of `path` zipped as Lambda takes it (`bootstrap`, deflate),
+/// in MB.
+fn zipped_mb(path: &Path) -> Option<f64> {
+    use std::io::Write;
+    let bytes = std::fs::read(path).ok()?;
+    let mut out = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    let options = zip::write::SimpleFileOptions::default()
+        .compression_method(zip::CompressionMethod::Deflated)
+        .unix_permissions(0o755);
+    out.start_file("bootstrap", options).ok()?;
+    out.write_all(&bytes).ok()?;
+    let len = out.finish().ok()?.into_inner().len();
+    Some(len as f64 / 1e6)
+}
+
 fn mb(path: &Path) -> Option<f64> {
-    std::fs::metadata(path)
-        .ok()
-        .map(|m| m.len() as f64 / 1_048_576.0)
+    std::fs::metadata(path).ok().map(|m| m.len() as f64 / 1e6)
 }
 
 /// An API Gateway v2 event for `method path`, from the auth samples.
@@ -333,6 +375,16 @@ fn template_functions() -> Vec<String> {
 }
 
 fn spawn(binary: &Path, runtime: &FakeRuntime, env: &[(String, String)]) -> tokio::process::Child {
+    spawn_logging(binary, runtime, env, false)
+}
+
+/// `logs`: at info, the standard output piped (the `init` event).
+fn spawn_logging(
+    binary: &Path,
+    runtime: &FakeRuntime,
+    env: &[(String, String)],
+    logs: bool,
+) -> tokio::process::Child {
     Command::new(binary)
         .env_clear()
         .envs(env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
@@ -340,12 +392,57 @@ fn spawn(binary: &Path, runtime: &FakeRuntime, env: &[(String, String)]) -> toki
         .env("AWS_LAMBDA_FUNCTION_NAME", binary.file_name().unwrap())
         .env("AWS_LAMBDA_FUNCTION_MEMORY_SIZE", "128")
         .env("AWS_LAMBDA_FUNCTION_VERSION", "$LATEST")
-        .env("LOG_LEVEL", "warn")
-        .stdout(Stdio::null())
+        .env("LOG_LEVEL", if logs { "info" } else { "warn" })
+        .stdout(if logs { Stdio::piped() } else { Stdio::null() })
         .stderr(Stdio::null())
         .kill_on_drop(true)
         .spawn()
         .unwrap_or_else(|e| panic!("{}: {e}", binary.display()))
+}
+
+/// The `init` event of one cold start: its `*_us` fields.
+async fn init_phases(
+    binary: &Path,
+    event: &Value,
+    env: &[(String, String)],
+) -> Option<BTreeMap<String, f64>> {
+    use tokio::io::AsyncBufReadExt;
+    let mut runtime = FakeRuntime::start().await;
+    runtime.push(event);
+    let mut child = spawn_logging(binary, &runtime, env, true);
+    let _ = runtime.outcome().await;
+    let stdout = child.stdout.take()?;
+    let _ = child.kill().await;
+    let mut lines = tokio::io::BufReader::new(stdout).lines();
+    while let Ok(Some(line)) = lines.next_line().await {
+        let Ok(v) = serde_json::from_str::<Value>(&line) else {
+            continue;
+        };
+        if v["event"] == "init" {
+            return Some(
+                v.as_object()?
+                    .iter()
+                    .filter(|(k, _)| k.ends_with("_us"))
+                    .filter_map(|(k, n)| Some((k.clone(), n.as_f64()?)))
+                    .collect(),
+            );
+        }
+    }
+    None
+}
+
+/// Medians of each phase over runs.
+fn median_phases(runs: &[BTreeMap<String, f64>]) -> Option<BTreeMap<String, f64>> {
+    let first = runs.first()?;
+    Some(
+        first
+            .keys()
+            .map(|k| {
+                let values: Vec<f64> = runs.iter().filter_map(|r| r.get(k).copied()).collect();
+                (k.clone(), percentile(&values, 50.0))
+            })
+            .collect(),
+    )
 }
 
 fn status_of(body: &Value) -> u16 {
@@ -367,17 +464,28 @@ async fn cold_start(binary: &Path, event: &Value, expected: u16, env: &[(String,
     (at - start).as_secs_f64() * 1000.0
 }
 
-/// Peak resident memory (VmHWM) after a burst of sequential invocations.
-async fn peak_rss(binary: &Path, event: &Value, expected: u16, env: &[(String, String)]) -> f64 {
+/// Peak resident memory (VmHWM) after a burst of sequential invocations,
+/// and the median invocation (ms) of its second half.
+async fn peak_rss(
+    binary: &Path,
+    event: &Value,
+    expected: u16,
+    env: &[(String, String)],
+) -> (f64, f64) {
     let mut runtime = FakeRuntime::start().await;
     let mut child = spawn(binary, &runtime, env);
-    for _ in 0..BURST {
+    let mut warm = Vec::new();
+    for i in 0..BURST {
+        let start = Instant::now();
         runtime.push(event);
-        let (_, body) = runtime
+        let (at, body) = runtime
             .outcome()
             .await
             .unwrap_or_else(|e| panic!("{}: {e}", binary.display()));
         assert_eq!(status_of(&body), expected, "{}: {body}", binary.display());
+        if i >= BURST / 2 {
+            warm.push((at - start).as_secs_f64() * 1000.0);
+        }
     }
     let status = std::fs::read_to_string(format!("/proc/{}/status", child.id().unwrap())).unwrap();
     let _ = child.kill().await;
@@ -387,7 +495,7 @@ async fn peak_rss(binary: &Path, event: &Value, expected: u16, env: &[(String, S
         .and_then(|l| l.split_whitespace().nth(1))
         .and_then(|v| v.parse().ok())
         .unwrap_or(f64::NAN);
-    kb / 1024.0
+    (kb / 1024.0, percentile(&warm, 50.0))
 }
 
 /// `Server-Timing: total;dur=1.2, aws;dur=0.9, app;dur=0.3`
@@ -417,23 +525,161 @@ fn capacity(headers: &reqwest::header::HeaderMap, header: &str, which: &str) -> 
         .unwrap_or(0.0)
 }
 
-/// The minimum calls per route written in docs/data-model.md.
-fn documented_minimums() -> BTreeMap<String, u32> {
+/// The rows of the markdown table under `heading` in docs/data-model.md:
+/// its cells, trimmed, header and rule left out.
+fn table(heading: &str) -> Vec<Vec<String>> {
     let text = std::fs::read_to_string(root().join("docs/data-model.md")).unwrap();
     let section = text
-        .split("## Minimum DynamoDB calls per route")
+        .split(&format!("## {heading}\n"))
         .nth(1)
-        .unwrap_or("");
+        .unwrap_or_else(|| panic!("docs/data-model.md has no section \"{heading}\""));
     section
         .lines()
         .take_while(|l| !l.starts_with("## "))
-        .filter_map(|l| {
-            let cells: Vec<&str> = l.split('|').map(str::trim).collect();
-            let route = cells.get(1)?.trim_matches('`');
-            let calls = cells.get(2)?.parse().ok()?;
-            route.contains(" /api/").then(|| (route.to_string(), calls))
+        .filter(|l| l.starts_with('|') && !l.starts_with("|---"))
+        .skip(1)
+        .map(|l| {
+            l.trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().to_string())
+                .collect()
         })
         .collect()
+}
+
+/// The minimum calls per route of docs/data-model.md's table: one row per
+/// route, a whole number each. A row that is neither stops the run.
+fn documented_minimums() -> BTreeMap<String, u32> {
+    let mut minimums = BTreeMap::new();
+    for cells in table("Minimum DynamoDB calls per route") {
+        let route = cells[0].trim_matches('`').to_string();
+        let calls = cells
+            .get(1)
+            .and_then(|c| c.parse().ok())
+            .unwrap_or_else(|| {
+                panic!("docs/data-model.md: the minimum of {route} is not a number: {cells:?}")
+            });
+        assert!(
+            minimums.insert(route.clone(), calls).is_none(),
+            "docs/data-model.md: two rows for {route}"
+        );
+    }
+    minimums
+}
+
+/// The routes served by a row's code: route → the row.
+fn documented_aliases() -> BTreeMap<String, String> {
+    table("Routes that share a row's code")
+        .into_iter()
+        .map(|cells| {
+            (
+                cells[0].trim_matches('`').to_string(),
+                cells[1].trim_matches('`').to_string(),
+            )
+        })
+        .collect()
+}
+
+/// The apps' table: each route of a row's first cell (`{a,b}` expanded),
+/// with the row's minimum as written ("2 per page", "3 + 1 per item").
+fn documented_apps_minimums() -> BTreeMap<String, String> {
+    let mut rows = BTreeMap::new();
+    for cells in table("Minimum DynamoDB calls per route of the apps' API (#19)") {
+        for route in cells[0].split(", ") {
+            let route = route.trim_matches('`');
+            if route.contains(" /api/") {
+                for r in expand(route) {
+                    rows.insert(r, cells[1].clone());
+                }
+            }
+        }
+    }
+    rows
+}
+
+/// `GET /a/{b,c}/` → `GET /a/b/`, `GET /a/c/` (a path parameter such as
+/// `{id}` has no comma and stays).
+fn expand(route: &str) -> Vec<String> {
+    let Some(open) = route.find('{').filter(|o| {
+        route[*o..]
+            .find('}')
+            .is_some_and(|c| route[*o..*o + c].contains(','))
+    }) else {
+        return vec![route.to_string()];
+    };
+    let close = open + route[open..].find('}').unwrap();
+    route[open + 1..close]
+        .split(',')
+        .flat_map(|alt| expand(&format!("{}{alt}{}", &route[..open], &route[close + 1..])))
+        .collect()
+}
+
+/// The minimum of an apps' route measured as `apps METHOD /path?query`:
+/// the number its row starts with, for the first page; none when it grows
+/// with what is read ("per item", "per file", "per id").
+fn apps_minimum(rows: &BTreeMap<String, String>, route: &str) -> Option<u32> {
+    let cell = apps_row(rows, route)?;
+    if ["per item", "per file", "per id", "per other"]
+        .iter()
+        .any(|p| cell.contains(p))
+    {
+        return None;
+    }
+    cell.split(|c: char| !c.is_ascii_digit())
+        .filter_map(|n| n.parse().ok())
+        .max()
+}
+
+fn apps_row<'a>(rows: &'a BTreeMap<String, String>, route: &str) -> Option<&'a String> {
+    let route = route.strip_prefix("apps ")?;
+    let route = route.split('?').next().unwrap_or(route);
+    rows.get(route)
+}
+
+/// The other three kinds are served by the `offres` routes' code.
+fn as_offres(route: &str) -> String {
+    route
+        .split('/')
+        .map(|s| match s {
+            "financements" | "bourses" | "consultations" => "offres",
+            s => s,
+        })
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Every operation of our OpenAPI document is a row or shares one's code;
+/// every row is an operation (`GET /api/openapi.json` is the document).
+fn check_table_against_document(minimums: &BTreeMap<String, u32>) {
+    let aliases = documented_aliases();
+    let text = std::fs::read_to_string(root().join("functions/docs/openapi.json")).unwrap();
+    let document: Value = serde_json::from_str(&text).unwrap();
+    let mut operations = vec!["GET /api/openapi.json".to_string()];
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for method in item.as_object().unwrap().keys() {
+            if ["get", "put", "post", "patch", "delete"].contains(&method.as_str()) {
+                operations.push(format!("{} {path}", method.to_uppercase()));
+            }
+        }
+    }
+    let covered = |op: &str| {
+        [op.to_string(), as_offres(op)].iter().any(|o| {
+            minimums.contains_key(o) || aliases.get(o).is_some_and(|row| minimums.contains_key(row))
+        })
+    };
+    let missing: Vec<&String> = operations
+        .iter()
+        .filter(|op| !covered(op.as_str()))
+        .collect();
+    let stray: Vec<&String> = minimums
+        .keys()
+        .filter(|r| !operations.contains(*r))
+        .collect();
+    assert!(
+        missing.is_empty() && stray.is_empty(),
+        "docs/data-model.md's minimum-calls table and functions/docs/openapi.json differ: \
+         operations without a row {missing:?}, rows that are no operation {stray:?}"
+    );
 }
 
 /// DynamoDB calls in an `X-Aws-Calls` header.
@@ -454,61 +700,70 @@ async fn measure_route(
     route: &str,
     expected: u16,
     make: RequestFn,
-    minimums: &BTreeMap<String, u32>,
+    minimum: Option<u32>,
 ) -> RouteResult {
-    let make = std::sync::Arc::new(make);
     let mut client_ms = Vec::new();
     let (mut server, mut aws, mut own, mut reads, mut writes) =
         (Vec::new(), Vec::new(), Vec::new(), 0.0, 0.0);
     let (mut model_reads, mut model_writes, mut billed, mut max_calls) = (0.0, 0.0, 0.0, 0u32);
+    let (mut depths, mut over_minimum, mut over_minimum_logged) = (Vec::new(), 0, 0);
     let mut calls: BTreeMap<String, usize> = BTreeMap::new();
     let mut scans = 0;
-    let mut next = 0;
-    while next < REQUESTS_PER_ROUTE {
-        let batch: Vec<_> = (next..(next + CONCURRENCY).min(REQUESTS_PER_ROUTE))
-            .map(|i| {
-                let make = make.clone();
-                tokio::spawn(async move {
-                    let start = Instant::now();
-                    let r = make(i).send().await.expect("request");
-                    let elapsed = start.elapsed().as_secs_f64() * 1000.0;
-                    let status = r.status().as_u16();
-                    let headers = r.headers().clone();
-                    let body = r.bytes().await.unwrap_or_default();
-                    (elapsed, status, headers, body)
-                })
-            })
-            .collect();
-        next += batch.len();
-        for handle in batch {
-            let (elapsed, status, headers, body) = handle.await.unwrap();
-            assert_eq!(
-                status,
-                expected,
-                "{route}: {}",
-                String::from_utf8_lossy(&body)
-            );
-            let t = timing(&headers);
-            client_ms.push(elapsed);
-            server.push(t.get("total").copied().unwrap_or(f64::NAN));
-            aws.push(t.get("aws").copied().unwrap_or(0.0));
-            own.push(t.get("app").copied().unwrap_or(f64::NAN));
-            reads += capacity(&headers, "x-dynamodb-capacity", "read");
-            writes += capacity(&headers, "x-dynamodb-capacity", "write");
-            model_reads += capacity(&headers, "x-dynamodb-capacity-model", "read");
-            model_writes += capacity(&headers, "x-dynamodb-capacity-model", "write");
-            billed += t.get("total").copied().unwrap_or(0.0).ceil().max(1.0);
-            let c = headers
-                .get("x-aws-calls")
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("")
-                .to_string();
-            max_calls = max_calls.max(dynamodb_calls(&c));
-            if c.contains("dynamodb.Scan") {
-                scans += 1;
-            }
-            *calls.entry(c).or_default() += 1;
+    for i in 0..REQUESTS_PER_ROUTE {
+        let start = Instant::now();
+        let r = make(i).send().await.expect("request");
+        let elapsed = start.elapsed().as_secs_f64() * 1000.0;
+        let status = r.status().as_u16();
+        let headers = r.headers().clone();
+        let body = r.bytes().await.unwrap_or_default();
+        assert_eq!(
+            status,
+            expected,
+            "{route}: {}",
+            String::from_utf8_lossy(&body)
+        );
+        // The first requests warm the connections, the caches and the
+        // emulator's code paths: sent, checked, not counted.
+        if i < WARMUP {
+            continue;
         }
+        let t = timing(&headers);
+        let total = t.get("total").copied().unwrap_or(f64::NAN);
+        client_ms.push(elapsed);
+        server.push(total);
+        aws.push(t.get("aws").copied().unwrap_or(0.0));
+        own.push(t.get("app").copied().unwrap_or(f64::NAN));
+        reads += capacity(&headers, "x-dynamodb-capacity", "read");
+        writes += capacity(&headers, "x-dynamodb-capacity", "write");
+        model_reads += capacity(&headers, "x-dynamodb-capacity-model", "read");
+        model_writes += capacity(&headers, "x-dynamodb-capacity-model", "write");
+        billed += total.ceil().max(1.0);
+        let c = headers
+            .get("x-aws-calls")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_string();
+        let n = dynamodb_calls(&c);
+        max_calls = max_calls.max(n);
+        if minimum.is_some_and(|m| n > m) {
+            over_minimum += 1;
+            // The system log's entry of a slow request (SLOW_REQUEST_MS)
+            // or a server error: one PutItem, documented beside the table.
+            if total >= SLOW_REQUEST_MS && n == minimum.unwrap_or(0) + 1 {
+                over_minimum_logged += 1;
+            }
+        }
+        depths.push(
+            headers
+                .get("x-aws-depth")
+                .and_then(|v| v.to_str().ok())
+                .and_then(|v| v.parse::<u32>().ok())
+                .unwrap_or(0),
+        );
+        if c.contains("dynamodb.Scan") {
+            scans += 1;
+        }
+        *calls.entry(c).or_default() += 1;
     }
     // The calls most requests made (a first request may also fetch keys).
     let typical = calls
@@ -517,10 +772,13 @@ async fn measure_route(
         .map(|(c, _)| c.clone())
         .unwrap_or_default();
     let dynamodb_calls = dynamodb_calls(&typical);
-    let n = REQUESTS_PER_ROUTE as f64;
+    depths.sort_unstable();
+    let n = MEASURED as f64;
+    let (own_p99_low, own_p99_high) = p99_bounds(&own);
     RouteResult {
         route: route.to_string(),
-        requests: REQUESTS_PER_ROUTE,
+        requests: MEASURED,
+        warmup: WARMUP,
         concurrency: CONCURRENCY,
         client_p50_ms: percentile(&client_ms, 50.0),
         client_p99_ms: percentile(&client_ms, 99.0),
@@ -530,13 +788,19 @@ async fn measure_route(
         aws_p99_ms: percentile(&aws, 99.0),
         own_p50_ms: percentile(&own, 50.0),
         own_p99_ms: percentile(&own, 99.0),
+        own_p99_low_ms: own_p99_low,
+        own_p99_high_ms: own_p99_high,
         overhead_ratio: (percentile(&aws, 50.0) > 0.0)
             .then(|| percentile(&own, 50.0) / percentile(&aws, 50.0)),
         billed_ms_mean: billed / n,
         aws_calls: typical,
         dynamodb_calls,
         dynamodb_calls_max: max_calls,
-        dynamodb_minimum: minimums.get(route).copied(),
+        dynamodb_minimum: minimum,
+        over_minimum,
+        over_minimum_logged,
+        depth: depths.get(depths.len() / 2).copied().unwrap_or(0),
+        depth_max: depths.last().copied().unwrap_or(0),
         read_units: reads / n,
         write_units: writes / n,
         model_read_units: model_reads / n,
@@ -545,100 +809,297 @@ async fn measure_route(
     }
 }
 
-#[tokio::main]
-async fn main() {
-    let release = root().join("target/release");
-    let lambda = root().join("target/lambda");
-    let names = template_functions();
+/// `SLOW_REQUEST_MS`'s default (shared::logs): a request at least this
+/// slow is written to the system log.
+const SLOW_REQUEST_MS: f64 = 1000.0;
 
-    let emulator = Emulator::start(0).await.expect("emulator");
-    let sdk = local::sdk_config(&emulator.endpoint, local::DEFAULT_REGION).await;
-    let resources = local::bootstrap(&sdk, local::DEFAULT_STACK)
-        .await
-        .expect("bootstrap");
-    let config = local::config(
-        &emulator.endpoint,
-        local::DEFAULT_REGION,
-        &resources,
-        |_| None,
-    )
-    .unwrap();
-    let mut env = local::function_env(&config, &emulator.endpoint);
-    // The rate limits count as in production (their write is measured)
-    // but never refuse: the bench sends hundreds of calls per route.
-    let lifted: Vec<(String, String)> = shared::throttle::RateLimits::DEFAULTS
-        .iter()
-        .map(|(name, rate)| (name.to_string(), format!("1000000000/{}", rate.window)))
-        .collect();
-    env.extend(lifted.iter().cloned());
+/// A distribution-free interval for the p99 of `values`: the order
+/// statistics x(r) ≤ p99 ≤ x(s) that hold with the confidence
+/// `p99_ranks` gives for as many values (binomial ranks; the report
+/// prints the ranks and the confidence).
+fn p99_bounds(values: &[f64]) -> (f64, f64) {
+    let mut v = values.to_vec();
+    v.sort_by(|a, b| a.total_cmp(b));
+    let (low, high) = p99_ranks(v.len());
+    match (v.get(low.saturating_sub(1)), v.get(high.saturating_sub(1))) {
+        (Some(l), Some(h)) => (*l, *h),
+        _ => (f64::NAN, f64::NAN),
+    }
+}
 
-    // The dev server (release build) over the same emulator.
-    let port = free_port();
-    let base = format!("http://127.0.0.1:{port}");
-    let apps_port = free_port();
-    let apps_base = format!("http://127.0.0.1:{apps_port}");
-    let mut devserver = Command::new(release.join("devserver"));
-    devserver.env_clear().envs(lifted);
-    let _devserver = devserver
-        .env("PATH", std::env::var("PATH").unwrap_or_default())
-        .env("AWS_ENDPOINT_URL", &emulator.endpoint)
-        .env("AWS_REGION", local::DEFAULT_REGION)
-        .env("STACK_NAME", local::DEFAULT_STACK)
-        .env("WRITE_LOCAL_ENV", "false")
-        .env("PORT", port.to_string())
-        .env("APPS_PORT", apps_port.to_string())
-        .env("SERVER_TIMING", "true")
-        .env("LOG_LEVEL", "warn")
-        .env("LOGIN_MAX_FAILURES_PER_CLIENT", "100000")
-        .stdout(Stdio::null())
-        // Its warnings and errors (a route's 500) stay readable after a run.
-        .stderr(
-            std::fs::File::create(root().join("target/bench-devserver.log"))
+/// The ranks (1-based) of the p99 interval for `n` values: the lower at
+/// most 2.5 % likely to be above the true p99, the upper the maximum.
+pub fn p99_ranks(n: usize) -> (usize, usize) {
+    // P(X < r) for X ~ Binomial(n, 0.99), the number of values below p99.
+    let mut below = 0.0;
+    let mut low = 1;
+    for k in 0..n {
+        below += binomial(n, k, 0.99);
+        if below > 0.025 {
+            break;
+        }
+        low = k + 1;
+    }
+    (low.max(1), n)
+}
+
+/// The confidence that the true p99 lies within `p99_ranks(n)`.
+pub fn p99_confidence(n: usize) -> f64 {
+    let (low, high) = p99_ranks(n);
+    (low..high).map(|k| binomial(n, k, 0.99)).sum()
+}
+
+fn binomial(n: usize, k: usize, p: f64) -> f64 {
+    let ln_choose: f64 = (1..=k).map(|i| ((n - k + i) as f64 / i as f64).ln()).sum();
+    (ln_choose + k as f64 * p.ln() + (n - k) as f64 * (1.0 - p).ln()).exp()
+}
+
+/// A fresh emulator with the template's resources, and the dev server
+/// (release build) over it. Each group of routes gets its own, so that no
+/// table grows large enough to slow the emulator: moto answers a GSI Query
+/// by walking the whole table. The dev server's in-process jobs are off;
+/// the notifications queue is drained here, during the set-up only.
+struct Stack {
+    http: reqwest::Client,
+    base: String,
+    apps_base: String,
+    /// The functions' environment (cold starts), rate limits lifted.
+    env: Vec<(String, String)>,
+    notifier: tokio::task::JoinHandle<()>,
+    _devserver: tokio::process::Child,
+    _emulator: Emulator,
+}
+
+impl Stack {
+    async fn start(group: &str) -> Stack {
+        let emulator = Emulator::start(0).await.expect("emulator");
+        let sdk = local::sdk_config(&emulator.endpoint, local::DEFAULT_REGION).await;
+        let resources = local::bootstrap(&sdk, local::DEFAULT_STACK)
+            .await
+            .expect("bootstrap");
+        let config = local::config(
+            &emulator.endpoint,
+            local::DEFAULT_REGION,
+            &resources,
+            |_| None,
+        )
+        .unwrap();
+        let mut env = local::function_env(&config, &emulator.endpoint);
+        // The rate limits count as in production (their write is measured)
+        // but never refuse: the bench sends hundreds of calls per route.
+        let lifted: Vec<(String, String)> = shared::throttle::RateLimits::DEFAULTS
+            .iter()
+            .map(|(name, rate)| (name.to_string(), format!("1000000000/{}", rate.window)))
+            .collect();
+        env.extend(lifted.iter().cloned());
+        let port = free_port();
+        let apps_port = free_port();
+        let mut devserver = Command::new(root().join("target/release/devserver"));
+        devserver.env_clear().envs(lifted);
+        let devserver = devserver
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("AWS_ENDPOINT_URL", &emulator.endpoint)
+            .env("AWS_REGION", local::DEFAULT_REGION)
+            .env("STACK_NAME", local::DEFAULT_STACK)
+            .env("WRITE_LOCAL_ENV", "false")
+            .env("IN_PROCESS_JOBS", "false")
+            .env("PORT", port.to_string())
+            .env("APPS_PORT", apps_port.to_string())
+            .env("SERVER_TIMING", "true")
+            .env("LOG_LEVEL", "warn")
+            .env("LOGIN_MAX_FAILURES_PER_CLIENT", "100000")
+            .stdout(Stdio::null())
+            // Its warnings and errors (a route's 500) stay readable after a run.
+            .stderr(
+                std::fs::File::create(root().join(format!(
+                    "target/bench-devserver-{}.log",
+                    group.replace(|c: char| !c.is_ascii_alphanumeric(), "-")
+                )))
                 .map(Stdio::from)
                 .unwrap_or_else(|_| Stdio::null()),
-        )
-        .kill_on_drop(true)
-        .spawn()
-        .expect("target/release/devserver");
-    let http = reqwest::Client::new();
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while http
-        .get(format!("{base}/api/openapi.json"))
-        .send()
-        .await
-        .is_err()
-    {
-        assert!(Instant::now() < deadline, "devserver did not start");
-        tokio::time::sleep(Duration::from_millis(100)).await;
+            )
+            .kill_on_drop(true)
+            .spawn()
+            .expect("target/release/devserver");
+        let http = reqwest::Client::new();
+        let base = format!("http://127.0.0.1:{port}");
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while http
+            .get(format!("{base}/api/openapi.json"))
+            .send()
+            .await
+            .is_err()
+        {
+            assert!(Instant::now() < deadline, "devserver did not start");
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let queue = resources
+            .id("NotificationsQueue")
+            .expect("the notifications queue")
+            .to_string();
+        let notifier =
+            local::start_notifier(&config, &sdk, queue, Duration::from_secs(1)).expect("notifier");
+        Stack {
+            http,
+            base,
+            apps_base: format!("http://127.0.0.1:{apps_port}"),
+            env,
+            notifier,
+            _devserver: devserver,
+            _emulator: emulator,
+        }
     }
-    let email = format!(
-        "bench-{}@destinyjobs.test",
-        ulid::Ulid::new().to_string().to_lowercase()
+
+    /// Stops the drain: from here a route's own time is its work alone.
+    fn quiet(&self) {
+        self.notifier.abort();
+    }
+
+    /// The bench candidate: a new candidat account, logged in.
+    async fn candidate(&self) -> Candidate {
+        let email = format!(
+            "bench-{}@destinyjobs.test",
+            ulid::Ulid::new().to_string().to_lowercase()
+        );
+        let r = self
+            .http
+            .post(format!("{}/api/auth/register/", self.base))
+            .json(&json!({"email": email, "password": PASSWORD, "nom": "Bench", "prenom": "Mark", "type_compte": "candidat"}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
+        let tokens = login_as(&self.http, &self.base, &email, PASSWORD).await;
+        Candidate {
+            access: tokens["access"].as_str().unwrap().to_string(),
+            refresh: tokens["refresh"].as_str().unwrap().to_string(),
+            sub: tokens["user"]["id"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            email,
+        }
+    }
+}
+
+struct Candidate {
+    email: String,
+    access: String,
+    refresh: String,
+    sub: String,
+}
+
+/// The groups of routes, each measured on its own stack.
+const GROUPS: [&str; 6] = [
+    "auth",
+    "self-service",
+    "messages and notifications",
+    "publications, applications, admin, search and statistics",
+    "uploads",
+    "the apps' API",
+];
+
+type Routes = Vec<(&'static str, u16, RequestFn)>;
+
+async fn group_routes(group: &str, stack: &Stack) -> Routes {
+    let (http, base) = (&stack.http, stack.base.as_str());
+    match group {
+        "auth" => auth_routes(http, base, &stack.candidate().await).await,
+        "self-service" => self_service_routes(http, base).await,
+        "messages and notifications" => {
+            let c = stack.candidate().await;
+            notification_routes(http, base, &c.access, &c.sub).await
+        }
+        "publications, applications, admin, search and statistics" => {
+            publication_routes(http, base).await
+        }
+        "uploads" => upload_routes(http, base).await,
+        "the apps' API" => {
+            let c = stack.candidate().await;
+            apps_routes(http, &stack.apps_base, &c.access)
+        }
+        other => panic!("no group {other}"),
+    }
+}
+
+/// How long each phase took, as the report shows it.
+#[derive(Serialize, Clone)]
+pub struct Phase {
+    pub name: String,
+    pub seconds: f64,
+}
+
+#[tokio::main]
+async fn main() {
+    let started = Instant::now();
+    let release = root().join("target/release");
+    let names = template_functions();
+    let mut phases = Vec::new();
+    let mut phase = |name: String, since: Instant| {
+        let seconds = since.elapsed().as_secs_f64();
+        eprintln!(
+            "[{:>6.1} s] {name}: {seconds:.1} s",
+            started.elapsed().as_secs_f64()
+        );
+        phases.push(Phase { name, seconds });
+    };
+
+    // Before any set-up: every operation of the document has its row, and
+    // every row is an operation (checked again, route by route, as measured).
+    let minimums = documented_minimums();
+    let apps_minimums = documented_apps_minimums();
+    check_table_against_document(&minimums);
+
+    // BENCH_GROUPS=publications,uploads: those groups alone (words of
+    // their names), for working on the bench; no cold starts, no report.
+    let only: Option<Vec<String>> = std::env::var("BENCH_GROUPS")
+        .ok()
+        .filter(|g| !g.is_empty())
+        .map(|g| g.split(',').map(|w| w.trim().to_string()).collect());
+    if let Some(only) = &only {
+        for group in GROUPS
+            .iter()
+            .filter(|g| only.iter().any(|w| g.contains(w.as_str())))
+        {
+            let stack = Stack::start(group).await;
+            let routes = group_routes(group, &stack).await;
+            stack.quiet();
+            for (route, expected, make) in routes {
+                let minimum = minimums
+                    .get(route)
+                    .copied()
+                    .or_else(|| apps_minimum(&apps_minimums, route));
+                let r = measure_route(route, expected, make, minimum).await;
+                eprintln!(
+                    "{route}: own p99 {:.3} ms, calls {} (max {}, minimum {minimum:?}), depth {}",
+                    r.own_p99_ms, r.aws_calls, r.dynamodb_calls_max, r.depth_max
+                );
+            }
+        }
+        if only.iter().any(|w| w == "peer") {
+            let peer = django_peer(&[])
+                .await
+                .map(|p| serde_json::to_string(&p).unwrap());
+            eprintln!("peer: {peer:?}");
+        }
+        return;
+    }
+
+    // Cold starts and memory, round-robin so machine noise falls on every
+    // function alike.
+    let t = Instant::now();
+    let stack = Stack::start("functions").await;
+    let candidate = stack.candidate().await;
+    stack.quiet();
+    let env = stack.env.clone();
+    // The functions' environment, to replay a cold start by hand (perf).
+    let _ = std::fs::write(
+        root().join("target/bench-functions.env"),
+        env.iter()
+            .map(|(k, v)| format!("{k}={v}\n"))
+            .collect::<String>(),
     );
-    let r = http
-        .post(format!("{base}/api/auth/register/"))
-        .json(&json!({"email": email, "password": PASSWORD, "nom": "Bench", "prenom": "Mark", "type_compte": "candidat"}))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(r.status(), 201, "{}", r.text().await.unwrap());
-
-    let login = http
-        .post(format!("{base}/api/auth/login/"))
-        .json(&json!({"email": email, "password": PASSWORD}))
-        .send()
-        .await
-        .unwrap();
-    let tokens: Value = login.json().await.unwrap();
-    let access = tokens["access"].as_str().unwrap().to_string();
-    let refresh = tokens["refresh"].as_str().unwrap().to_string();
-    let sub = tokens["user"]["id"]
-        .as_str()
-        .unwrap_or_default()
-        .to_string();
-
-    // Cold starts, round-robin so machine noise falls on every function alike.
-    let fns = functions(&email, &access, &sub);
+    let fns = functions(&candidate.email, &candidate.access, &candidate.sub);
     for name in &names {
         assert!(
             fns.iter().any(|f| f.name == name),
@@ -646,16 +1107,25 @@ async fn main() {
         );
     }
     let mut cold: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    let mut cold_main: BTreeMap<&str, Vec<f64>> = BTreeMap::new();
+    let mut init: BTreeMap<&str, Vec<BTreeMap<String, f64>>> = BTreeMap::new();
     for _ in 0..COLD_RUNS {
         for f in &fns {
-            let ms = cold_start(&release.join(f.name), &f.cold.0, f.cold.2, &env).await;
+            let binary = release.join(f.name);
+            let ms = cold_start(&binary, &f.cold.0, f.cold.2, &env).await;
             cold.entry(f.name).or_default().push(ms);
+            let ms = cold_start(&binary, &f.burst.0, f.burst.2, &env).await;
+            cold_main.entry(f.name).or_default().push(ms);
+            if let Some(phases) = init_phases(&binary, &f.cold.0, &env).await {
+                init.entry(f.name).or_default().push(phases);
+            }
         }
     }
     let hello_median = percentile(&cold["hello"], 50.0);
     let mut functions = Vec::new();
     for f in &fns {
-        let rss = peak_rss(&release.join(f.name), &f.burst.0, f.burst.2, &env).await;
+        let (rss, warm_main_ms) =
+            peak_rss(&release.join(f.name), &f.burst.0, f.burst.2, &env).await;
         let median = percentile(&cold[f.name], 50.0);
         functions.push(FunctionResult {
             name: f.name.to_string(),
@@ -666,120 +1136,58 @@ async fn main() {
             burst_route: f.burst.1.to_string(),
             burst_requests: BURST,
             peak_rss_mb: rss,
-            binary_mb: mb(&lambda.join(f.name).join("bootstrap")),
-            zip_mb: mb(&lambda.join(f.name).join("bootstrap.zip")),
+            cold_main_ms: percentile(&cold_main[f.name], 50.0),
+            warm_main_ms,
+            init_us: init.get(f.name).and_then(|runs| median_phases(runs)),
+            binary_mb: mb(&release.join(f.name)),
+            zip_mb: zipped_mb(&release.join(f.name)),
         });
         eprintln!("{}: cold {:.1} ms, peak RSS {:.1} MB", f.name, median, rss);
     }
+    drop(stack);
+    phase("cold starts and memory".into(), t);
 
-    // Warm latency per route through the dev server.
-    let minimums = documented_minimums();
-    let run = ulid::Ulid::new().to_string().to_lowercase();
-    let routes: Vec<(&str, u16, RequestFn)> = vec![
-        ("GET /api/auth/profile/", 200, {
-            let (h, b, t) = (http.clone(), base.clone(), access.clone());
-            Box::new(move |_| h.get(format!("{b}/api/auth/profile/")).bearer_auth(&t))
-        }),
-        ("PUT /api/auth/profile/", 200, {
-            let (h, b, t) = (http.clone(), base.clone(), access.clone());
-            Box::new(move |i| {
-                h.put(format!("{b}/api/auth/profile/"))
-                    .bearer_auth(&t)
-                    .json(&json!({"localisation": format!("Abidjan {i}")}))
-            })
-        }),
-        ("POST /api/auth/login/", 200, {
-            let (h, b, e) = (http.clone(), base.clone(), email.clone());
-            Box::new(move |_| {
-                h.post(format!("{b}/api/auth/login/"))
-                    .json(&json!({"email": e, "password": PASSWORD}))
-            })
-        }),
-        ("POST /api/auth/refresh/", 200, {
-            let (h, b, r) = (http.clone(), base.clone(), refresh.clone());
-            Box::new(move |_| {
-                h.post(format!("{b}/api/auth/refresh/"))
-                    .json(&json!({"refresh": r}))
-            })
-        }),
-        ("POST /api/auth/register/", 201, {
-            let (h, b) = (http.clone(), base.clone());
-            Box::new(move |i| {
-                h.post(format!("{b}/api/auth/register/")).json(&json!({
-                    "email": format!("r{i}-{run}@destinyjobs.test"), "password": PASSWORD,
-                    "nom": "Bench", "prenom": "Reg", "type_compte": "candidat"
-                }))
-            })
-        }),
-        ("GET /api/openapi.json", 200, {
-            let (h, b) = (http.clone(), base.clone());
-            Box::new(move |_| h.get(format!("{b}/api/openapi.json")))
-        }),
-    ];
-    // Logout needs a session per request: open them first.
-    let mut sessions = Vec::new();
-    for _ in 0..REQUESTS_PER_ROUTE {
-        let r = http
-            .post(format!("{base}/api/auth/login/"))
-            .json(&json!({"email": email, "password": PASSWORD}))
-            .send()
-            .await
-            .unwrap();
-        let body: Value = r.json().await.unwrap();
-        sessions.push(body["access"].as_str().unwrap().to_string());
-    }
-    let mut routes = routes;
-    routes.push(("POST /api/auth/logout/", 200, {
-        let (h, b) = (http.clone(), base.clone());
-        Box::new(move |i| {
-            h.post(format!("{b}/api/auth/logout/"))
-                .bearer_auth(&sessions[i])
-                .json(&json!({}))
-        })
-    }));
-    routes.push(("POST /api/auth/verify-email/", 200, {
-        let (h, b, e) = (http.clone(), base.clone(), email.clone());
-        Box::new(move |_| {
-            h.post(format!("{b}/api/auth/verify-email/"))
-                .json(&json!({"email": e, "code": "123456"}))
-        })
-    }));
-    routes.push(("POST /api/auth/reset-password/", 200, {
-        let (h, b, e) = (http.clone(), base.clone(), email.clone());
-        Box::new(move |_| {
-            h.post(format!("{b}/api/auth/reset-password/"))
-                .json(&json!({"email": e}))
-        })
-    }));
-    // The refusal path (a wrong code): a right code per request would need
-    // one account per request.
-    routes.push(("POST /api/auth/reset-password/confirm/", 400, {
-        let (h, b, e) = (http.clone(), base.clone(), email.clone());
-        Box::new(move |_| {
-            h.post(format!("{b}/api/auth/reset-password/confirm/"))
-                .json(&json!({"email": e, "code": "moto-confirmation-code:000000", "new_password": "N3w-Passw0rd!"}))
-        })
-    }));
-    routes.extend(self_service_routes(&http, &base).await);
-    routes.extend(notification_routes(&http, &base, &access, &sub).await);
-    routes.extend(publication_routes(&http, &base).await);
-    routes.extend(upload_routes(&http, &base).await);
-    routes.extend(apps_routes(&http, &apps_base, &access));
-    for route in minimums.keys() {
-        assert!(
-            routes.iter().any(|(r, _, _)| r == route),
-            "docs/data-model.md lists {route}: measure it"
-        );
-    }
+    // Warm latency per route, a fresh stack per group.
     let mut results = Vec::new();
-    for (route, expected, make) in routes {
-        let r = measure_route(route, expected, make, &minimums).await;
-        eprintln!(
-            "{route}: own p99 {:.3} ms, emulator p50 {:.2} ms, calls {}",
-            r.own_p99_ms, r.aws_p50_ms, r.aws_calls
-        );
-        results.push(r);
+    for group in GROUPS {
+        let t = Instant::now();
+        let stack = Stack::start(group).await;
+        let routes = group_routes(group, &stack).await;
+        for (route, _, _) in &routes {
+            assert!(
+                minimums.contains_key(*route) || apps_minimum(&apps_minimums, route).is_some(),
+                "{route} is measured but has no row in docs/data-model.md's minimum-calls tables"
+            );
+        }
+        stack.quiet();
+        phase(format!("{group}: set-up"), t);
+        let t = Instant::now();
+        let count = routes.len();
+        for (route, expected, make) in routes {
+            let minimum = minimums
+                .get(route)
+                .copied()
+                .or_else(|| apps_minimum(&apps_minimums, route));
+            let r = measure_route(route, expected, make, minimum).await;
+            eprintln!(
+                "{route}: own p99 {:.3} ms, emulator p50 {:.2} ms, calls {}, depth {}",
+                r.own_p99_ms, r.aws_p50_ms, r.aws_calls, r.depth_max
+            );
+            results.push(r);
+        }
+        phase(format!("{group}: {count} routes measured"), t);
     }
+    let unmeasured: Vec<&String> = minimums
+        .keys()
+        .filter(|route| !results.iter().any(|r| &r.route == *route))
+        .collect();
+    assert!(
+        unmeasured.is_empty(),
+        "docs/data-model.md lists routes the bench does not measure: {unmeasured:?}"
+    );
+    let t = Instant::now();
+    let peer = django_peer(&results).await;
+    phase("the Django peer".into(), t);
 
     let machine = format!(
         "{} cores, {}",
@@ -798,13 +1206,17 @@ async fn main() {
             )
             .unwrap_or_default()
     );
+    phase("the whole run".into(), started);
     let results = Results {
         date: time::OffsetDateTime::now_utc()
             .format(&time::format_description::well_known::Rfc3339)
             .unwrap(),
+        commit: commit(),
         machine,
         functions,
         routes: results,
+        phases,
+        peer,
     };
     let out = root().join("bench");
     std::fs::write(
@@ -822,6 +1234,106 @@ async fn main() {
         eprintln!("a Scan ran on a request path");
         std::process::exit(1);
     }
+}
+
+/// The commit measured (`+` when the tree has changes).
+fn commit() -> String {
+    let git = |args: &[&str]| {
+        std::process::Command::new("git")
+            .args(args)
+            .current_dir(root())
+            .output()
+            .ok()
+            .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+            .unwrap_or_default()
+    };
+    let head = git(&["rev-parse", "--short", "HEAD"]);
+    let dirty = !git(&["status", "--porcelain", "--untracked-files=no"]).is_empty();
+    format!("{head}{}", if dirty { "+" } else { "" })
+}
+
+async fn auth_routes(http: &reqwest::Client, base: &str, c: &Candidate) -> Routes {
+    let (access, refresh, email) = (c.access.clone(), c.refresh.clone(), c.email.clone());
+    let run = ulid::Ulid::new().to_string().to_lowercase();
+    let mut routes: Routes = vec![
+        ("GET /api/auth/profile/", 200, {
+            let (h, b, t) = (http.clone(), base.to_string(), access.clone());
+            Box::new(move |_| h.get(format!("{b}/api/auth/profile/")).bearer_auth(&t))
+        }),
+        ("PUT /api/auth/profile/", 200, {
+            let (h, b, t) = (http.clone(), base.to_string(), access.clone());
+            Box::new(move |i| {
+                h.put(format!("{b}/api/auth/profile/"))
+                    .bearer_auth(&t)
+                    .json(&json!({"localisation": format!("Abidjan {i}")}))
+            })
+        }),
+        ("POST /api/auth/login/", 200, {
+            let (h, b, e) = (http.clone(), base.to_string(), email.clone());
+            Box::new(move |_| {
+                h.post(format!("{b}/api/auth/login/"))
+                    .json(&json!({"email": e, "password": PASSWORD}))
+            })
+        }),
+        ("POST /api/auth/refresh/", 200, {
+            let (h, b, r) = (http.clone(), base.to_string(), refresh.clone());
+            Box::new(move |_| {
+                h.post(format!("{b}/api/auth/refresh/"))
+                    .json(&json!({"refresh": r}))
+            })
+        }),
+        ("POST /api/auth/register/", 201, {
+            let (h, b) = (http.clone(), base.to_string());
+            Box::new(move |i| {
+                h.post(format!("{b}/api/auth/register/")).json(&json!({
+                    "email": format!("r{i}-{run}@destinyjobs.test"), "password": PASSWORD,
+                    "nom": "Bench", "prenom": "Reg", "type_compte": "candidat"
+                }))
+            })
+        }),
+        ("GET /api/openapi.json", 200, {
+            let (h, b) = (http.clone(), base.to_string());
+            Box::new(move |_| h.get(format!("{b}/api/openapi.json")))
+        }),
+    ];
+    // Logout needs a session per request: open them first.
+    let mut sessions = Vec::new();
+    for _ in 0..REQUESTS_PER_ROUTE {
+        let body = login_as(http, base, &email, PASSWORD).await;
+        sessions.push(body["access"].as_str().unwrap().to_string());
+    }
+    routes.push(("POST /api/auth/logout/", 200, {
+        let (h, b) = (http.clone(), base.to_string());
+        Box::new(move |i| {
+            h.post(format!("{b}/api/auth/logout/"))
+                .bearer_auth(&sessions[i])
+                .json(&json!({}))
+        })
+    }));
+    routes.push(("POST /api/auth/verify-email/", 200, {
+        let (h, b, e) = (http.clone(), base.to_string(), email.clone());
+        Box::new(move |_| {
+            h.post(format!("{b}/api/auth/verify-email/"))
+                .json(&json!({"email": e, "code": "123456"}))
+        })
+    }));
+    routes.push(("POST /api/auth/reset-password/", 200, {
+        let (h, b, e) = (http.clone(), base.to_string(), email.clone());
+        Box::new(move |_| {
+            h.post(format!("{b}/api/auth/reset-password/"))
+                .json(&json!({"email": e}))
+        })
+    }));
+    // The refusal path (a wrong code): a right code per request would need
+    // one account per request.
+    routes.push(("POST /api/auth/reset-password/confirm/", 400, {
+        let (h, b, e) = (http.clone(), base.to_string(), email.clone());
+        Box::new(move |_| {
+            h.post(format!("{b}/api/auth/reset-password/confirm/"))
+                .json(&json!({"email": e, "code": "moto-confirmation-code:000000", "new_password": "N3w-Passw0rd!"}))
+        })
+    }));
+    routes
 }
 
 async fn login_as(http: &reqwest::Client, base: &str, email: &str, password: &str) -> Value {
@@ -1200,7 +1712,13 @@ async fn publication_routes(
             "bench-{kind}-{}@destinyjobs.test",
             ulid::Ulid::new().to_string().to_lowercase()
         );
-        let body = json!({"email": email, "password": PASSWORD, "nom": "Bench", "prenom": "Pub", "type_compte": kind, "entreprise": "Bench SA", "specialite": "Audit"});
+        // Each type takes its own fields only (an unknown field is a 400).
+        let mut body = json!({"email": email, "password": PASSWORD, "nom": "Bench", "prenom": "Pub", "type_compte": kind});
+        match kind {
+            "recruteur" => body["entreprise"] = json!("Bench SA"),
+            "prestataire" => body["specialite"] = json!("Audit"),
+            _ => {}
+        }
         async move {
             let r = http
                 .post(format!("{base}/api/auth/register/"))
@@ -1383,6 +1901,14 @@ async fn publication_routes(
             get(
                 u(&format!("/api/recruteur/candidatures/{}/", applications[0])),
                 Some(&recruiter),
+            ),
+        ),
+        (
+            "GET /api/candidat/candidatures/{id}/",
+            200,
+            get(
+                u(&format!("/api/candidat/candidatures/{}/", applications[0])),
+                Some(&candidate),
             ),
         ),
         (
@@ -1722,10 +2248,22 @@ async fn publication_routes(
             "PUT /api/admin/utilisateurs/{id}/desactiver/",
             200,
             each(
-                disposable,
+                disposable.clone(),
                 &admin,
                 reqwest::Method::PUT,
                 "/api/admin/utilisateurs/{id}/desactiver/",
+                None,
+            ),
+        ),
+        // The accounts the route above deactivated, one per request.
+        (
+            "PUT /api/admin/utilisateurs/{id}/reactiver/",
+            200,
+            each(
+                disposable,
+                &admin,
+                reqwest::Method::PUT,
+                "/api/admin/utilisateurs/{id}/reactiver/",
                 None,
             ),
         ),
@@ -1962,4 +2500,223 @@ async fn image_routes(
             delete("logo", bare_recruteur),
         ),
     ]
+}
+
+/// The warm-path comparison (#21): `GET /api/offres/` answering 20 items,
+/// as CPU per request of the serving process, ours and the Django + DRF
+/// peer's (bench/peer, SQLite), on this machine in this run.
+#[derive(Serialize, Clone)]
+pub struct Peer {
+    pub requests: usize,
+    pub ours_cpu_ms: f64,
+    pub ours_wall_p50_ms: f64,
+    /// What bench/peer/measure.py printed.
+    pub django: Value,
+    pub django_cpu_ms: f64,
+    /// Django's CPU per request over ours.
+    pub ratio: f64,
+}
+
+const PEER_REQUESTS: usize = 1000;
+
+/// CPU time (user + system) of process `pid` so far, in milliseconds.
+fn cpu_ms(pid: u32) -> f64 {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).unwrap_or_default();
+    // Fields after the command's closing parenthesis; utime and stime are
+    // the 14th and 15th of the line, the 12th and 13th after it.
+    let after = stat.rsplit_once(')').map(|(_, a)| a).unwrap_or("");
+    let fields: Vec<&str> = after.split_whitespace().collect();
+    let ticks: f64 = [11, 12]
+        .iter()
+        .filter_map(|i| fields.get(*i).and_then(|v| v.parse::<f64>().ok()))
+        .sum();
+    // USER_HZ is 100 on Linux.
+    ticks * 10.0
+}
+
+/// Ours on a fresh stack with 40 validated offres, then the peer's script
+/// (PEER_PYTHON, made by `make bench`). None, said why, when the peer
+/// cannot run: the rest of the report stands without it.
+async fn django_peer(_: &[RouteResult]) -> Option<Peer> {
+    let python = std::env::var("PEER_PYTHON").ok().filter(|p| !p.is_empty());
+    let Some(python) = python else {
+        eprintln!("PEER_PYTHON is not set: the Django comparison is left out");
+        return None;
+    };
+    let stack = Stack::start("peer").await;
+    let (http, base) = (&stack.http, stack.base.as_str());
+    let admin = login_as(
+        http,
+        base,
+        local::DEFAULT_ADMIN_EMAIL,
+        local::DEFAULT_ADMIN_PASSWORD,
+    )
+    .await["access"]
+        .as_str()
+        .expect("admin login")
+        .to_string();
+    let (email, _) = account_of(
+        http,
+        base,
+        "peer",
+        json!({"type_compte": "recruteur", "entreprise": "Bench SA"}),
+    )
+    .await;
+    let profile = login_as(http, base, &email, PASSWORD).await;
+    let sub = profile["user"]["id"].as_str().unwrap().to_string();
+    for (path, body) in [
+        (format!("/api/admin/recruteurs/{sub}/valider/"), None),
+        (
+            format!("/api/admin/recruteurs/{sub}/quota/"),
+            Some(json!({"quota_publications_mensuel": 1000})),
+        ),
+    ] {
+        let request = http.put(format!("{base}{path}")).bearer_auth(&admin);
+        let r = match body {
+            Some(body) => request.json(&body),
+            None => request,
+        }
+        .send()
+        .await
+        .unwrap();
+        assert!(
+            r.status().is_success(),
+            "{path}: {}",
+            r.text().await.unwrap()
+        );
+    }
+    let recruiter = login_as(http, base, &email, PASSWORD).await["access"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for i in 0..40 {
+        let r: Value = http
+            .post(format!("{base}/api/recruteur/offres/"))
+            .bearer_auth(&recruiter)
+            .json(&json!({"titre": format!("Développeur {i}"), "description": "<p>Poste à pourvoir à Abidjan.</p>", "type_contrat": "cdi", "localisation": "Abidjan", "salaire_min": 100, "salaire_max": 200, "competences_requises": ["rust", "aws"]}))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let id = r["id"].as_str().expect("offre").to_string();
+        let r = http
+            .put(format!("{base}/api/admin/publications/{id}/valider/"))
+            .bearer_auth(&admin)
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success());
+    }
+    stack.quiet();
+    let pid = stack._devserver.id().expect("the dev server's pid");
+    let url = format!("{base}/api/offres/");
+    let mut wall = Vec::new();
+    let mut before = 0.0;
+    for i in 0..WARMUP + PEER_REQUESTS {
+        if i == WARMUP {
+            before = cpu_ms(pid);
+        }
+        let start = Instant::now();
+        let page: Value = http.get(&url).send().await.unwrap().json().await.unwrap();
+        wall.push(start.elapsed().as_secs_f64() * 1000.0);
+        assert_eq!(page["results"].as_array().map(Vec::len), Some(20), "{page}");
+    }
+    let ours_cpu_ms = (cpu_ms(pid) - before) / PEER_REQUESTS as f64;
+    drop(stack);
+    let out = Command::new(&python)
+        .arg(root().join("bench/peer/measure.py"))
+        .args(["--requests", &PEER_REQUESTS.to_string()])
+        .stderr(Stdio::inherit())
+        .output()
+        .await;
+    let django: Value = match out {
+        Ok(o) if o.status.success() => serde_json::from_slice(&o.stdout).unwrap_or(Value::Null),
+        Ok(o) => panic!("bench/peer/measure.py failed: {}", o.status),
+        Err(e) => panic!("{python}: {e}"),
+    };
+    let django_cpu_ms = django["cpu_ms_per_request"]
+        .as_f64()
+        .expect("the peer's CPU per request");
+    Some(Peer {
+        requests: PEER_REQUESTS,
+        ours_cpu_ms,
+        ours_wall_p50_ms: percentile(&wall[WARMUP..], 50.0),
+        django,
+        django_cpu_ms,
+        ratio: django_cpu_ms / ours_cpu_ms,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// In `make test`, long before a bench run: the minimum-calls table
+    /// and the OpenAPI document agree, and every row is a route this
+    /// runner sends (its name as a literal); the run checks again that
+    /// each was measured.
+    #[test]
+    fn every_documented_route_is_in_the_document_and_in_the_runner() {
+        let minimums = documented_minimums();
+        assert!(minimums.len() > 90, "{}", minimums.len());
+        check_table_against_document(&minimums);
+        let source = include_str!("main.rs");
+        let missing: Vec<&String> = minimums
+            .keys()
+            .filter(|route| !source.contains(&format!("\"{route}\"")))
+            .collect();
+        assert!(
+            missing.is_empty(),
+            "routes the bench would not measure: {missing:?}"
+        );
+        let apps = documented_apps_minimums();
+        for route in source
+            .split('"')
+            .filter(|s| s.starts_with("apps ") && s.contains(" /api/"))
+        {
+            assert!(
+                apps_row(&apps, route).is_some(),
+                "{route}: no row in the apps' table"
+            );
+        }
+    }
+
+    #[test]
+    fn the_apps_table_expands_alternatives_and_reads_first_page_minimums() {
+        assert_eq!(
+            expand("GET /api/jobs/{job-offers,scholarships}/{id}/"),
+            [
+                "GET /api/jobs/job-offers/{id}/",
+                "GET /api/jobs/scholarships/{id}/"
+            ]
+        );
+        let rows = BTreeMap::from([
+            ("GET /a/".to_string(), "2 per page".to_string()),
+            ("GET /b/".to_string(), "3 + 1 per item".to_string()),
+            ("GET /c/".to_string(), "2 or 3".to_string()),
+        ]);
+        assert_eq!(apps_minimum(&rows, "apps GET /a/?page=1"), Some(2));
+        assert_eq!(apps_minimum(&rows, "apps GET /b/"), None);
+        assert_eq!(apps_minimum(&rows, "apps GET /c/"), Some(3));
+        assert_eq!(apps_minimum(&rows, "GET /a/"), None);
+        assert_eq!(
+            as_offres("GET /api/recruteur/bourses/{id}/"),
+            "GET /api/recruteur/offres/{id}/"
+        );
+    }
+
+    #[test]
+    fn the_p99_interval_has_the_confidence_it_states() {
+        // 200 values: x(195) and the largest, ≈ 85 % (binomial, p = 0.99).
+        assert_eq!(p99_ranks(200), (195, 200));
+        let c = p99_confidence(200);
+        assert!((0.84..0.87).contains(&c), "{c}");
+        // 300 values: the largest alone is a 95 % upper bound.
+        assert!(1.0 - 0.99f64.powi(300) > 0.95);
+        let values: Vec<f64> = (1..=200).map(f64::from).collect();
+        assert_eq!(p99_bounds(&values), (195.0, 200.0));
+        assert_eq!(percentile(&values, 99.0), 198.0);
+    }
 }

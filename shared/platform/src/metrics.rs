@@ -31,6 +31,9 @@ pub struct Tally {
     in_flight: u32,
     #[serde(skip)]
     busy_since: Option<Instant>,
+    /// Each attempt's time on the wire, from transmit to response.
+    #[serde(skip)]
+    spans: Vec<(Instant, Instant)>,
     /// Read and write capacity units DynamoDB reported as consumed.
     pub read_units: f64,
     pub write_units: f64,
@@ -51,6 +54,13 @@ impl Tally {
             .sum()
     }
 
+    /// The critical path: the most AWS round trips the request waited for
+    /// one after the other (calls that overlap count once). On real AWS
+    /// this, not the number of calls, is what the caller waits for.
+    pub fn depth(&self) -> u32 {
+        chain(&self.spans)
+    }
+
     /// `dynamodb.GetItem=1,cognito.InitiateAuth=1`
     pub fn calls_header(&self) -> String {
         self.calls
@@ -63,6 +73,23 @@ impl Tally {
 
 tokio::task_local! {
     static CURRENT: Arc<Mutex<Tally>>;
+}
+
+/// The longest chain of intervals each starting after the previous one
+/// ended: the greedy choice by earliest end is optimal (interval
+/// scheduling), and any set of disjoint intervals is such a chain.
+fn chain(spans: &[(Instant, Instant)]) -> u32 {
+    let mut by_end = spans.to_vec();
+    by_end.sort_by_key(|(_, end)| *end);
+    let mut last: Option<Instant> = None;
+    let mut depth = 0;
+    for (start, end) in by_end {
+        if last.is_none_or(|l| start >= l) {
+            depth += 1;
+            last = Some(end);
+        }
+    }
+    depth
 }
 
 /// Runs `f`, counting the AWS calls it makes.
@@ -103,7 +130,7 @@ impl Intercept for AwsCallRecorder {
     ) -> Result<(), BoxError> {
         // Only the time on the wire counts as AWS's: serialization and
         // signing before it, deserialization after it, are our work.
-        cfg.interceptor_state().store_put(OnTheWire);
+        cfg.interceptor_state().store_put(OnTheWire(Instant::now()));
         let _ = CURRENT.try_with(|tally| {
             if let Ok(mut t) = tally.lock() {
                 if t.in_flight == 0 {
@@ -253,19 +280,20 @@ impl Storable for ModelUnits {
 }
 
 #[derive(Debug, Clone, Copy)]
-struct OnTheWire;
+struct OnTheWire(Instant);
 impl Storable for OnTheWire {
     type Storer = StoreReplace<Self>;
 }
 
 /// Ends the wire time of the current attempt, once.
 fn off_the_wire(cfg: &mut ConfigBag) {
-    if cfg.load::<OnTheWire>().is_none() {
+    let Some(OnTheWire(sent)) = cfg.load::<OnTheWire>().copied() else {
         return;
-    }
+    };
     cfg.interceptor_state().unset::<OnTheWire>();
     let _ = CURRENT.try_with(|tally| {
         if let Ok(mut t) = tally.lock() {
+            t.spans.push((sent, Instant::now()));
             t.in_flight = t.in_flight.saturating_sub(1);
             if t.in_flight == 0
                 && let Some(since) = t.busy_since.take()
@@ -392,7 +420,8 @@ pub fn sns_client(sdk: &aws_config::SdkConfig) -> aws_sdk_sns::Client {
 
 /// Middleware (with `SERVER_TIMING=true`): the request's AWS tally in
 /// response headers: `Server-Timing` (total, aws, app = our own work),
-/// `X-Aws-Calls` and `X-DynamoDB-Capacity`.
+/// `X-Aws-Calls`, `X-Aws-Depth` (the critical path, `Tally::depth`) and
+/// `X-DynamoDB-Capacity`.
 pub async fn server_timing(
     request: axum::extract::Request,
     next: axum::middleware::Next,
@@ -409,6 +438,7 @@ pub async fn server_timing(
     for (name, value) in [
         ("server-timing", timing),
         ("x-aws-calls", tally.calls_header()),
+        ("x-aws-depth", tally.depth().to_string()),
         (
             "x-dynamodb-capacity",
             format!("read={},write={}", tally.read_units, tally.write_units),
@@ -449,5 +479,20 @@ mod tests {
         );
         // Outside a measured future nothing is recorded, and nothing fails.
         assert!(CURRENT.try_with(|_| ()).is_err());
+    }
+
+    #[test]
+    fn depth_counts_round_trips_waited_for_one_after_the_other() {
+        let t0 = Instant::now();
+        let at = |ms: u64| t0 + std::time::Duration::from_millis(ms);
+        assert_eq!(chain(&[]), 0);
+        // Two calls at once, then a third after the first ended: 2.
+        assert_eq!(
+            chain(&[(at(0), at(10)), (at(0), at(20)), (at(11), at(30))]),
+            2
+        );
+        // Three at once: 1. Three one after the other: 3.
+        assert_eq!(chain(&[(at(0), at(5)), (at(1), at(6)), (at(2), at(7))]), 1);
+        assert_eq!(chain(&[(at(0), at(5)), (at(5), at(9)), (at(9), at(12))]), 3);
     }
 }
