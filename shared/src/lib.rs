@@ -11,8 +11,8 @@ pub use platform;
 pub use platform::files;
 pub use platform::{ApiError, ApiResult, Config};
 pub use platform::{
-    Services, auth, aws_config, config, cursor, docs, error, http, http_client, json, metrics,
-    monitoring, page, sessions, store, telemetry, text, throttle, validation,
+    Lazy, Services, auth, aws_config, config, cursor, docs, error, http, http_client, json,
+    metrics, monitoring, page, sessions, store, telemetry, text, throttle, validation,
 };
 
 pub mod accounts;

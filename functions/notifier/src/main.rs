@@ -11,6 +11,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
     let config = shared::Config::from_env()?;
     let sdk = shared::aws_config().await;
     let notifier = &*Box::leak(Box::new(notifier::Notifier::new(&config, &sdk)?));
+    shared::telemetry::startup::log();
     lambda_runtime::run(service_fn(move |event: LambdaEvent<SqsEvent>| async move {
         Ok::<_, lambda_runtime::Error>(notifier.handle_batch(event.payload).await)
     }))

@@ -11,6 +11,7 @@ async fn main() -> Result<(), lambda_runtime::Error> {
         shared::Services::new(config, &sdk),
         &sdk,
     )?));
+    shared::telemetry::startup::log();
     lambda_runtime::run(service_fn(
         move |event: LambdaEvent<serde_json::Value>| async move {
             rappels::handle(state, event.payload)

@@ -27,7 +27,7 @@ pub const PENDING_TAG: &str = "etat=provisoire";
 /// The private bucket and its client.
 #[derive(Clone)]
 pub struct Files {
-    client: aws_sdk_s3::Client,
+    client: crate::Lazy<aws_sdk_s3::Client>,
     bucket: String,
     url_ttl: Duration,
 }
@@ -42,7 +42,7 @@ where
 
 /// Path-style addressing when an endpoint is configured (an emulator on
 /// localhost has no bucket subdomains); virtual-hosted in AWS.
-fn client(sdk: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
+pub(crate) fn client(sdk: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
     let config = aws_sdk_s3::config::Builder::from(sdk)
         .force_path_style(sdk.endpoint_url().is_some())
         .interceptor(crate::metrics::AwsCallRecorder)
@@ -51,9 +51,9 @@ fn client(sdk: &aws_config::SdkConfig) -> aws_sdk_s3::Client {
 }
 
 impl Files {
-    pub fn new(sdk: &aws_config::SdkConfig, bucket: String, url_ttl: Duration) -> Self {
+    pub fn new(client: crate::Lazy<aws_sdk_s3::Client>, bucket: String, url_ttl: Duration) -> Self {
         Files {
-            client: client(sdk),
+            client,
             bucket,
             url_ttl,
         }
@@ -125,7 +125,7 @@ impl Files {
 /// never revalidate it.
 #[derive(Clone)]
 pub struct Images {
-    client: aws_sdk_s3::Client,
+    client: crate::Lazy<aws_sdk_s3::Client>,
     bucket: String,
 }
 
@@ -135,11 +135,8 @@ pub struct Images {
 pub const IMAGE_CACHE_CONTROL: &str = "public, max-age=86400, immutable";
 
 impl Images {
-    pub fn new(sdk: &aws_config::SdkConfig, bucket: String) -> Self {
-        Images {
-            client: client(sdk),
-            bucket,
-        }
+    pub fn new(client: crate::Lazy<aws_sdk_s3::Client>, bucket: String) -> Self {
+        Images { client, bucket }
     }
 
     /// Stores an image under `key`, encrypted, with its type, its cache

@@ -209,7 +209,9 @@ pub fn lambda_service(
 
 /// main() of every HTTP function.
 pub async fn run_lambda(router: Router) -> Result<(), lambda_http::Error> {
-    lambda_http::run(lambda_service(router)).await
+    let service = lambda_service(router);
+    crate::telemetry::startup::log();
+    lambda_http::run(service).await
 }
 
 /// One documented route, served without building its OpenAPI operation:

@@ -30,6 +30,40 @@ use std::sync::Arc;
 pub use config::Config;
 pub use error::{ApiError, ApiResult};
 
+/// A client built on its first use instead of at cold start, for what
+/// most of a function's requests never touch: building one AWS client
+/// costs 0.15–0.25 ms of a 3 ms cold start here (bench/report.md, "What a
+/// cold start is made of"). Clones share the one client.
+pub struct Lazy<C> {
+    client: Arc<std::sync::OnceLock<C>>,
+    build: Arc<dyn Fn() -> C + Send + Sync>,
+}
+
+impl<C> Lazy<C> {
+    pub fn new(build: impl Fn() -> C + Send + Sync + 'static) -> Self {
+        Lazy {
+            client: Arc::new(std::sync::OnceLock::new()),
+            build: Arc::new(build),
+        }
+    }
+}
+
+impl<C> Clone for Lazy<C> {
+    fn clone(&self) -> Self {
+        Lazy {
+            client: self.client.clone(),
+            build: self.build.clone(),
+        }
+    }
+}
+
+impl<C> std::ops::Deref for Lazy<C> {
+    type Target = C;
+    fn deref(&self) -> &C {
+        self.client.get_or_init(|| (self.build)())
+    }
+}
+
 /// Built once per cold start and shared by every request.
 pub struct Services {
     pub config: Config,
@@ -46,8 +80,15 @@ pub struct Services {
 
 impl Services {
     pub fn new(config: Config, sdk: &aws_config::SdkConfig) -> Arc<Self> {
+        let started = std::time::Instant::now();
         config::set_images_url(config.images_url.as_deref());
-        Arc::new(Services {
+        // One S3 client for both buckets, built when a request needs it.
+        #[cfg(feature = "s3")]
+        let s3 = {
+            let sdk = sdk.clone();
+            Lazy::new(move || files::client(&sdk))
+        };
+        let services = Arc::new(Services {
             store: store::Store::new(metrics::dynamodb_client(sdk), config.table_name.clone()),
             verifier: auth::Verifier::new(
                 config.jwks_url.clone(),
@@ -59,14 +100,16 @@ impl Services {
             files: config
                 .uploads_bucket
                 .clone()
-                .map(|bucket| files::Files::new(sdk, bucket, config.download_url_ttl)),
+                .map(|bucket| files::Files::new(s3.clone(), bucket, config.download_url_ttl)),
             #[cfg(feature = "s3")]
             images: config
                 .images_bucket
                 .clone()
-                .map(|bucket| files::Images::new(sdk, bucket)),
+                .map(|bucket| files::Images::new(s3, bucket)),
             config,
-        })
+        });
+        telemetry::startup::record(&telemetry::startup::SERVICES_US, started);
+        services
     }
 }
 
@@ -97,6 +140,7 @@ impl Services {
 ///   variables Lambda sets, so the provider chains (profile files, IMDS,
 ///   SSO) are not built.
 pub async fn aws_config() -> aws_config::SdkConfig {
+    let started = std::time::Instant::now();
     let mut loader = aws_config::defaults(aws_config::BehaviorVersion::latest())
         .timeout_config(timeouts(|name| std::env::var(name).ok()));
     if std::env::var("TLS_NATIVE_ROOTS").as_deref() != Ok("true") {
@@ -110,7 +154,9 @@ pub async fn aws_config() -> aws_config::SdkConfig {
             loader = loader.region(aws_config::Region::new(region));
         }
     }
-    loader.load().await
+    let sdk = loader.load().await;
+    telemetry::startup::record(&telemetry::startup::SDK_US, started);
+    sdk
 }
 
 /// The time limits of every AWS client, so a dead or slow dependency
@@ -159,6 +205,21 @@ pub fn http_client() -> aws_smithy_runtime_api::client::http::SharedHttpClient {
 #[cfg(test)]
 mod tests {
     use base64::Engine;
+
+    #[test]
+    fn a_lazy_client_is_built_once_on_first_use_and_shared_by_clones() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        static BUILT: AtomicUsize = AtomicUsize::new(0);
+        let lazy = super::Lazy::new(|| {
+            BUILT.fetch_add(1, Ordering::SeqCst);
+            String::from("client")
+        });
+        let clone = lazy.clone();
+        assert_eq!(BUILT.load(Ordering::SeqCst), 0, "built before any use");
+        assert_eq!(clone.len(), 6);
+        assert_eq!(*lazy, "client");
+        assert_eq!(BUILT.load(Ordering::SeqCst), 1, "built once for both");
+    }
 
     /// The layers (#16): the platform depends on no crate of this
     /// workspace, so no platform module can import a domain one (the

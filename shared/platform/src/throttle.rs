@@ -238,13 +238,20 @@ pub fn retry_after(count: u64, max: u32, window_end: u64, now: u64) -> Option<u6
 pub async fn attempt(store: &Store, limits: &[Limit], window: u64) -> ApiResult<()> {
     let now = now_epoch();
     let start = window_start(now, window);
-    let mut wait = None;
-    for limit in limits {
-        let count = add(store, limit, start, window, 1).await?;
-        if let Some(retry) = retry_after(count, limit.max.saturating_add(1), start + window, now) {
-            wait = wait.max(Some(retry));
-        }
-    }
+    // Every counter at once: they are independent items.
+    let counts = futures_util::future::try_join_all(
+        limits
+            .iter()
+            .map(|limit| add(store, limit, start, window, 1)),
+    )
+    .await?;
+    let wait = limits
+        .iter()
+        .zip(counts)
+        .filter_map(|(limit, count)| {
+            retry_after(count, limit.max.saturating_add(1), start + window, now)
+        })
+        .max();
     match wait {
         Some(retry_after) => Err(ApiError::Throttled { retry_after }),
         None => Ok(()),

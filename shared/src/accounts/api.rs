@@ -27,8 +27,9 @@ use validator::Validate;
 pub struct AuthState {
     pub services: Arc<Services>,
     pub cognito: Cognito,
-    /// Push endpoints, deleted with their account (docs/privacy.md).
-    pub sns: aws_sdk_sns::Client,
+    /// Push endpoints, deleted with their account (docs/privacy.md): built
+    /// by the first deletion, not at every cold start.
+    pub sns: crate::Lazy<aws_sdk_sns::Client>,
 }
 
 impl FromRef<AuthState> for Arc<Services> {
@@ -42,7 +43,10 @@ impl AuthState {
         AuthState {
             services,
             cognito: crate::metrics::cognito_client(sdk),
-            sns: crate::metrics::sns_client(sdk),
+            sns: {
+                let sdk = sdk.clone();
+                crate::Lazy::new(move || crate::metrics::sns_client(&sdk))
+            },
         }
     }
 }
@@ -178,52 +182,63 @@ pub async fn register(
     let sub = sign_up(&state, &email, &password).await?;
     // From here on, a failure removes the identity again: nothing is left
     // half-created.
+    // The group, the confirmation and the profile depend on the identity
+    // alone: all at once, so the caller waits for one round trip, not four.
     let finish = async {
         let pool = &config.user_pool_id;
-        state
-            .cognito
-            .admin_add_user_to_group()
-            .user_pool_id(pool)
-            .username(&email)
-            .group_name(role.as_str())
-            .send()
-            .await
-            .map_err(internal)?;
-        if config.auto_confirm_email {
+        let group = async {
             state
+                .cognito
+                .admin_add_user_to_group()
+                .user_pool_id(pool)
+                .username(&email)
+                .group_name(role.as_str())
+                .send()
+                .await
+                .map(|_| ())
+                .map_err(internal)
+        };
+        let confirmed = async {
+            if !config.auto_confirm_email {
+                return Ok(());
+            }
+            let verified = AttributeType::builder()
+                .name("email_verified")
+                .value("true")
+                .build()
+                .map_err(ApiError::internal)?;
+            let confirm = state
                 .cognito
                 .admin_confirm_sign_up()
                 .user_pool_id(pool)
                 .username(&email)
-                .send()
-                .await
-                .map_err(internal)?;
-            state
+                .send();
+            let attributes = state
                 .cognito
                 .admin_update_user_attributes()
                 .user_pool_id(pool)
                 .username(&email)
-                .user_attributes(
-                    AttributeType::builder()
-                        .name("email_verified")
-                        .value("true")
-                        .build()
-                        .map_err(ApiError::internal)?,
-                )
-                .send()
-                .await
-                .map_err(internal)?;
-        }
-        let profile = accounts::new_profile(
-            sub.clone(),
-            email.clone(),
-            base,
-            details,
-            config.auto_confirm_email,
-        )?;
-        if !accounts::create(&state.services.store, &profile).await? {
-            return Err(ApiError::Conflict("Ce compte existe déjà.".into()));
-        }
+                .user_attributes(verified)
+                .send();
+            let (confirm, attributes) = tokio::join!(confirm, attributes);
+            confirm.map_err(internal)?;
+            attributes.map_err(internal)?;
+            Ok::<_, ApiError>(())
+        };
+        let created = async {
+            let profile = accounts::new_profile(
+                sub.clone(),
+                email.clone(),
+                base,
+                details,
+                config.auto_confirm_email,
+            )?;
+            if !accounts::create(&state.services.store, &profile).await? {
+                return Err(ApiError::Conflict("Ce compte existe déjà.".into()));
+            }
+            Ok::<_, ApiError>(profile)
+        };
+        let ((), (), profile) = tokio::try_join!(group, confirmed, created)?;
         Ok::<_, ApiError>(profile)
     };
     match finish.await {

@@ -429,8 +429,10 @@ pub fn french_date(t: OffsetDateTime) -> String {
 #[derive(Clone)]
 pub struct Notifying {
     pub services: std::sync::Arc<crate::Services>,
-    pub sns: aws_sdk_sns::Client,
-    pub publisher: Publisher,
+    /// Built by the first write that publishes, not at cold start: most
+    /// requests of these functions are reads.
+    pub sns: crate::Lazy<aws_sdk_sns::Client>,
+    pub publisher: crate::Lazy<Publisher>,
 }
 
 #[cfg(feature = "sns")]
@@ -444,9 +446,16 @@ impl Notifying {
             .events_topic_arn
             .clone()
             .ok_or(crate::config::ConfigError::Missing("EVENTS_TOPIC_ARN"))?;
-        let sns = crate::metrics::sns_client(sdk);
+        let sns = {
+            let sdk = sdk.clone();
+            crate::Lazy::new(move || crate::metrics::sns_client(&sdk))
+        };
+        let publisher = {
+            let sns = sns.clone();
+            crate::Lazy::new(move || Publisher::new((*sns).clone(), topic.clone()))
+        };
         Ok(Notifying {
-            publisher: Publisher::new(sns.clone(), topic),
+            publisher,
             sns,
             services,
         })
