@@ -92,8 +92,16 @@ fn chain(spans: &[(Instant, Instant)]) -> u32 {
     depth
 }
 
-/// Runs `f`, counting the AWS calls it makes.
+/// Runs `f`, counting the AWS calls it makes. Inside a measured future
+/// already (the apps' API calls ours in process), the calls count in the
+/// outer tally, which is returned: so the outer request's figures hold
+/// every call its inner ones made.
 pub async fn measure<F: Future>(f: F) -> (F::Output, Tally) {
+    if let Ok(outer) = CURRENT.try_with(Arc::clone) {
+        let out = f.await;
+        let tally = outer.lock().map(|t| t.clone()).unwrap_or_default();
+        return (out, tally);
+    }
     let tally = Arc::new(Mutex::new(Tally::default()));
     let out = CURRENT.scope(tally.clone(), f).await;
     let tally = tally.lock().map(|t| t.clone()).unwrap_or_default();
@@ -479,6 +487,29 @@ mod tests {
         );
         // Outside a measured future nothing is recorded, and nothing fails.
         assert!(CURRENT.try_with(|_| ()).is_err());
+        // A measured future inside another: its calls are the outer's too.
+        let (((), inner), outer) = measure(async {
+            CURRENT.with(|t| {
+                *t.lock()
+                    .unwrap()
+                    .calls
+                    .entry("dynamodb.Query".into())
+                    .or_default() += 1
+            });
+            measure(async {
+                CURRENT.with(|t| {
+                    *t.lock()
+                        .unwrap()
+                        .calls
+                        .entry("dynamodb.GetItem".into())
+                        .or_default() += 1
+                });
+            })
+            .await
+        })
+        .await;
+        assert_eq!(inner.dynamodb_calls(), 2);
+        assert_eq!(outer.dynamodb_calls(), 2);
     }
 
     #[test]
