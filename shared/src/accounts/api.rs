@@ -182,8 +182,9 @@ pub async fn register(
     let sub = sign_up(&state, &email, &password).await?;
     // From here on, a failure removes the identity again: nothing is left
     // half-created.
-    // The group, the confirmation and the profile depend on the identity
-    // alone: all at once, so the caller waits for one round trip, not four.
+    // The group and the confirmation depend on the identity alone: at once.
+    // The profile comes after them, so a failed Cognito call never leaves
+    // a profile behind (the cleanup below removes the identity only).
     let finish = async {
         let pool = &config.user_pool_id;
         let group = async {
@@ -225,6 +226,7 @@ pub async fn register(
             attributes.map_err(internal)?;
             Ok::<_, ApiError>(())
         };
+        tokio::try_join!(group, confirmed)?;
         let created = async {
             let profile = accounts::new_profile(
                 sub.clone(),
@@ -238,8 +240,7 @@ pub async fn register(
             }
             Ok::<_, ApiError>(profile)
         };
-        let ((), (), profile) = tokio::try_join!(group, confirmed, created)?;
-        Ok::<_, ApiError>(profile)
+        created.await
     };
     match finish.await {
         Ok(profile) => {
