@@ -1080,17 +1080,7 @@ async fn main() {
             let stack = Stack::start(group).await;
             let routes = group_routes(group, &stack).await;
             stack.quiet();
-            for (route, expected, make) in routes {
-                let minimum = minimums
-                    .get(route)
-                    .copied()
-                    .or_else(|| apps_minimum(&apps_minimums, route));
-                let r = measure_route(route, expected, make, minimum).await;
-                eprintln!(
-                    "{route}: own p99 {:.3} ms, calls {} (max {}, minimum {minimum:?}), depth {}",
-                    r.own_p99_ms, r.aws_calls, r.dynamodb_calls_max, r.depth_max
-                );
-            }
+            measure_routes(routes, &minimums, &apps_minimums).await;
         }
         if only.iter().any(|w| w == "peer") {
             let peer = django_peer(&[])
@@ -1179,18 +1169,7 @@ async fn main() {
         phase(format!("{group}: set-up"), t);
         let t = Instant::now();
         let count = routes.len();
-        for (route, expected, make) in routes {
-            let minimum = minimums
-                .get(route)
-                .copied()
-                .or_else(|| apps_minimum(&apps_minimums, route));
-            let r = measure_route(route, expected, make, minimum).await;
-            eprintln!(
-                "{route}: own p99 {:.3} ms, emulator p50 {:.2} ms, calls {}, depth {}",
-                r.own_p99_ms, r.aws_p50_ms, r.aws_calls, r.depth_max
-            );
-            results.push(r);
-        }
+        results.extend(measure_routes(routes, &minimums, &apps_minimums).await);
         phase(format!("{group}: {count} routes measured"), t);
     }
     let unmeasured: Vec<&String> = minimums
@@ -1250,6 +1229,29 @@ async fn main() {
         eprintln!("a Scan ran on a request path");
         std::process::exit(1);
     }
+}
+
+/// Each route of a group, one after the other, against its documented
+/// minimum (either table).
+async fn measure_routes(
+    routes: Routes,
+    minimums: &BTreeMap<String, u32>,
+    apps_minimums: &BTreeMap<String, String>,
+) -> Vec<RouteResult> {
+    let mut results = Vec::new();
+    for (route, expected, make) in routes {
+        let minimum = minimums
+            .get(route)
+            .copied()
+            .or_else(|| apps_minimum(apps_minimums, route));
+        let r = measure_route(route, expected, make, minimum).await;
+        eprintln!(
+            "{route}: own p99 {:.3} ms, emulator p50 {:.2} ms, calls {} (most {}, minimum {minimum:?}), depth {}",
+            r.own_p99_ms, r.aws_p50_ms, r.aws_calls, r.dynamodb_calls_max, r.depth_max
+        );
+        results.push(r);
+    }
+    results
 }
 
 /// The commit measured (`+` when the tree has changes).
