@@ -1354,6 +1354,73 @@ async fn auth_routes(http: &reqwest::Client, base: &str, c: &Candidate) -> Route
     routes
 }
 
+/// The admin account's access token.
+async fn admin_token(http: &reqwest::Client, base: &str) -> String {
+    login_as(
+        http,
+        base,
+        local::DEFAULT_ADMIN_EMAIL,
+        local::DEFAULT_ADMIN_PASSWORD,
+    )
+    .await["access"]
+        .as_str()
+        .expect("admin login")
+        .to_string()
+}
+
+/// A new recruteur `bench-<tag>-<ulid>` that `admin` validated, with a
+/// monthly quota of `quota` publications, logged in: (its id, its token).
+async fn verified_recruiter(
+    http: &reqwest::Client,
+    base: &str,
+    admin: &str,
+    tag: &str,
+    quota: u32,
+) -> (String, String) {
+    let email = format!(
+        "bench-{tag}-{}@destinyjobs.test",
+        ulid::Ulid::new().to_string().to_lowercase()
+    );
+    let r = http
+        .post(format!("{base}/api/auth/register/"))
+        .json(&json!({"email": email, "password": PASSWORD, "nom": "Bench", "prenom": "Pub", "type_compte": "recruteur", "entreprise": "Bench SA"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 201);
+    let sub = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    for (path, body) in [
+        (format!("/api/admin/recruteurs/{sub}/valider/"), None),
+        (
+            format!("/api/admin/recruteurs/{sub}/quota/"),
+            Some(json!({"quota_publications_mensuel": quota})),
+        ),
+    ] {
+        let request = http.put(format!("{base}{path}")).bearer_auth(admin);
+        let r = match body {
+            Some(body) => request.json(&body),
+            None => request,
+        }
+        .send()
+        .await
+        .unwrap();
+        assert!(
+            r.status().is_success(),
+            "{path}: {}",
+            r.text().await.unwrap()
+        );
+    }
+    // Logged in once validated.
+    let token = login_as(http, base, &email, PASSWORD).await["access"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    (sub, token)
+}
+
 async fn login_as(http: &reqwest::Client, base: &str, email: &str, password: &str) -> Value {
     let r = http
         .post(format!("{base}/api/auth/login/"))
@@ -1373,14 +1440,7 @@ async fn notification_routes(
     access: &str,
     sub: &str,
 ) -> Vec<(&'static str, u16, RequestFn)> {
-    let admin = login_as(
-        http,
-        base,
-        local::DEFAULT_ADMIN_EMAIL,
-        local::DEFAULT_ADMIN_PASSWORD,
-    )
-    .await;
-    let admin = admin["access"].as_str().expect("admin login").to_string();
+    let admin = admin_token(http, base).await;
     let other_email = format!(
         "bench-other-{}@destinyjobs.test",
         ulid::Ulid::new().to_string().to_lowercase()
@@ -1712,14 +1772,7 @@ async fn publication_routes(
     http: &reqwest::Client,
     base: &str,
 ) -> Vec<(&'static str, u16, RequestFn)> {
-    let admin = login_as(
-        http,
-        base,
-        local::DEFAULT_ADMIN_EMAIL,
-        local::DEFAULT_ADMIN_PASSWORD,
-    )
-    .await;
-    let admin = admin["access"].as_str().expect("admin login").to_string();
+    let admin = admin_token(http, base).await;
     let register = |kind: &str| {
         let email = format!(
             "bench-{kind}-{}@destinyjobs.test",
@@ -1749,33 +1802,11 @@ async fn publication_routes(
             )
         }
     };
-    let (email, recruiter_sub) = register("recruteur").await;
+    let (recruiter_sub, recruiter) =
+        verified_recruiter(http, base, &admin, "recruteur", 10000).await;
     let ok = |r: reqwest::Response| async move {
         assert!(r.status().is_success(), "{}", r.text().await.unwrap());
     };
-    ok(http
-        .put(format!(
-            "{base}/api/admin/recruteurs/{recruiter_sub}/valider/"
-        ))
-        .bearer_auth(&admin)
-        .send()
-        .await
-        .unwrap())
-    .await;
-    ok(http
-        .put(format!(
-            "{base}/api/admin/recruteurs/{recruiter_sub}/quota/"
-        ))
-        .bearer_auth(&admin)
-        .json(&json!({"quota_publications_mensuel": 10000}))
-        .send()
-        .await
-        .unwrap())
-    .await;
-    let recruiter = login_as(http, base, &email, PASSWORD).await["access"]
-        .as_str()
-        .unwrap()
-        .to_string();
     let offre = |i: usize| json!({"titre": format!("Offre bench {i}"), "description": "<p>Poste à pourvoir.</p>", "type_contrat": "cdi", "salaire_min": 100, "salaire_max": 200});
     let publish = |i: usize| {
         let request = http
@@ -2560,50 +2591,8 @@ async fn django_peer(_: &[RouteResult]) -> Option<Peer> {
     };
     let stack = Stack::start("peer").await;
     let (http, base) = (&stack.http, stack.base.as_str());
-    let admin = login_as(
-        http,
-        base,
-        local::DEFAULT_ADMIN_EMAIL,
-        local::DEFAULT_ADMIN_PASSWORD,
-    )
-    .await["access"]
-        .as_str()
-        .expect("admin login")
-        .to_string();
-    let (email, _) = account_of(
-        http,
-        base,
-        "peer",
-        json!({"type_compte": "recruteur", "entreprise": "Bench SA"}),
-    )
-    .await;
-    let profile = login_as(http, base, &email, PASSWORD).await;
-    let sub = profile["user"]["id"].as_str().unwrap().to_string();
-    for (path, body) in [
-        (format!("/api/admin/recruteurs/{sub}/valider/"), None),
-        (
-            format!("/api/admin/recruteurs/{sub}/quota/"),
-            Some(json!({"quota_publications_mensuel": 1000})),
-        ),
-    ] {
-        let request = http.put(format!("{base}{path}")).bearer_auth(&admin);
-        let r = match body {
-            Some(body) => request.json(&body),
-            None => request,
-        }
-        .send()
-        .await
-        .unwrap();
-        assert!(
-            r.status().is_success(),
-            "{path}: {}",
-            r.text().await.unwrap()
-        );
-    }
-    let recruiter = login_as(http, base, &email, PASSWORD).await["access"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let admin = admin_token(http, base).await;
+    let (_, recruiter) = verified_recruiter(http, base, &admin, "peer", 1000).await;
     for i in 0..40 {
         let r: Value = http
             .post(format!("{base}/api/recruteur/offres/"))
