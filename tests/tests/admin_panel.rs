@@ -553,6 +553,11 @@ async fn the_moderation_and_public_reads_make_their_documented_dynamodb_calls() 
         .open_publication(&admin, &recruiter, "offres", "Analyste")
         .await;
     let pid = offre["id"].as_str().unwrap().to_string();
+    // A file: its links are signed here, not fetched (no S3 call counts).
+    let pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
+    let cv = app
+        .upload_file(&candidate, "cv", "cv.pdf", pdf.to_vec())
+        .await;
     let calls = |token: Option<&str>, path: String| {
         let app = &app;
         let token = token.map(String::from);
@@ -564,6 +569,12 @@ async fn the_moderation_and_public_reads_make_their_documented_dynamodb_calls() 
         Some(candidate.as_str()),
     );
     for (token, path, expected) in [
+        (
+            c,
+            "/api/upload/".to_string(),
+            "dynamodb.GetItem=1,dynamodb.Query=1",
+        ),
+        (c, format!("/api/upload/{cv}/"), "dynamodb.GetItem=2"),
         (
             a,
             "/api/admin/publications/?statut_validation=validee".to_string(),

@@ -31,6 +31,10 @@ pub struct Tally {
     in_flight: u32,
     #[serde(skip)]
     busy_since: Option<Instant>,
+    /// A call that went out ended since `busy_since` (a presigned request
+    /// alone is no AWS time).
+    #[serde(skip)]
+    busy_sent: bool,
     /// Each attempt's time on the wire, from transmit to response.
     #[serde(skip)]
     spans: Vec<(Instant, Instant)>,
@@ -156,18 +160,24 @@ impl Intercept for AwsCallRecorder {
         _rc: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        off_the_wire(cfg);
+        off_the_wire(cfg, true);
         Ok(())
     }
 
     fn read_after_attempt(
         &self,
-        _ctx: &FinalizerInterceptorContextRef<'_>,
+        ctx: &FinalizerInterceptorContextRef<'_>,
         _rc: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        // An attempt that got no response ends here.
-        off_the_wire(cfg);
+        // An attempt that got no response ends here: it went out if the
+        // connection failed or timed out; a presigned request stops before
+        // transmit (after `read_before_transmit`) and never does.
+        let sent = matches!(
+            ctx.output_or_error(),
+            Some(Err(e)) if e.is_connector_error() || e.is_timeout_error()
+        );
+        off_the_wire(cfg, sent);
         Ok(())
     }
 
@@ -201,6 +211,12 @@ impl Intercept for AwsCallRecorder {
         _rc: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
+        // A presigned request is signed and never sent (the SDK stops it
+        // before transmit): it is no call to AWS, and neither is one that
+        // failed before it left (credentials, serialization).
+        if cfg.load::<Sent>().is_none() {
+            return Ok(());
+        }
         let (service, operation) = cfg
             .load::<Metadata>()
             .map(|m| (service_label(m.service()), m.name().to_string()))
@@ -287,24 +303,39 @@ impl Storable for ModelUnits {
     type Storer = StoreReplace<Self>;
 }
 
+/// The execution reached the wire (at least one attempt was sent).
+#[derive(Debug, Clone, Copy)]
+struct Sent;
+impl Storable for Sent {
+    type Storer = StoreReplace<Self>;
+}
+
 #[derive(Debug, Clone, Copy)]
 struct OnTheWire(Instant);
 impl Storable for OnTheWire {
     type Storer = StoreReplace<Self>;
 }
 
-/// Ends the wire time of the current attempt, once.
-fn off_the_wire(cfg: &mut ConfigBag) {
-    let Some(OnTheWire(sent)) = cfg.load::<OnTheWire>().copied() else {
+/// Ends the wire time of the current attempt, once; an attempt that was
+/// never `sent` leaves no span, no AWS time, and no call.
+fn off_the_wire(cfg: &mut ConfigBag, sent: bool) {
+    let Some(OnTheWire(at)) = cfg.load::<OnTheWire>().copied() else {
         return;
     };
     cfg.interceptor_state().unset::<OnTheWire>();
+    if sent {
+        cfg.interceptor_state().store_put(Sent);
+    }
     let _ = CURRENT.try_with(|tally| {
         if let Ok(mut t) = tally.lock() {
-            t.spans.push((sent, Instant::now()));
+            if sent {
+                t.spans.push((at, Instant::now()));
+                t.busy_sent = true;
+            }
             t.in_flight = t.in_flight.saturating_sub(1);
             if t.in_flight == 0
                 && let Some(since) = t.busy_since.take()
+                && std::mem::take(&mut t.busy_sent)
             {
                 t.aws_ms += since.elapsed().as_secs_f64() * 1000.0;
             }
