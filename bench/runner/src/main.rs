@@ -1038,6 +1038,42 @@ async fn group_routes(group: &str, stack: &Stack) -> Routes {
     }
 }
 
+/// The builds before the run, as infra/scripts/bench-build.sh timed them
+/// (target/bench-builds.tsv: build, worker, seconds; then the total): one
+/// phase, its slowest builds named. None without the file (the runner run
+/// by hand).
+fn builds() -> Vec<Phase> {
+    let Ok(text) = std::fs::read_to_string(root().join("target/bench-builds.tsv")) else {
+        return Vec::new();
+    };
+    let rows: Vec<(&str, f64)> = text
+        .lines()
+        .filter_map(|l| {
+            let mut cols = l.split('\t');
+            let (name, _, seconds) = (cols.next()?, cols.next()?, cols.next()?);
+            Some((name, seconds.parse().ok()?))
+        })
+        .collect();
+    let Some(&(_, total)) = rows.iter().find(|(name, _)| *name == "total") else {
+        return Vec::new();
+    };
+    let mut each: Vec<_> = rows.iter().filter(|(name, _)| *name != "total").collect();
+    each.sort_by(|a, b| b.1.total_cmp(&a.1));
+    let slowest: Vec<String> = each
+        .iter()
+        .take(4)
+        .map(|(name, s)| format!("{name} {s:.0} s"))
+        .collect();
+    vec![Phase {
+        name: format!(
+            "builds, two workers (infra/scripts/bench-build.sh; {} builds, slowest: {})",
+            each.len(),
+            slowest.join(", ")
+        ),
+        seconds: total,
+    }]
+}
+
 /// How long each phase took, as the report shows it.
 #[derive(Serialize, Clone)]
 pub struct Phase {
@@ -1050,7 +1086,7 @@ async fn main() {
     let started = Instant::now();
     let release = root().join("target/release");
     let names = template_functions();
-    let mut phases = Vec::new();
+    let mut phases = builds();
     let mut phase = |name: String, since: Instant| {
         let seconds = since.elapsed().as_secs_f64();
         eprintln!(
