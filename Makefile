@@ -54,9 +54,9 @@ bench: tools bench-tools peer-venv
 	# One build per function, as SAM builds them (no features merged across
 	# crates), with the template's release profile; built once, for the
 	# host, and both timed and weighed (docs/performance.md says why not
-	# arm64). The runner itself is a tool: profile bench-tool.
+	# arm64).
 	FUNCTIONS="$(FUNCTIONS)" infra/scripts/bench-build.sh
-	PEER_PYTHON=$(CURDIR)/$(PEER_VENV)/bin/python target/bench-tool/bench
+	PEER_PYTHON=$(CURDIR)/$(PEER_VENV)/bin/python target/release/bench
 	$(VENV)/bin/python bench/plot.py
 
 ## make watch: the functions under `cargo lambda watch` (needs `make run` running)
