@@ -14,8 +14,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 start=$(date +%s)
-first=(devserver candidatures admin rappels financements consultations notifications docs bench)
-second=(apps auth messages uploads notifier recherche offres statistiques bourses hello)
+first=(devserver candidatures admin rappels financements consultations notifications bench)
+second=(apps auth messages uploads notifier recherche offres statistiques bourses docs hello)
 for f in $FUNCTIONS; do
   [[ " ${first[*]} ${second[*]} " == *" $f "* ]] || { echo "bench-build.sh: $f is in neither chain" >&2; exit 1; }
 done

@@ -1066,7 +1066,7 @@ fn builds() -> Vec<Phase> {
         .collect();
     vec![Phase {
         name: format!(
-            "builds, two workers (infra/scripts/bench-build.sh; {} builds, slowest: {})",
+            "builds, two chains (infra/scripts/bench-build.sh; {} builds, slowest: {})",
             each.len(),
             slowest.join(", ")
         ),
