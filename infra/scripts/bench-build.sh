@@ -19,6 +19,9 @@ second=(apps auth messages uploads notifier recherche offres statistiques bourse
 for f in $FUNCTIONS; do
   [[ " ${first[*]} ${second[*]} " == *" $f "* ]] || { echo "bench-build.sh: $f is in neither chain" >&2; exit 1; }
 done
+if dup=$(printf '%s\n' "${first[@]}" "${second[@]}" | sort | uniq -d) && [[ -n $dup ]]; then
+  echo "bench-build.sh: $dup is in both chains" >&2; exit 1
+fi
 mkdir -p target
 : > target/bench-builds.tsv
 
@@ -49,8 +52,15 @@ chain() { # chain target-dir builds...
 mkdir -p target/release
 chain 1 target "${first[@]}" & one=$!
 chain 2 target/bench-second "${second[@]}" & two=$!
+# Interrupted, or one chain failed: the other stops too, cargo and rustc
+# with it (background jobs of a script ignore SIGINT, and would go on
+# holding the target directories).
+kill_tree() { local c; for c in $(pgrep -P "$1"); do kill_tree "$c"; done; kill -TERM "$1" 2>/dev/null || true; }
+trap 'kill_tree "$one"; kill_tree "$two"; exit 130' INT TERM
 status=0
-wait "$one" || status=$?
-wait "$two" || status=$?
+wait -n -p ended "$one" "$two" || status=$?
+other=$([[ $ended == "$one" ]] && echo "$two" || echo "$one")
+(( status == 0 )) || kill_tree "$other"
+wait "$other" || { rc=$?; (( status )) || status=$rc; }
 printf 'total\t-\t%s\n' "$(( $(date +%s) - start ))" | tee -a target/bench-builds.tsv
 exit "$status"

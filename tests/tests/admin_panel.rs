@@ -667,4 +667,10 @@ async fn the_moderation_and_public_reads_make_their_documented_dynamodb_calls() 
     ] {
         assert_eq!(calls(token, path.clone()).await, expected, "{path}");
     }
+    // Nor do the links wait on AWS: the list's critical path is its two
+    // calls (a presigned link counted as a round trip made it three).
+    let r = app.get_auth("/api/upload/", &candidate).await;
+    assert_eq!(r.status, 200, "{}", r.body);
+    assert_eq!(r.body["results"][0]["id"], cv.as_str(), "{}", r.body);
+    assert_eq!(r.headers["x-aws-depth"].to_str().unwrap(), "2");
 }

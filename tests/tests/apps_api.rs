@@ -29,9 +29,10 @@ where
         if before == after {
             return (before, read);
         }
-        last = Some((before, after));
+        last = Some((before, read, after));
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
     }
-    panic!("the figures kept moving: {last:?}");
+    panic!("the figures kept moving (ours, theirs, ours): {last:?}");
 }
 
 #[tokio::test]

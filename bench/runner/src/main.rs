@@ -1237,7 +1237,7 @@ async fn main() {
             )
             .unwrap_or_default()
     );
-    phase("the whole run".into(), started);
+    phase("the run (all above but the builds)".into(), started);
     let results = Results {
         date: time::OffsetDateTime::now_utc()
             .format(&time::format_description::well_known::Rfc3339)

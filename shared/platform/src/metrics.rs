@@ -170,14 +170,11 @@ impl Intercept for AwsCallRecorder {
         _rc: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        // An attempt that got no response ends here: it went out if the
-        // connection failed or timed out; a presigned request stops before
-        // transmit (after `read_before_transmit`) and never does.
-        let sent = matches!(
-            ctx.output_or_error(),
-            Some(Err(e)) if e.is_connector_error() || e.is_timeout_error()
-        );
-        off_the_wire(cfg, sent);
+        // An attempt that got no response ends here. It was handed to the
+        // connection if its request was taken for transmit (it failed on
+        // the wire, or after); a presigned request stops before transmit
+        // (after `read_before_transmit`) and keeps it.
+        off_the_wire(cfg, ctx.request().is_none());
         Ok(())
     }
 
@@ -211,12 +208,6 @@ impl Intercept for AwsCallRecorder {
         _rc: &RuntimeComponents,
         cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        // A presigned request is signed and never sent (the SDK stops it
-        // before transmit): it is no call to AWS, and neither is one that
-        // failed before it left (credentials, serialization).
-        if cfg.load::<Sent>().is_none() {
-            return Ok(());
-        }
         let (service, operation) = cfg
             .load::<Metadata>()
             .map(|m| (service_label(m.service()), m.name().to_string()))
@@ -243,6 +234,12 @@ impl Intercept for AwsCallRecorder {
                     "an AWS call failed"
                 );
             }
+        }
+        // A presigned request is signed and never sent (the SDK stops it
+        // before transmit): it is no call to AWS, and neither is one that
+        // failed before it left (credentials, serialization; logged above).
+        if cfg.load::<Sent>().is_none() {
+            return Ok(());
         }
         let model = cfg.load::<ModelUnits>().copied();
         let mut capacity = 0.0;
