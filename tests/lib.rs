@@ -442,6 +442,12 @@ where
     }
 }
 
+/// A minimal valid PDF carrying `text` in a comment (distinct files,
+/// distinct bytes), as the uploads accept it.
+pub fn pdf(text: &str) -> Vec<u8> {
+    format!("%PDF-1.4\n% {text}\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n").into_bytes()
+}
+
 /// A unique E.164 phone number for this run.
 pub fn phone() -> String {
     static N: AtomicU64 = AtomicU64::new(0);

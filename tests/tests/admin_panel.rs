@@ -554,10 +554,7 @@ async fn the_moderation_and_public_reads_make_their_documented_dynamodb_calls() 
         .await;
     let pid = offre["id"].as_str().unwrap().to_string();
     // A file: its links are signed here, not fetched (no S3 call counts).
-    let pdf = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
-    let cv = app
-        .upload_file(&candidate, "cv", "cv.pdf", pdf.to_vec())
-        .await;
+    let cv = app.upload_file(&candidate, "cv", "cv.pdf", pdf("cv")).await;
     let calls = |token: Option<&str>, path: String| {
         let app = &app;
         let token = token.map(String::from);

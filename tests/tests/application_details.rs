@@ -8,11 +8,6 @@
 use e2e::*;
 use serde_json::{Value, json};
 
-/// A PDF of its own.
-fn pdf(text: &str) -> Vec<u8> {
-    format!("%PDF-1.4\n% {text}\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n").into_bytes()
-}
-
 /// The bytes behind a file's link, as `token` gets it.
 async fn downloaded(app: &TestApp, token: &str, id: &str) -> Result<Vec<u8>, u16> {
     let r = app.get_auth(&format!("/api/upload/{id}/"), token).await;

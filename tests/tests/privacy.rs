@@ -22,10 +22,6 @@ fn ids(list: &Value) -> Vec<String> {
         .collect()
 }
 
-fn pdf(text: &str) -> Vec<u8> {
-    format!("%PDF-1.4\n% {text}\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[]/Count 0>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n").into_bytes()
-}
-
 /// The candidat's name, which no one else of these tests bears: what
 /// others' notifications must no longer show once the account is gone.
 const CANDIDAT_NOM: &str = "Diallo";
