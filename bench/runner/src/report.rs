@@ -277,8 +277,11 @@ pub fn render(r: &Results) -> (String, usize) {
         );
         let _ = writeln!(
             out,
-            "\nDjango uses **{:.1}×** our CPU per request.",
-            p.ratio
+            "\nDjango uses **{:.1}×** our CPU per request. Accuracy: each process's CPU is read in {tick} ms ticks, so each mean per request is within {:.3} ms ({:.1} % of ours).",
+            p.ratio,
+            crate::PEER_TICK_MS / p.requests as f64,
+            100.0 * crate::PEER_TICK_MS / p.requests as f64 / p.ours_cpu_ms,
+            tick = crate::PEER_TICK_MS,
         );
     }
 
