@@ -33,6 +33,10 @@ pub const REQUESTS_PER_ROUTE: usize = WARMUP + MEASURED;
 /// One request at a time: on 2 cores shared with the emulator, more would
 /// measure waiting for a CPU, not our work.
 pub const CONCURRENCY: usize = 1;
+/// The items each moderation queue holds when it is read.
+const QUEUE: usize = 25;
+/// Open offres where a list reads them: a full page (20) and more.
+const OPEN_OFFRES: usize = 25;
 const PASSWORD: &str = "Bench-Passw0rd!";
 
 #[derive(Serialize, Clone)]
@@ -992,12 +996,13 @@ struct Candidate {
 /// The groups of routes, each measured on its own stack. The export reads
 /// every part of an account by index Queries, which moto answers by
 /// walking the table: alone, it reads a table of one account's items.
-const GROUPS: [&str; 8] = [
+const GROUPS: [&str; 9] = [
     "auth",
     "self-service",
     "export",
     "messages and notifications",
-    "publications, applications, search and statistics",
+    "publications, search and statistics",
+    "applications",
     "moderation",
     "uploads",
     "the apps' API",
@@ -1027,7 +1032,8 @@ async fn group_routes(group: &str, stack: &Stack) -> Routes {
             let c = stack.candidate().await;
             notification_routes(http, base, &c.access, &c.sub).await
         }
-        "publications, applications, search and statistics" => publication_routes(http, base).await,
+        "publications, search and statistics" => publication_routes(http, base).await,
+        "applications" => application_routes(http, base).await,
         "moderation" => moderation_routes(http, base).await,
         "uploads" => upload_routes(http, base).await,
         "the apps' API" => {
@@ -1910,10 +1916,12 @@ fn each(
     })
 }
 
-/// Publications, applications, search, statistics and the admin's reads.
-/// The moderation's decisions, which need hundreds of pending items, are
-/// `moderation_routes`, on a stack of their own: moto walks the table on a
-/// GSI Query, and those items would slow every request here.
+/// Publications, search, statistics and the admin's reads, over OPEN_OFFRES
+/// open offres and one application. The applications' routes, which need
+/// hundreds of open offres, and the moderation's decisions, which need
+/// hundreds of pending items, have stacks of their own
+/// (`application_routes`, `moderation_routes`): moto's Query walks its
+/// partition, and those items would slow every list here.
 async fn publication_routes(http: &reqwest::Client, base: &str) -> Routes {
     let admin = admin_token(http, base).await;
     let (recruiter_sub, recruiter) =
@@ -1928,13 +1936,10 @@ async fn publication_routes(http: &reqwest::Client, base: &str) -> Routes {
     .await;
     // Pending: what its author edits.
     let draft = publish(http, base, &recruiter, 1).await;
-    // Applications: one candidate applies to REQUESTS_PER_ROUTE open
-    // offres (one application per request); the status and withdrawal
-    // routes then take those applications, whose ids are known
-    // (`<publication>.<applicant>`). A second open offre has the
-    // candidate's application for the mass mailing.
-    let mut open = Vec::new();
-    for i in 0..REQUESTS_PER_ROUTE {
+    // A page of open offres for the public lists (a full one: 20); the
+    // applications' routes, which need hundreds of open offres, are
+    // `application_routes`, on a stack of their own.
+    for i in 0..OPEN_OFFRES {
         let id = publish(http, base, &recruiter, 10_000 + i).await;
         admin_put(
             http,
@@ -1943,7 +1948,6 @@ async fn publication_routes(http: &reqwest::Client, base: &str) -> Routes {
             &format!("/api/admin/publications/{id}/valider/"),
         )
         .await;
-        open.push(id);
     }
     let (candidate_email, candidate_sub) = register_account(http, base, "candidat").await;
     let candidate = login_as(http, base, &candidate_email, PASSWORD).await["access"]
@@ -1957,10 +1961,6 @@ async fn publication_routes(http: &reqwest::Client, base: &str) -> Routes {
         .await
         .unwrap();
     assert!(r.status().is_success(), "{}", r.text().await.unwrap());
-    let applications: Vec<String> = open
-        .iter()
-        .map(|p| format!("{p}.{candidate_sub}"))
-        .collect();
     // A verified prestataire, for its public page.
     let (_, provider_sub) = register_account(http, base, "prestataire").await;
     admin_put(
@@ -1971,9 +1971,6 @@ async fn publication_routes(http: &reqwest::Client, base: &str) -> Routes {
     )
     .await;
     let u = |path: &str| format!("{base}{path}");
-    let interview = (time::OffsetDateTime::now_utc() + time::Duration::days(7))
-        .format(&time::format_description::well_known::Rfc3339)
-        .unwrap();
     let today = time::OffsetDateTime::now_utc().date();
     let (month_ago, yesterday) = (
         today - time::Duration::days(29),
@@ -2188,19 +2185,56 @@ async fn publication_routes(http: &reqwest::Client, base: &str) -> Routes {
                     .json(&json!({"localisation": format!("Abidjan {i}")}))
             })
         }),
-        (
-            "POST /api/offres/{id}/postuler/",
-            201,
-            each(
-                http,
-                base,
-                open,
-                &candidate,
-                reqwest::Method::POST,
-                "/api/offres/{id}/postuler/",
-                Some(json!({"lettre_motivation": "<p>Bonjour</p>"})),
-            ),
-        ),
+    ]
+}
+
+/// The applications: one candidate applies to REQUESTS_PER_ROUTE open
+/// offres (one application per request); the status and withdrawal
+/// routes then take those applications, whose ids are known
+/// (`<publication>.<applicant>`). The lists and the items are read first,
+/// on the candidate's page of applications (20, made in the set-up); the
+/// mass mailing goes to the applicants of one of those offres.
+async fn application_routes(http: &reqwest::Client, base: &str) -> Routes {
+    let admin = admin_token(http, base).await;
+    let (_, recruiter) = verified_recruiter(http, base, &admin, "recruteur", 10000).await;
+    let (candidate_email, candidate_sub) = register_account(http, base, "candidat").await;
+    let candidate = login_as(http, base, &candidate_email, PASSWORD).await["access"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let mut open = Vec::new();
+    for i in 0..OPEN_OFFRES + REQUESTS_PER_ROUTE {
+        let id = publish(http, base, &recruiter, 10_000 + i).await;
+        admin_put(
+            http,
+            base,
+            &admin,
+            &format!("/api/admin/publications/{id}/valider/"),
+        )
+        .await;
+        open.push(id);
+    }
+    let applied = open.split_off(REQUESTS_PER_ROUTE);
+    for id in &applied {
+        let r = http
+            .post(format!("{base}/api/offres/{id}/postuler/"))
+            .bearer_auth(&candidate)
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    }
+    let public = applied[0].clone();
+    let mine = format!("{public}.{candidate_sub}");
+    let applications: Vec<String> = open
+        .iter()
+        .map(|p| format!("{p}.{candidate_sub}"))
+        .collect();
+    let u = |path: &str| format!("{base}{path}");
+    let interview = (time::OffsetDateTime::now_utc() + time::Duration::days(7))
+        .format(&time::format_description::well_known::Rfc3339)
+        .unwrap();
+    vec![
         (
             "GET /api/recruteur/candidatures/",
             200,
@@ -2216,7 +2250,7 @@ async fn publication_routes(http: &reqwest::Client, base: &str) -> Routes {
             200,
             get(
                 http,
-                u(&format!("/api/recruteur/candidatures/{}/", applications[0])),
+                u(&format!("/api/recruteur/candidatures/{}/", mine)),
                 Some(&recruiter),
             ),
         ),
@@ -2225,8 +2259,21 @@ async fn publication_routes(http: &reqwest::Client, base: &str) -> Routes {
             200,
             get(
                 http,
-                u(&format!("/api/candidat/candidatures/{}/", applications[0])),
+                u(&format!("/api/candidat/candidatures/{}/", mine)),
                 Some(&candidate),
+            ),
+        ),
+        (
+            "POST /api/offres/{id}/postuler/",
+            201,
+            each(
+                http,
+                base,
+                open,
+                &candidate,
+                reqwest::Method::POST,
+                "/api/offres/{id}/postuler/",
+                Some(json!({"lettre_motivation": "<p>Bonjour</p>"})),
             ),
         ),
         (
@@ -2271,18 +2318,22 @@ async fn publication_routes(http: &reqwest::Client, base: &str) -> Routes {
 /// The moderation's queues and decisions, one item consumed per request:
 /// 3 × REQUESTS_PER_ROUTE pending offres (validated, refused, deleted by
 /// their author), REQUESTS_PER_ROUTE recruiters and as many prestataires
-/// waiting (validated, refused), and as many prestataires that never
-/// logged in (no session to close; the candidates' lists stay on active
-/// accounts) deactivated, then reactivated. The queues are read before
-/// the decisions empty them.
+/// waiting (validated, refused), and as many candidates, which never wait
+/// for validation and never logged in (no session to close), deactivated,
+/// then reactivated. The queues and their statistics are read after the
+/// decisions, which leave QUEUE offres and QUEUE accounts waiting: moto's
+/// Query walks its partition, so the reads before the decisions walked
+/// hundreds of items for a page of 20.
 async fn moderation_routes(http: &reqwest::Client, base: &str) -> Routes {
     let admin = admin_token(http, base).await;
     let (recruiter_sub, recruiter) =
         verified_recruiter(http, base, &admin, "recruteur", 10000).await;
     let mut pending = Vec::new();
-    for i in 0..3 * REQUESTS_PER_ROUTE {
+    for i in 0..3 * REQUESTS_PER_ROUTE + QUEUE {
         pending.push(publish(http, base, &recruiter, i).await);
     }
+    // The last QUEUE stay pending: the queue the reads after the decisions see.
+    pending.truncate(3 * REQUESTS_PER_ROUTE);
     let to_refuse: Vec<String> = pending.split_off(2 * REQUESTS_PER_ROUTE);
     let to_delete: Vec<String> = pending.split_off(REQUESTS_PER_ROUTE);
     let to_validate = pending;
@@ -2291,35 +2342,19 @@ async fn moderation_routes(http: &reqwest::Client, base: &str) -> Routes {
     for _ in 0..REQUESTS_PER_ROUTE {
         to_validate_accounts.push(register_account(http, base, "recruteur").await.1);
         to_refuse_accounts.push(register_account(http, base, "prestataire").await.1);
-        disposable.push(register_account(http, base, "prestataire").await.1);
+        disposable.push(register_account(http, base, "candidat").await.1);
+    }
+    for i in 0..QUEUE {
+        let kind = if i % 2 == 0 {
+            "recruteur"
+        } else {
+            "prestataire"
+        };
+        register_account(http, base, kind).await;
     }
     let u = |path: &str| format!("{base}{path}");
     let put = reqwest::Method::PUT;
     vec![
-        (
-            "GET /api/admin/recruteurs-en-attente/",
-            200,
-            get(http, u("/api/admin/recruteurs-en-attente/"), Some(&admin)),
-        ),
-        (
-            "GET /api/admin/publications-en-attente/",
-            200,
-            get(http, u("/api/admin/publications-en-attente/"), Some(&admin)),
-        ),
-        (
-            "GET /api/admin/recruteurs/statistiques/",
-            200,
-            get(http, u("/api/admin/recruteurs/statistiques/"), Some(&admin)),
-        ),
-        (
-            "GET /api/admin/publications/statistiques/",
-            200,
-            get(
-                http,
-                u("/api/admin/publications/statistiques/"),
-                Some(&admin),
-            ),
-        ),
         (
             "DELETE /api/recruteur/offres/{id}/",
             204,
@@ -2422,6 +2457,31 @@ async fn moderation_routes(http: &reqwest::Client, base: &str) -> Routes {
                 put,
                 "/api/admin/utilisateurs/{id}/reactiver/",
                 None,
+            ),
+        ),
+        // The queues, down to what the decisions left: QUEUE of each.
+        (
+            "GET /api/admin/recruteurs-en-attente/",
+            200,
+            get(http, u("/api/admin/recruteurs-en-attente/"), Some(&admin)),
+        ),
+        (
+            "GET /api/admin/publications-en-attente/",
+            200,
+            get(http, u("/api/admin/publications-en-attente/"), Some(&admin)),
+        ),
+        (
+            "GET /api/admin/recruteurs/statistiques/",
+            200,
+            get(http, u("/api/admin/recruteurs/statistiques/"), Some(&admin)),
+        ),
+        (
+            "GET /api/admin/publications/statistiques/",
+            200,
+            get(
+                http,
+                u("/api/admin/publications/statistiques/"),
+                Some(&admin),
             ),
         ),
     ]
