@@ -27,7 +27,7 @@ pub const BURST: usize = 300;
 /// Requests per route counted, after `WARMUP` sent and not counted; a
 /// route that consumes what it acts on (a deletion, a decision) is given
 /// `REQUESTS_PER_ROUTE` of them.
-pub const MEASURED: usize = 200;
+pub const MEASURED: usize = 150;
 pub const WARMUP: usize = 10;
 pub const REQUESTS_PER_ROUTE: usize = WARMUP + MEASURED;
 /// One request at a time: on 2 cores shared with the emulator, more would
@@ -2893,6 +2893,10 @@ mod tests {
         assert_eq!(p99_ranks(200), (195, 200));
         let c = p99_confidence(200);
         assert!((0.84..0.87).contains(&c), "{c}");
+        // 150 values, the bench's: x(146) and the largest, ≈ 76 %.
+        assert_eq!(p99_ranks(150), (146, 150));
+        let c = p99_confidence(150);
+        assert!((0.75..0.77).contains(&c), "{c}");
         // 300 values: the largest alone is a 95 % upper bound.
         assert!(1.0 - 0.99f64.powi(300) > 0.95);
         let values: Vec<f64> = (1..=200).map(f64::from).collect();
