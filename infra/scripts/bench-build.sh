@@ -60,11 +60,16 @@ mkdir -p target/release
 # The dependencies, once: platform with every AWS SDK it wraps.
 t=$(date +%s)
 cargo build --release --locked --quiet -p platform --features cognito,sns,s3
-# What the second chain lacks of them (cp -u: a file it has is left).
+# What the second chain lacks of them, and only that: a file it has is
+# left as it is. cargo names every unit's files by its hash, so a missing
+# file is a missing unit; a newer copy of one it has (`cp -u` did that)
+# makes cargo rebuild every function above it.
 mkdir -p target/bench-second/release
-for d in deps build .fingerprint; do
-  if [[ -d target/release/$d ]]; then cp -au "target/release/$d" target/bench-second/release/; fi
-done
+dirs=()
+for d in deps build .fingerprint; do [[ -d target/release/$d ]] && dirs+=("$d"); done
+if (( ${#dirs[@]} )); then
+  tar -C target/release -cf - "${dirs[@]}" | tar -C target/bench-second/release -xf - --skip-old-files
+fi
 printf '%s\t%s\t%s\n' dependencies 0 "$(( $(date +%s) - t ))" | tee -a target/bench-builds.tsv
 chain 1 target "${first[@]}" & one=$!
 chain 2 target/bench-second "${second[@]}" & two=$!
