@@ -50,17 +50,12 @@ $(PEER_VENV)/.installed: bench/peer/requirements.txt
 	touch $@
 
 ## make bench: release builds, then measure and write bench/report.md (+ results.json, report.png)
-bench:
+bench: tools bench-tools peer-venv
 	# One build per function, as SAM builds them (no features merged across
 	# crates), with the template's release profile; built once, for the
 	# host, and both timed and weighed (docs/performance.md says why not
-	# arm64). The venvs install meanwhile (downloads, mostly: the build
-	# has the cores); their output is shown if they fail.
-	mkdir -p target
-	$(MAKE) --no-print-directory tools bench-tools peer-venv > target/bench-venvs.log 2>&1 & venvs=$$!; \
-	FUNCTIONS="$(FUNCTIONS)" infra/scripts/bench-build.sh; built=$$?; \
-	wait $$venvs || { cat target/bench-venvs.log; exit 1; }; \
-	cat target/bench-venvs.log; exit $$built
+	# arm64).
+	FUNCTIONS="$(FUNCTIONS)" infra/scripts/bench-build.sh
 	PEER_PYTHON=$(CURDIR)/$(PEER_VENV)/bin/python target/release/bench
 	$(VENV)/bin/python bench/plot.py
 

@@ -860,8 +860,8 @@ fn binomial(n: usize, k: usize, p: f64) -> f64 {
 
 /// A fresh emulator with the template's resources, and the dev server
 /// (release build) over it. Each group of routes gets its own, so that no
-/// table grows large enough to slow the emulator: moto answers a GSI Query
-/// by walking the whole table. The dev server's in-process jobs are off;
+/// table grows large enough to slow the emulator: moto answers a Query by
+/// walking and sorting the whole table. The dev server's in-process jobs are off;
 /// the notifications queue is drained here, during the set-up only.
 struct Stack {
     http: reqwest::Client,
@@ -1920,8 +1920,9 @@ fn each(
 /// open offres and one application. The applications' routes, which need
 /// hundreds of open offres, and the moderation's decisions, which need
 /// hundreds of pending items, have stacks of their own
-/// (`application_routes`, `moderation_routes`): moto's Query walks its
-/// partition, and those items would slow every list here.
+/// (`application_routes`, `moderation_routes`): moto's Query walks and
+/// sorts the whole table (moto/dynamodb/models/table.py), so those items
+/// would slow every list here.
 async fn publication_routes(http: &reqwest::Client, base: &str) -> Routes {
     let admin = admin_token(http, base).await;
     let (recruiter_sub, recruiter) =
@@ -2192,7 +2193,7 @@ async fn publication_routes(http: &reqwest::Client, base: &str) -> Routes {
 /// offres (one application per request); the status and withdrawal
 /// routes then take those applications, whose ids are known
 /// (`<publication>.<applicant>`). The lists and the items are read first,
-/// on the candidate's page of applications (20, made in the set-up); the
+/// on the candidate's OPEN_OFFRES applications (made in the set-up); the
 /// mass mailing goes to the applicants of one of those offres.
 async fn application_routes(http: &reqwest::Client, base: &str) -> Routes {
     let admin = admin_token(http, base).await;
@@ -2321,9 +2322,9 @@ async fn application_routes(http: &reqwest::Client, base: &str) -> Routes {
 /// waiting (validated, refused), and as many candidates, which never wait
 /// for validation and never logged in (no session to close), deactivated,
 /// then reactivated. The queues and their statistics are read after the
-/// decisions, which leave QUEUE offres and QUEUE accounts waiting: moto's
-/// Query walks its partition, so the reads before the decisions walked
-/// hundreds of items for a page of 20.
+/// decisions, which leave QUEUE offres, QUEUE recruiters and QUEUE
+/// prestataires waiting: moto sorts every match of a Query before it
+/// takes a page, and the reads before the decisions sorted hundreds.
 async fn moderation_routes(http: &reqwest::Client, base: &str) -> Routes {
     let admin = admin_token(http, base).await;
     let (recruiter_sub, recruiter) =
@@ -2344,13 +2345,9 @@ async fn moderation_routes(http: &reqwest::Client, base: &str) -> Routes {
         to_refuse_accounts.push(register_account(http, base, "prestataire").await.1);
         disposable.push(register_account(http, base, "candidat").await.1);
     }
-    for i in 0..QUEUE {
-        let kind = if i % 2 == 0 {
-            "recruteur"
-        } else {
-            "prestataire"
-        };
-        register_account(http, base, kind).await;
+    for _ in 0..QUEUE {
+        register_account(http, base, "recruteur").await;
+        register_account(http, base, "prestataire").await;
     }
     let u = |path: &str| format!("{base}{path}");
     let put = reqwest::Method::PUT;
@@ -2459,7 +2456,7 @@ async fn moderation_routes(http: &reqwest::Client, base: &str) -> Routes {
                 None,
             ),
         ),
-        // The queues, down to what the decisions left: QUEUE of each.
+        // The queues, down to what the decisions left: QUEUE of each kind.
         (
             "GET /api/admin/recruteurs-en-attente/",
             200,
