@@ -1866,6 +1866,36 @@ async fn publish(http: &reqwest::Client, base: &str, recruiter: &str, i: usize) 
         .to_string()
 }
 
+/// Offre `i`, published by `recruiter` and validated by `admin`: open.
+async fn open_offre(
+    http: &reqwest::Client,
+    base: &str,
+    recruiter: &str,
+    admin: &str,
+    i: usize,
+) -> String {
+    let id = publish(http, base, recruiter, i).await;
+    admin_put(
+        http,
+        base,
+        admin,
+        &format!("/api/admin/publications/{id}/valider/"),
+    )
+    .await;
+    id
+}
+
+/// `candidate` applies to offre `id`, which must succeed.
+async fn apply(http: &reqwest::Client, base: &str, candidate: &str, id: &str) {
+    let r = http
+        .post(format!("{base}/api/offres/{id}/postuler/"))
+        .bearer_auth(candidate)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+}
+
 /// `PUT path` as the admin, which must succeed.
 async fn admin_put(http: &reqwest::Client, base: &str, admin: &str, path: &str) {
     let r = http
@@ -1927,41 +1957,21 @@ async fn publication_routes(http: &reqwest::Client, base: &str) -> Routes {
     let admin = admin_token(http, base).await;
     let (recruiter_sub, recruiter) =
         verified_recruiter(http, base, &admin, "recruteur", 10000).await;
-    let public = publish(http, base, &recruiter, 0).await;
-    admin_put(
-        http,
-        base,
-        &admin,
-        &format!("/api/admin/publications/{public}/valider/"),
-    )
-    .await;
+    let public = open_offre(http, base, &recruiter, &admin, 0).await;
     // Pending: what its author edits.
     let draft = publish(http, base, &recruiter, 1).await;
     // A page of open offres for the public lists (a full one: 20); the
     // applications' routes, which need hundreds of open offres, are
     // `application_routes`, on a stack of their own.
     for i in 0..OPEN_OFFRES {
-        let id = publish(http, base, &recruiter, 10_000 + i).await;
-        admin_put(
-            http,
-            base,
-            &admin,
-            &format!("/api/admin/publications/{id}/valider/"),
-        )
-        .await;
+        open_offre(http, base, &recruiter, &admin, 10_000 + i).await;
     }
     let (candidate_email, candidate_sub) = register_account(http, base, "candidat").await;
     let candidate = login_as(http, base, &candidate_email, PASSWORD).await["access"]
         .as_str()
         .unwrap()
         .to_string();
-    let r = http
-        .post(format!("{base}/api/offres/{public}/postuler/"))
-        .bearer_auth(&candidate)
-        .send()
-        .await
-        .unwrap();
-    assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+    apply(http, base, &candidate, &public).await;
     // A verified prestataire, for its public page.
     let (_, provider_sub) = register_account(http, base, "prestataire").await;
     admin_put(
@@ -2205,25 +2215,11 @@ async fn application_routes(http: &reqwest::Client, base: &str) -> Routes {
         .to_string();
     let mut open = Vec::new();
     for i in 0..OPEN_OFFRES + REQUESTS_PER_ROUTE {
-        let id = publish(http, base, &recruiter, 10_000 + i).await;
-        admin_put(
-            http,
-            base,
-            &admin,
-            &format!("/api/admin/publications/{id}/valider/"),
-        )
-        .await;
-        open.push(id);
+        open.push(open_offre(http, base, &recruiter, &admin, 10_000 + i).await);
     }
     let applied = open.split_off(REQUESTS_PER_ROUTE);
     for id in &applied {
-        let r = http
-            .post(format!("{base}/api/offres/{id}/postuler/"))
-            .bearer_auth(&candidate)
-            .send()
-            .await
-            .unwrap();
-        assert!(r.status().is_success(), "{}", r.text().await.unwrap());
+        apply(http, base, &candidate, id).await;
     }
     let public = applied[0].clone();
     let mine = format!("{public}.{candidate_sub}");
