@@ -1846,6 +1846,16 @@ async fn register_account(http: &reqwest::Client, base: &str, kind: &str) -> (St
     (email, id)
 }
 
+/// A new candidat account, logged in: (sub, access).
+async fn registered_candidate(http: &reqwest::Client, base: &str) -> (String, String) {
+    let (email, sub) = register_account(http, base, "candidat").await;
+    let access = login_as(http, base, &email, PASSWORD).await["access"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    (sub, access)
+}
+
 /// The bench's offre `i`: cdi, 100-200, "Offre bench i".
 fn offre(i: usize) -> Value {
     json!({"titre": format!("Offre bench {i}"), "description": "<p>Poste à pourvoir.</p>", "type_contrat": "cdi", "salaire_min": 100, "salaire_max": 200})
@@ -1960,17 +1970,11 @@ async fn publication_routes(http: &reqwest::Client, base: &str) -> Routes {
     let public = open_offre(http, base, &recruiter, &admin, 0).await;
     // Pending: what its author edits.
     let draft = publish(http, base, &recruiter, 1).await;
-    // A page of open offres for the public lists (a full one: 20); the
-    // applications' routes, which need hundreds of open offres, are
-    // `application_routes`, on a stack of their own.
+    // A page of open offres for the public lists (a full one: 20).
     for i in 0..OPEN_OFFRES {
         open_offre(http, base, &recruiter, &admin, 10_000 + i).await;
     }
-    let (candidate_email, candidate_sub) = register_account(http, base, "candidat").await;
-    let candidate = login_as(http, base, &candidate_email, PASSWORD).await["access"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (candidate_sub, candidate) = registered_candidate(http, base).await;
     apply(http, base, &candidate, &public).await;
     // A verified prestataire, for its public page.
     let (_, provider_sub) = register_account(http, base, "prestataire").await;
@@ -2208,11 +2212,7 @@ async fn publication_routes(http: &reqwest::Client, base: &str) -> Routes {
 async fn application_routes(http: &reqwest::Client, base: &str) -> Routes {
     let admin = admin_token(http, base).await;
     let (_, recruiter) = verified_recruiter(http, base, &admin, "recruteur", 10000).await;
-    let (candidate_email, candidate_sub) = register_account(http, base, "candidat").await;
-    let candidate = login_as(http, base, &candidate_email, PASSWORD).await["access"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let (candidate_sub, candidate) = registered_candidate(http, base).await;
     let mut open = Vec::new();
     for i in 0..OPEN_OFFRES + REQUESTS_PER_ROUTE {
         open.push(open_offre(http, base, &recruiter, &admin, 10_000 + i).await);
