@@ -28,9 +28,14 @@ fuzz: venv
 	infra/scripts/fuzz.sh
 
 venv: $(VENV)/.installed
-$(VENV)/.installed: infra/requirements.txt
-	$(PY) -m venv $(VENV)
+$(VENV)/.installed: infra/requirements.txt $(VENV)/.emulator
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/requirements.txt
+	touch $@
+
+# The emulator alone (make bench needs no more of the venv).
+$(VENV)/.emulator: infra/requirements-emulator.txt
+	$(PY) -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/requirements-emulator.txt
 	touch $@
 
 tools: $(VENV)/.tools
@@ -39,7 +44,7 @@ $(VENV)/.tools: infra/requirements-tools.txt venv
 	touch $@
 
 bench-tools: $(VENV)/.bench
-$(VENV)/.bench: infra/requirements-bench.txt venv
+$(VENV)/.bench: infra/requirements-bench.txt $(VENV)/.emulator
 	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r infra/requirements-bench.txt
 	touch $@
 
@@ -50,7 +55,7 @@ $(PEER_VENV)/.installed: bench/peer/requirements.txt
 	touch $@
 
 ## make bench: release builds, then measure and write bench/report.md (+ results.json, report.png)
-bench: tools bench-tools peer-venv
+bench: bench-tools peer-venv
 	# One build per function, as SAM builds them (no features merged across
 	# crates), with the template's release profile; built once, for the
 	# host, and both timed and weighed (docs/performance.md says why not
