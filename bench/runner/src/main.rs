@@ -171,8 +171,9 @@ pub const FLOOR_CALLS: usize = 500;
 /// function builds (`platform::metrics::dynamodb_client`), each timed as a
 /// route is: its time less its time on the wire. What is left is the SDK's
 /// (building, serializing and signing the request, its orchestration,
-/// parsing the answer), none of it our code; a route's own time holds at
-/// least this much per call. In this process, with the same profile.
+/// parsing the answer) and our interceptor's; no handler, no item. A call
+/// on a route's critical path costs at least this much of its own time.
+/// In this process, with the same profile.
 async fn sdk_floor(stack: &Stack) -> SdkFloor {
     use shared::platform::{metrics, store};
     let client = metrics::dynamodb_client(&stack.sdk);

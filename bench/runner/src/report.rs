@@ -378,8 +378,19 @@ fn causes(r: &Results) -> Vec<String> {
             ),
             _ => String::new(),
         };
+        // A cold event that does AWS work (rappels' two Queries): the same
+        // event warm is that work.
+        let work = if f.cold_is_main {
+            format!(
+                " Its cold event is its work: warm, the same event takes {:.2} ms (its AWS calls and their handling), {:.2} ms from the cold start.",
+                f.warm_main_ms,
+                f.cold_median_ms - f.warm_main_ms,
+            )
+        } else {
+            String::new()
+        };
         lines.push(format!(
-            "cold start of `{}`: {:.2} ms, {:.2}× hello's {:.2} ms: {} in main (largest: {}), {} outside it (exec, loading a {} MB binary against hello's {}, the first event).{pages}",
+            "cold start of `{}`: {:.2} ms, {:.2}× hello's {:.2} ms: {} in main (largest: {}), {} outside it (exec, loading a {} MB binary against hello's {}, the first event).{pages}{work}",
             f.name,
             f.cold_median_ms,
             f.cold_ratio,
@@ -390,17 +401,6 @@ fn causes(r: &Results) -> Vec<String> {
             opt(f.binary_mb, 1),
             opt(hello.and_then(|h| h.binary_mb), 1),
         ));
-        if f.cold_is_main {
-            // Its cold event does AWS work (rappels' two Queries): the same
-            // event warm is that work.
-            let line = lines.last_mut().expect("just pushed");
-            let _ = write!(
-                line,
-                " Its cold event is its work: warm, the same event takes {:.2} ms (its AWS calls and their handling), {:.2} ms from the cold start.",
-                f.warm_main_ms,
-                f.cold_median_ms - f.warm_main_ms,
-            );
-        }
     }
     for f in &r.functions {
         if f.name != "hello" && f.binary_mb.is_some_and(|mb| mb > BUDGET_BINARY_MB) {
